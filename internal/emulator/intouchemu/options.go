@@ -1,0 +1,62 @@
+package intouchemu
+
+import (
+	"fmt"
+	"time"
+)
+
+// Options configure the emulator; zero values get the defaults below.
+type Options struct {
+	OrgID                   string // default "50123"
+	ClientKey, ClientSecret string // OAuth credentials; default "emu-client-key" / "emu-client-secret"
+	Username, Password      string // Basic credentials; default "emu-user" / "emu-password"
+	TokenTTL                time.Duration
+	Now                     func() time.Time
+	// Sources seeds the org's channel accounts; nil seeds one INSTORE account (no OAUTH_EXTERNAL one,
+	// so `channel link` has something to create).
+	Sources []Source
+}
+
+func (o *Options) defaults() {
+	if o.OrgID == "" {
+		o.OrgID = "50123"
+	}
+	if o.ClientKey == "" {
+		o.ClientKey = "emu-client-key"
+	}
+	if o.ClientSecret == "" {
+		o.ClientSecret = "emu-client-secret"
+	}
+	if o.Username == "" {
+		o.Username = "emu-user"
+	}
+	if o.Password == "" {
+		o.Password = "emu-password"
+	}
+	if o.TokenTTL <= 0 {
+		o.TokenTTL = 300 * time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Sources == nil {
+		o.Sources = []Source{{Name: "Default InStore", SourceAccountIdentifier: "instore-default", SourceTypeName: "INSTORE", IsActive: true}}
+	}
+}
+
+// Options returns the effective options (credentials included: it is a test double).
+func (s *Server) Options() Options { return s.opts }
+
+// Env returns the CIAMCTL_INTOUCH_* assignments that point ciamctl at this emulator.
+func (s *Server) Env(baseURL string, basic bool) []string {
+	env := []string{
+		"CIAMCTL_INTOUCH_URL=" + baseURL,
+		"CIAMCTL_INTOUCH_ORG_ID=" + s.opts.OrgID,
+	}
+	if basic {
+		return append(env, "CIAMCTL_INTOUCH_USERNAME="+s.opts.Username, "CIAMCTL_INTOUCH_PASSWORD="+s.opts.Password)
+	}
+	return append(env, "CIAMCTL_INTOUCH_CLIENT_KEY="+s.opts.ClientKey, "CIAMCTL_INTOUCH_CLIENT_SECRET="+s.opts.ClientSecret)
+}
+
+func (s *Server) String() string { return fmt.Sprintf("intouchemu(org %s)", s.opts.OrgID) }

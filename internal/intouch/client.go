@@ -1,0 +1,230 @@
+package intouch
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+const maxResponseBody = 8 << 20
+
+// Client calls the Intouch API. It is safe for concurrent use.
+type Client struct {
+	cfg        Config
+	hc         *http.Client
+	now        func() time.Time
+	sleep      func(context.Context, time.Duration) error
+	rnd        func() float64
+	maxRetries int
+	basic      string // precomputed Basic header value; never logged
+
+	mu       sync.Mutex // guards the cached token and serialises minting
+	token    string
+	tokenExp time.Time
+}
+
+// New validates the config and applies defaults.
+func New(cfg Config) (*Client, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	c := &Client{cfg: cfg, hc: cfg.HTTPClient, now: cfg.Now, sleep: cfg.Sleep, rnd: defaultRand, maxRetries: cfg.MaxRetries}
+	if c.hc == nil {
+		c.hc = &http.Client{Timeout: 30 * time.Second}
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if c.sleep == nil {
+		c.sleep = defaultSleep
+	}
+	switch {
+	case c.maxRetries == 0:
+		c.maxRetries = DefaultMaxRetries
+	case c.maxRetries < 0:
+		c.maxRetries = 0
+	}
+	if cfg.AuthMode() == AuthBasic {
+		c.basic = BasicAuthValue(cfg.Username, cfg.Password)
+	}
+	return c, nil
+}
+
+// OrgID is the org the client was configured for.
+func (c *Client) OrgID() string { return c.cfg.OrgID }
+
+// BaseURL is the API host in use.
+func (c *Client) BaseURL() string { return strings.TrimRight(c.cfg.BaseURL, "/") }
+
+// Meta describes the response of a successful call.
+type Meta struct {
+	Status    int
+	RequestID string
+	Warnings  []Item
+	Attempts  int
+}
+
+// call sends one logical request (with retries and one token re-mint) and decodes the JSON answer into out.
+func (c *Client) call(ctx context.Context, id EndpointID, params map[string]string, query url.Values, in, out any) (Meta, error) {
+	ep := endpoint(id)
+	u, err := ep.URL(c.cfg.BaseURL, params, query)
+	if err != nil {
+		return Meta{}, err
+	}
+	var body []byte
+	if in != nil {
+		if body, err = json.Marshal(in); err != nil {
+			return Meta{}, fmt.Errorf("intouch: %s %s: encoding request: %w", ep.Method, ep.Path, err)
+		}
+	}
+	reminted := false
+	retries := 0
+	for attempt := 1; ; attempt++ {
+		authHeader, authValue, err := c.authFor(ctx, ep)
+		if err != nil {
+			return Meta{Attempts: attempt}, err
+		}
+		res, err := c.once(ctx, ep, u, body, authHeader, authValue, attempt)
+		if err != nil {
+			if ctx.Err() != nil {
+				return Meta{Attempts: attempt}, fmt.Errorf("%w: %s %s: %w", ErrUnavailable, ep.Method, u, err)
+			}
+			// A request whose headers never left could not have been applied; otherwise only idempotent calls repeat.
+			if (ep.Idempotent || !res.sent) && retries < c.maxRetries {
+				if serr := c.sleep(ctx, backoff(retries, c.rnd)); serr != nil {
+					return Meta{Attempts: attempt}, fmt.Errorf("%w: %s %s: %w", ErrUnavailable, ep.Method, u, serr)
+				}
+				retries++
+				continue
+			}
+			if res.sent && !ep.Idempotent {
+				return Meta{Attempts: attempt}, fmt.Errorf("%w: %s %s: %w (the request reached the server and may have been applied: check its effect, e.g. with a lookup, before repeating it)",
+					ErrUnavailable, ep.Method, u, err)
+			}
+			return Meta{Attempts: attempt}, fmt.Errorf("%w: %s %s after %d attempt(s): %w", ErrUnavailable, ep.Method, u, attempt, err)
+		}
+
+		meta := Meta{Status: res.status, RequestID: res.header.Get("X-Cap-Requestid"), Attempts: attempt}
+		var env envelope
+		_ = json.Unmarshal(res.body, &env) // a body without the envelope is judged by its status alone
+		meta.Warnings = env.Warnings
+		apiErr := c.toAPIError(ep, res, env)
+
+		if res.status == http.StatusUnauthorized && ep.Auth && c.cfg.AuthMode() == AuthOAuth && !reminted {
+			// The cached token may have been revoked or expired early: mint once more, retry once.
+			c.invalidateToken(authValue)
+			reminted = true
+			continue
+		}
+		if apiErr != nil && shouldRetry(ep, res.status, apiErr) && retries < c.maxRetries {
+			d, ok := parseRetryAfter(res.header.Get("Retry-After"), c.now())
+			if !ok {
+				d = backoff(retries, c.rnd)
+			}
+			if d > maxRetryAfter {
+				apiErr.Hint = fmt.Sprintf("the platform asked to retry after %s; try again later", d)
+				apiErr.Attempts = attempt
+				return meta, apiErr
+			}
+			if serr := c.sleep(ctx, d); serr != nil {
+				return meta, fmt.Errorf("%w: %s %s: %w", ErrUnavailable, ep.Method, u, serr)
+			}
+			retries++
+			continue
+		}
+		if apiErr != nil {
+			apiErr.Attempts = attempt
+			return meta, apiErr
+		}
+		if out != nil && len(bytes.TrimSpace(res.body)) > 0 {
+			if err := json.Unmarshal(res.body, out); err != nil {
+				return meta, fmt.Errorf("intouch: %s %s: decoding response (HTTP %d, request id %s): %w", ep.Method, ep.Path, res.status, meta.RequestID, err)
+			}
+		}
+		return meta, nil
+	}
+}
+
+type rawResponse struct {
+	status int
+	header http.Header
+	body   []byte
+	sent   bool // the request headers were written: the server may have acted on it
+}
+
+func (c *Client) once(ctx context.Context, ep Endpoint, u string, body []byte, authHeader, authValue string, attempt int) (rawResponse, error) {
+	var sent atomic.Bool
+	trace := &httptrace.ClientTrace{WroteHeaders: func() { sent.Store(true) }}
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), ep.Method, u, rd)
+	if err != nil {
+		return rawResponse{}, err
+	}
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if authHeader != "" {
+		req.Header.Set(authHeader, authValue)
+	}
+	c.traceRequest(req, body, attempt)
+	start := time.Now() // wall-clock duration for the trace, independent of the injectable clock
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		c.traceResponse(ep.Method, u, 0, nil, nil, time.Since(start), err)
+		return rawResponse{sent: sent.Load()}, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
+	if err != nil {
+		c.traceResponse(ep.Method, u, 0, nil, nil, time.Since(start), err)
+		return rawResponse{sent: true}, fmt.Errorf("reading response: %w", err)
+	}
+	c.traceResponse(ep.Method, u, resp.StatusCode, resp.Header, b, time.Since(start), nil)
+	return rawResponse{status: resp.StatusCode, header: resp.Header, body: b, sent: true}, nil
+}
+
+// toAPIError turns a non-2xx status or a non-empty errors[] into an *APIError (nil when all is well).
+func (c *Client) toAPIError(ep Endpoint, res rawResponse, env envelope) *APIError {
+	if res.status >= 200 && res.status < 300 && len(env.Errors) == 0 {
+		return nil
+	}
+	e := &APIError{Status: res.status, RequestID: res.header.Get("X-Cap-Requestid"), Method: ep.Method, Path: ep.Path, Items: env.Errors}
+	if len(env.Errors) > 0 {
+		e.Code, e.Message = env.Errors[0].Code, env.Errors[0].Message
+		if len(env.Errors) > 1 {
+			e.Message += fmt.Sprintf(" (+%d more)", len(env.Errors)-1)
+		}
+	} else {
+		e.Message = http.StatusText(res.status)
+	}
+	switch res.status {
+	case http.StatusUnauthorized:
+		e.Hint = c.authHint(ep)
+	case http.StatusForbidden:
+		e.Hint = fmt.Sprintf("the credentials are valid but may not access this API or org %q", c.cfg.OrgID)
+	}
+	return e
+}
+
+func (c *Client) authHint(ep Endpoint) string {
+	if !ep.Auth || c.cfg.AuthMode() == AuthOAuth {
+		if !ep.Auth {
+			return fmt.Sprintf("check %s and %s", EnvClientKey, EnvClientSecret)
+		}
+		return fmt.Sprintf("a freshly minted token was refused: check that the key in %s may call this API", EnvClientKey)
+	}
+	return fmt.Sprintf("check %s and %s (the password is sent as its md5 hex)", EnvUsername, EnvPassword)
+}

@@ -1,0 +1,123 @@
+package intouch
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Environment variable names, fixed by the CLI contract.
+const (
+	EnvURL          = "CIAMCTL_INTOUCH_URL"
+	EnvOrgID        = "CIAMCTL_INTOUCH_ORG_ID"
+	EnvClientKey    = "CIAMCTL_INTOUCH_CLIENT_KEY"
+	EnvClientSecret = "CIAMCTL_INTOUCH_CLIENT_SECRET"
+	EnvUsername     = "CIAMCTL_INTOUCH_USERNAME"
+	EnvPassword     = "CIAMCTL_INTOUCH_PASSWORD"
+)
+
+// DefaultMaxRetries is used when Config.MaxRetries is 0.
+const DefaultMaxRetries = 3
+
+// Clusters maps the `--cluster` presets to their API hosts (one host serves v1.1/v2/v3).
+var Clusters = map[string]string{
+	"eu":    "https://eu.api.capillarytech.com",
+	"apac":  "https://apac.api.capillarytech.com",
+	"apac2": "https://apac2.api.capillarytech.com",
+	"us":    "https://us.api.capillarytech.com",
+}
+
+// ClusterNames returns the preset names, sorted, for help texts.
+func ClusterNames() []string {
+	names := make([]string, 0, len(Clusters))
+	for n := range Clusters {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// ClusterURL returns the base URL of a cluster preset (case-insensitive).
+func ClusterURL(name string) (string, error) {
+	if u, ok := Clusters[strings.ToLower(strings.TrimSpace(name))]; ok {
+		return u, nil
+	}
+	return "", fmt.Errorf("%w: unknown cluster %q (known: %s)", ErrConfig, name, strings.Join(ClusterNames(), ", "))
+}
+
+// Config holds everything the client needs. Zero values get sensible defaults in New.
+type Config struct {
+	BaseURL string
+	OrgID   string
+
+	// OAuth (preferred): key and secret exchanged for a short-lived token.
+	ClientKey, ClientSecret string
+	// Basic: the password is sent as its md5 hex, as the platform expects.
+	Username, Password string
+
+	HTTPClient *http.Client // nil: a client with a 30s timeout
+	Debug      io.Writer    // nil: no trace; otherwise one redacted line per request and response
+
+	Now   func() time.Time                                 // nil: time.Now
+	Sleep func(ctx context.Context, d time.Duration) error // nil: a context-aware timer
+	// MaxRetries bounds the retries after the first attempt: 0 means DefaultMaxRetries, negative means none.
+	MaxRetries int
+}
+
+// ConfigFromEnv reads the CIAMCTL_INTOUCH_* variables. getenv is usually os.Getenv.
+// CIAMCTL_INTOUCH_URL may also name a cluster preset ("eu", "us", ...).
+func ConfigFromEnv(getenv func(string) string) Config {
+	c := Config{
+		BaseURL:      strings.TrimSpace(getenv(EnvURL)),
+		OrgID:        strings.TrimSpace(getenv(EnvOrgID)),
+		ClientKey:    strings.TrimSpace(getenv(EnvClientKey)),
+		ClientSecret: getenv(EnvClientSecret),
+		Username:     strings.TrimSpace(getenv(EnvUsername)),
+		Password:     getenv(EnvPassword),
+	}
+	if u, err := ClusterURL(c.BaseURL); err == nil {
+		c.BaseURL = u
+	}
+	return c
+}
+
+// AuthMode tells which credentials the config carries.
+type AuthMode string
+
+const (
+	AuthNone  AuthMode = "none"
+	AuthOAuth AuthMode = "oauth"
+	AuthBasic AuthMode = "basic"
+)
+
+// AuthMode prefers OAuth when both kinds of credentials are set, as the platform docs do.
+func (c Config) AuthMode() AuthMode {
+	switch {
+	case c.ClientKey != "" && c.ClientSecret != "":
+		return AuthOAuth
+	case c.Username != "" && c.Password != "":
+		return AuthBasic
+	}
+	return AuthNone
+}
+
+// Validate reports what is missing to make authenticated calls; it never echoes secret values.
+func (c Config) Validate() error {
+	if c.BaseURL == "" {
+		return fmt.Errorf("%w: no Intouch base URL: set %s or choose a cluster (%s)", ErrConfig, EnvURL, strings.Join(ClusterNames(), ", "))
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%w: Intouch base URL %q is not an http(s) URL", ErrConfig, c.BaseURL)
+	}
+	if c.AuthMode() == AuthNone {
+		return fmt.Errorf("%w: no Intouch credentials: set %s and %s (OAuth) or %s and %s (basic)",
+			ErrConfig, EnvClientKey, EnvClientSecret, EnvUsername, EnvPassword)
+	}
+	return nil
+}

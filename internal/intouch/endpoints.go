@@ -1,0 +1,79 @@
+package intouch
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// EndpointID names one platform call; the path and method live only in the Endpoints table below.
+type EndpointID string
+
+const (
+	EPTokenGenerate    EndpointID = "token.generate"
+	EPListSources      EndpointID = "sources.list"
+	EPCreateSource     EndpointID = "sources.create"
+	EPAddCustomer      EndpointID = "customers.add"
+	EPLookupCustomer   EndpointID = "customers.lookup"
+	EPGetCustomer      EndpointID = "customers.get"
+	EPUpdateCustomer   EndpointID = "customers.update"
+	EPChangeIdentifier EndpointID = "customers.changeIdentifier"
+)
+
+// Endpoint describes one call. Path placeholders {orgId} and {id} are filled (path-escaped) by Path.
+type Endpoint struct {
+	Method string
+	Path   string
+	// Query holds fixed query parameters; call-specific ones are added by the caller.
+	Query url.Values
+	// Auth is false only for the token call itself.
+	Auth bool
+	// Idempotent calls may be retried after any transient failure, even if the server may have seen them.
+	Idempotent bool
+}
+
+// Endpoints is the single table of platform paths (see /shared/INTOUCH.md). The OAUTH_EXTERNAL specifics of
+// the sources and customer calls are inferred from the public docs, so change them here, and only here.
+var Endpoints = map[EndpointID]Endpoint{
+	// Minting a token has no side effect worth protecting, so it is treated as idempotent.
+	EPTokenGenerate:    {Method: "POST", Path: "/v3/oauth/token/generate", Auth: false, Idempotent: true},
+	EPListSources:      {Method: "GET", Path: "/v2/org/{orgId}/sources", Query: url.Values{"details": {"true"}}, Auth: true, Idempotent: true},
+	EPCreateSource:     {Method: "POST", Path: "/v2/org/{orgId}/sources", Auth: true},
+	EPAddCustomer:      {Method: "POST", Path: "/v2/customers", Auth: true},
+	EPLookupCustomer:   {Method: "GET", Path: "/v2/customers/lookup", Auth: true, Idempotent: true},
+	EPGetCustomer:      {Method: "GET", Path: "/v2/customers/{id}", Auth: true, Idempotent: true},
+	EPUpdateCustomer:   {Method: "PUT", Path: "/v2/customers/{id}", Auth: true},
+	EPChangeIdentifier: {Method: "POST", Path: "/v2/customers/{id}/changeIdentifier", Auth: true},
+}
+
+// endpoint returns the table entry or panics: a missing entry is a programming error.
+func endpoint(id EndpointID) Endpoint {
+	ep, ok := Endpoints[id]
+	if !ok {
+		panic(fmt.Sprintf("intouch: no endpoint %q in the table", id))
+	}
+	return ep
+}
+
+// URL builds the path and query for the endpoint; params fill {placeholders}, query adds parameters.
+func (ep Endpoint) URL(base string, params map[string]string, query url.Values) (string, error) {
+	p := ep.Path
+	for k, v := range params {
+		p = strings.ReplaceAll(p, "{"+k+"}", url.PathEscape(v))
+	}
+	if i := strings.IndexByte(p, '{'); i >= 0 {
+		return "", fmt.Errorf("%w: endpoint %s %s: placeholder left unfilled", ErrConfig, ep.Method, ep.Path)
+	}
+	q := url.Values{}
+	for k, vs := range ep.Query {
+		q[k] = append([]string(nil), vs...)
+	}
+	for k, vs := range query {
+		q[k] = append(q[k], vs...)
+	}
+	u := strings.TrimRight(base, "/") + p
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	return u, nil
+}

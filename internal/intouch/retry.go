@@ -1,0 +1,86 @@
+package intouch
+
+import (
+	"context"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const (
+	backoffBase = 500 * time.Millisecond
+	backoffCap  = 8 * time.Second
+	// A Retry-After longer than this means "come back much later": give up rather than block a CLI.
+	maxRetryAfter = 60 * time.Second
+)
+
+// shouldRetry decides whether a response that failed may be sent again.
+//
+// Why these and no others: 429, body code 517 (rate limit) and 461 (search busy) are rejections made
+// before the request is processed, so repeating even a POST cannot apply it twice. 521 is the platform's
+// documented refusal of concurrent actions on the same customer (a lock not taken, nothing written) and 503
+// comes from the gateway/load balancer when no backend took the request. Any other 5xx (500, 502, 504) may be
+// reported after the write committed, so only idempotent calls (GETs, token minting) are repeated then; a POST
+// or PUT surfaces the error and the caller checks (lookup) before trying again.
+func shouldRetry(ep Endpoint, status int, apiErr *APIError) bool {
+	switch status {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable, 521, 461:
+		return true
+	}
+	if apiErr != nil && (apiErr.HasCode(CodeRateLimited) || apiErr.HasCode(CodeSearchBusy)) {
+		return true
+	}
+	return status >= 500 && ep.Idempotent
+}
+
+// backoff is exponential with "equal jitter": half the step fixed, half random, so concurrent
+// clients spread out but never retry immediately.
+func backoff(retry int, rnd func() float64) time.Duration {
+	d := backoffBase << min(retry, 10)
+	if d > backoffCap {
+		d = backoffCap
+	}
+	half := d / 2
+	return half + time.Duration(rnd()*float64(half))
+}
+
+// parseRetryAfter reads delta-seconds or an HTTP date. The header is undocumented for this platform,
+// so absence or garbage simply falls back to backoff.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.Atoi(v); err == nil {
+		if n < 0 {
+			return 0, false
+		}
+		return time.Duration(n) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		d := t.Sub(now)
+		if d < 0 {
+			d = 0
+		}
+		return d, true
+	}
+	return 0, false
+}
+
+func defaultSleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func defaultRand() float64 { return rand.Float64() }
