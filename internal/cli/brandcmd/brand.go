@@ -1,0 +1,54 @@
+// Package brandcmd implements `ciamctl brand …`: the registry of brand files.
+package brandcmd
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/ciamctl/ciamctl/internal/cmdutil"
+)
+
+// NewCmdBrand builds the `brand` command group.
+func NewCmdBrand(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "brand <command>",
+		Short: "Add, list, show, export and remove brand configurations",
+		Long: `A brand configuration is one YAML file per brand in the workspace (--dir,
+$CIAMCTL_DIR, else ./brands). It holds what the gateway needs to trust the
+brand's CIAM: application ID, client ID, issuer, userinfo endpoint, JWKS URI,
+allowed algorithms, and the claim mappings for firstname, lastname, mobile, email.`,
+		Args: cobra.ArbitraryArgs,
+		RunE: cmdutil.GroupRunE,
+	}
+	cmd.AddCommand(
+		NewCmdAdd(f, nil),
+		NewCmdList(f, nil),
+		NewCmdShow(f, nil),
+		NewCmdRemove(f, nil),
+		NewCmdExport(f, nil),
+	)
+	return cmd
+}
+
+// completeBrandNames offers the workspace's brand names.
+func completeBrandNames(f *cmdutil.Factory) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return BrandNames(f), cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// BrandNames lists brand names in the workspace, for completion of NAME
+// arguments and --brand flags.
+func BrandNames(f *cmdutil.Factory) []string {
+	files, err := f.Workspace().Files()
+	if err != nil {
+		return nil
+	}
+	names := make([]string, 0, len(files))
+	for _, p := range files {
+		names = append(names, brandNameOf(p))
+	}
+	return names
+}

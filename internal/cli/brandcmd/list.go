@@ -1,0 +1,141 @@
+package brandcmd
+
+import (
+	"fmt"
+	"os"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ciamctl/ciamctl/internal/brand"
+	"github.com/ciamctl/ciamctl/internal/cmdutil"
+	"github.com/ciamctl/ciamctl/internal/workspace"
+)
+
+// ListOptions holds the dependencies of `brand list`.
+type ListOptions struct {
+	Factory *cmdutil.Factory
+}
+
+// NewCmdList builds `brand list`.
+func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Command {
+	opts := &ListOptions{Factory: f}
+	return &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List the brands in the workspace",
+		Example: "  ciamctl brand list\n  ciamctl brand list -o json --dir ./brands",
+		Args:    cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return listRun(opts)
+		},
+	}
+}
+
+// listItem is one brand in `brand list -o json`.
+type listItem struct {
+	Brand    string        `json:"brand"`
+	File     string        `json:"file"`
+	Valid    bool          `json:"valid"`
+	Errors   int           `json:"errors"`
+	Warnings int           `json:"warnings"`
+	Config   *brand.Config `json:"config"`
+}
+
+func loadAll(store *workspace.Store) ([]brand.FileResult, error) {
+	files, err := store.Files()
+	if err != nil {
+		return nil, err
+	}
+	results := make([]brand.FileResult, 0, len(files))
+	for _, path := range files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w: %w", path, err, workspace.ErrIO)
+		}
+		results = append(results, brand.CheckFile(path, data))
+	}
+	brand.CrossCheck(results)
+	return results, nil
+}
+
+func countProblems(ps []brand.Problem) (errs, warns int) {
+	for _, p := range ps {
+		if p.Severity == brand.SeverityError {
+			errs++
+		} else {
+			warns++
+		}
+	}
+	return errs, warns
+}
+
+func listRun(o *ListOptions) error {
+	f := o.Factory
+	store := f.Workspace()
+	results, err := loadAll(store)
+	if err != nil {
+		return err
+	}
+	items := make([]listItem, 0, len(results))
+	for _, r := range results {
+		e, w := countProblems(r.Problems)
+		name := r.Config.Brand
+		if name == "" {
+			name = brandNameOf(r.Path)
+		}
+		items = append(items, listItem{Brand: name, File: r.Path, Valid: e == 0, Errors: e, Warnings: w, Config: r.Config})
+	}
+	if f.Globals.Output != cmdutil.FormatText {
+		return cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, items)
+	}
+	if len(items) == 0 {
+		fmt.Fprintf(f.IOStreams.ErrOut, "No brands in %s. Add one with `ciamctl brand add`.\n", store.Dir)
+		return nil
+	}
+	cs := f.IOStreams.ColorScheme()
+	tw := tabwriter.NewWriter(f.IOStreams.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, cs.Bold("BRAND")+"\t"+cs.Bold("PROVIDER")+"\t"+cs.Bold("CLIENT ID")+"\t"+cs.Bold("CHANNEL")+"\t"+cs.Bold("STATUS"))
+	for _, it := range items {
+		c := it.Config
+		channel := "-"
+		if c.Channel != nil && c.Channel.AccountID != "" {
+			channel = c.Channel.AccountID
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", it.Brand, dash(c.CIAM.Provider), dash(c.CIAM.ClientID), channel, status(cs, it))
+	}
+	return tw.Flush()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+type painter interface {
+	Red(string) string
+	Yellow(string) string
+	Green(string) string
+}
+
+func status(cs painter, it listItem) string {
+	switch {
+	case it.Errors > 0:
+		return cs.Red(fmt.Sprintf("invalid (%d %s)", it.Errors, plural(it.Errors, "error")))
+	case it.Warnings > 0:
+		return cs.Yellow(fmt.Sprintf("ok (%d %s)", it.Warnings, plural(it.Warnings, "warning")))
+	}
+	return cs.Green("ok")
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}

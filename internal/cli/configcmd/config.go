@@ -1,0 +1,20 @@
+// Package configcmd implements `ciamctl config …`.
+package configcmd
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/ciamctl/ciamctl/internal/cmdutil"
+)
+
+// NewCmdConfig builds the `config` command group.
+func NewCmdConfig(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "config <command>",
+		Short: "Check brand configuration files",
+		Args:  cobra.ArbitraryArgs,
+		RunE:  cmdutil.GroupRunE,
+	}
+	cmd.AddCommand(NewCmdValidate(f, nil))
+	return cmd
+}

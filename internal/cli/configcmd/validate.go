@@ -1,0 +1,245 @@
+package configcmd
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ciamctl/ciamctl/internal/brand"
+	"github.com/ciamctl/ciamctl/internal/cmdutil"
+	"github.com/ciamctl/ciamctl/internal/workspace"
+)
+
+// ValidateOptions holds the dependencies and flags of `config validate`.
+type ValidateOptions struct {
+	Factory *cmdutil.Factory
+	Paths   []string
+	Format  string
+	Strict  bool
+}
+
+// NewCmdValidate builds `config validate [PATH...]`.
+func NewCmdValidate(f *cmdutil.Factory, runF func(*ValidateOptions) error) *cobra.Command {
+	opts := &ValidateOptions{Factory: f}
+	cmd := &cobra.Command{
+		Use:   "validate [PATH...]",
+		Short: "Check brand files; errors carry file:line:col",
+		Long: `Check brand configuration files: syntax, unknown keys, required values, URLs
+(https unless loopback), brand name and file name, claim mappings, algorithms
+(asymmetric only; never none or HS*), and brands defined twice.
+
+PATH is a file or a directory of *.yaml/*.yml files; the default is the workspace.
+Exit 0 when valid (warnings allowed), 1 when any file has an error (or, with
+--strict, a warning), 2 on usage errors.
+
+--format github prints workflow commands that GitHub Actions shows as
+annotations on the pull request.`,
+		Example: `  ciamctl config validate
+  ciamctl config validate brands/acme.yaml
+  ciamctl config validate brands/ --format github   # in a GitHub Actions step
+  ciamctl config validate -o json`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Paths = args
+			if opts.Format == "" {
+				opts.Format = cmdutil.FormatText
+				if g := f.Globals.Output; g != cmdutil.FormatText {
+					opts.Format = g
+				}
+			}
+			switch opts.Format {
+			case cmdutil.FormatText, cmdutil.FormatJSON, cmdutil.FormatYAML, "github":
+			default:
+				return cmdutil.FlagErrorf("--format: %q is not a format; use text, json or github", opts.Format)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return validateRun(opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Format, "format", "", "text, json or github (default text, or -o's format)")
+	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "treat warnings as errors")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(
+		[]string{"text", "json", "github"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// Report is the JSON shape of the contract, plus the number of files checked.
+type Report struct {
+	Valid    bool            `json:"valid"`
+	Files    int             `json:"files"`
+	Problems []brand.Problem `json:"problems"`
+}
+
+func validateRun(o *ValidateOptions) error {
+	f := o.Factory
+	files, err := collect(o.Paths, f.Workspace())
+	if err != nil {
+		return err
+	}
+	results := make([]brand.FileResult, 0, len(files))
+	for _, path := range files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return fmt.Errorf("read %s: %w: %w", path, unwrapPath(err), workspace.ErrIO)
+		}
+		results = append(results, brand.CheckFile(path, data))
+	}
+	brand.CrossCheck(results)
+
+	rep := Report{Valid: true, Files: len(results), Problems: []brand.Problem{}}
+	for _, r := range results {
+		rep.Problems = append(rep.Problems, r.Problems...)
+	}
+	for i, p := range rep.Problems {
+		if o.Strict && p.Severity == brand.SeverityWarning {
+			rep.Problems[i].Severity = brand.SeverityError
+		}
+	}
+	rep.Valid = !brand.HasErrors(rep.Problems)
+
+	out := f.IOStreams.Out
+	switch o.Format {
+	case cmdutil.FormatJSON, cmdutil.FormatYAML:
+		err = cmdutil.WriteStructured(out, o.Format, rep)
+	case "github":
+		err = writeGitHub(out, rep)
+		writeSummary(f.IOStreams.ErrOut, f.IOStreams.ErrColorScheme(), rep)
+	default:
+		err = writeText(out, f.IOStreams.ColorScheme(), rep)
+	}
+	if err != nil {
+		return err
+	}
+	if !rep.Valid {
+		return cmdutil.ErrFailed
+	}
+	return nil
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// collect expands the arguments into brand files; no arguments means the workspace.
+func collect(paths []string, store *workspace.Store) ([]string, error) {
+	if len(paths) == 0 {
+		files, err := store.Files()
+		if err != nil {
+			return nil, err
+		}
+		if len(files) == 0 {
+			return nil, cmdutil.WithHint(cmdutil.FlagErrorf("no brand files (*.yaml) in workspace %s", store.Dir),
+				"pass files or directories, set --dir or $CIAMCTL_DIR, or create one with `ciamctl brand add`")
+		}
+		return files, nil
+	}
+	var files []string
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, cmdutil.FlagErrorf("%s: no such file or directory", p)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w: %w", p, unwrapPath(err), workspace.ErrIO)
+		}
+		if !st.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		found, err := (&workspace.Store{Dir: p}).Files()
+		if err != nil {
+			return nil, err
+		}
+		if len(found) == 0 {
+			return nil, cmdutil.FlagErrorf("%s: no brand files (*.yaml) in this directory", p)
+		}
+		files = append(files, found...)
+	}
+	return files, nil
+}
+
+type painter interface {
+	Red(string) string
+	Yellow(string) string
+	Green(string) string
+	SuccessIcon() string
+	FailureIcon() string
+}
+
+func writeText(w io.Writer, cs painter, rep Report) error {
+	for _, p := range rep.Problems {
+		sev := cs.Yellow(string(p.Severity))
+		if p.Severity == brand.SeverityError {
+			sev = cs.Red(string(p.Severity))
+		}
+		if _, err := fmt.Fprintf(w, "%s:%d:%d: %s: %s\n", p.File, p.Line, p.Column, sev, p.Message); err != nil {
+			return err
+		}
+	}
+	writeSummary(w, cs, rep)
+	return nil
+}
+
+func writeSummary(w io.Writer, cs painter, rep Report) {
+	errs, warns := 0, 0
+	for _, p := range rep.Problems {
+		if p.Severity == brand.SeverityError {
+			errs++
+		} else {
+			warns++
+		}
+	}
+	files := fmt.Sprintf("%d brand %s", rep.Files, plural(rep.Files, "file"))
+	if rep.Valid {
+		msg := fmt.Sprintf("%s %s valid", cs.SuccessIcon(), files)
+		if warns > 0 {
+			msg += fmt.Sprintf(" (%d %s)", warns, plural(warns, "warning"))
+		}
+		fmt.Fprintln(w, msg)
+		return
+	}
+	fmt.Fprintf(w, "%s %s checked: %d %s, %d %s\n", cs.FailureIcon(), files,
+		errs, plural(errs, "error"), warns, plural(warns, "warning"))
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+// writeGitHub prints GitHub Actions workflow commands, escaped as the
+// runner expects so messages with ':' or ',' or newlines survive.
+func writeGitHub(w io.Writer, rep Report) error {
+	for _, p := range rep.Problems {
+		level := "warning"
+		if p.Severity == brand.SeverityError {
+			level = "error"
+		}
+		_, err := fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d,title=ciamctl config validate::%s\n",
+			level, escapeProperty(filepath.ToSlash(p.File)), p.Line, p.Column, escapeData(p.Message))
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var dataEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+var propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+
+func escapeData(s string) string     { return dataEscaper.Replace(s) }
+func escapeProperty(s string) string { return propertyEscaper.Replace(s) }

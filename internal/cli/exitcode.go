@@ -1,0 +1,29 @@
+package cli
+
+import (
+	"errors"
+
+	"github.com/ciamctl/ciamctl/internal/brand"
+	"github.com/ciamctl/ciamctl/internal/cmdutil"
+	"github.com/ciamctl/ciamctl/internal/workspace"
+)
+
+// ExitCode maps an error to the contract's exit codes. Every sentinel that
+// decides a code is listed here and nowhere else.
+func ExitCode(err error) int {
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, cmdutil.ErrUsage),
+		errors.Is(err, cmdutil.ErrCancelled),
+		errors.Is(err, workspace.ErrNotFound),
+		errors.Is(err, workspace.ErrExists):
+		return ExitUsage
+	case errors.Is(err, workspace.ErrIO):
+		return ExitRemote
+	case errors.Is(err, cmdutil.ErrFailed),
+		errors.Is(err, brand.ErrInvalid):
+		return ExitInvalid
+	}
+	return ExitInvalid
+}

@@ -1,0 +1,72 @@
+// Package cli runs ciamctl: it builds the command tree, executes it, and is
+// the one place that turns an error into an exit code and an error line.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/ciamctl/ciamctl/internal/cli/root"
+	"github.com/ciamctl/ciamctl/internal/cmdutil"
+	"github.com/ciamctl/ciamctl/internal/iostreams"
+)
+
+// Exit codes of the contract.
+const (
+	ExitOK      = 0
+	ExitInvalid = 1
+	ExitUsage   = 2
+	ExitRemote  = 3
+)
+
+// Main runs ciamctl with the process's streams and environment.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	f := &cmdutil.Factory{
+		IOStreams:  iostreams.System(os.Getenv),
+		Getenv:     os.Getenv,
+		Now:        time.Now,
+		HTTPClient: func() *http.Client { return &http.Client{} },
+		Globals:    &cmdutil.Globals{},
+	}
+	return Run(ctx, f, os.Args[1:])
+}
+
+// Run executes one command line against the given dependencies and returns
+// the exit code. Tests call it with buffers and fakes.
+func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	cmd := root.NewCmdRoot(f)
+	cmd.SetArgs(args)
+	cmd.SetIn(f.IOStreams.In)
+	cmd.SetOut(f.IOStreams.Out)
+	cmd.SetErr(f.IOStreams.ErrOut)
+	err := cmd.ExecuteContext(ctx)
+	code := ExitCode(err)
+	if err != nil && !errors.Is(err, cmdutil.ErrFailed) {
+		printError(f, err)
+	}
+	return code
+}
+
+func printError(f *cmdutil.Factory, err error) {
+	cs := f.IOStreams.ErrColorScheme()
+	msg := strings.TrimSpace(err.Error())
+	// One line: messages from deeper layers never carry the newlines through.
+	msg = strings.Join(strings.Fields(strings.ReplaceAll(msg, "\n", " ")), " ")
+	if errors.Is(err, cmdutil.ErrCancelled) {
+		fmt.Fprintln(f.IOStreams.ErrOut, "cancelled")
+		return
+	}
+	fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", cs.Red("error:"), msg)
+	var he *cmdutil.HintError
+	if errors.As(err, &he) && he.Hint != "" {
+		fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", cs.Gray("hint:"), he.Hint)
+	}
+}

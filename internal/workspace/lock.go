@@ -1,0 +1,47 @@
+package workspace
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// LockFile is the name of the lock file inside a workspace.
+const LockFile = ".ciamctl.lock"
+
+// lockWait bounds how long a writer waits for another ciamctl to finish.
+var lockWait = 15 * time.Second
+
+// lock serialises writers of one workspace across processes. Callers hold it
+// around read-check-write sequences so two writers never lose each other's work.
+func (s *Store) lock(ctx context.Context) (release func(), err error) {
+	path := filepath.Join(s.Dir, LockFile)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, ioError("lock workspace", s.Dir, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, lockWait)
+	defer cancel()
+	delay := 5 * time.Millisecond
+	for {
+		ok, err := tryLock(f)
+		if err != nil {
+			f.Close()
+			return nil, ioError("lock workspace", s.Dir, err)
+		}
+		if ok {
+			return func() { unlock(f); f.Close() }, nil
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, fmt.Errorf("workspace %s is locked by another ciamctl process (waited %s): %w", s.Dir, lockWait, ErrIO)
+		case <-time.After(delay):
+		}
+		if delay < 100*time.Millisecond {
+			delay *= 2
+		}
+	}
+}

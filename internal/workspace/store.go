@@ -1,0 +1,218 @@
+// Package workspace stores brand files in a directory. Every write is atomic
+// and serialised across processes by a lock file, so concurrent ciamctl runs
+// never lose or corrupt a brand.
+package workspace
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/ciamctl/ciamctl/internal/atomicfile"
+	"github.com/ciamctl/ciamctl/internal/brand"
+)
+
+// DefaultDir is used when neither --dir nor $CIAMCTL_DIR is set.
+const DefaultDir = "brands"
+
+// EnvDir names the environment variable that selects the workspace.
+const EnvDir = "CIAMCTL_DIR"
+
+var (
+	// ErrNotFound: the brand has no file in the workspace.
+	ErrNotFound = errors.New("brand not found")
+	// ErrExists: the brand file exists and differs; --force overwrites it.
+	ErrExists = errors.New("brand already exists")
+	// ErrIO: the workspace cannot be read or written.
+	ErrIO = errors.New("workspace I/O failure")
+)
+
+// Store is a workspace directory of <brand>.yaml files.
+type Store struct {
+	Dir string
+}
+
+// Resolve picks the workspace: --dir, else $CIAMCTL_DIR, else ./brands.
+func Resolve(flagDir string, getenv func(string) string) *Store {
+	switch {
+	case flagDir != "":
+		return &Store{Dir: flagDir}
+	case getenv(EnvDir) != "":
+		return &Store{Dir: getenv(EnvDir)}
+	}
+	return &Store{Dir: DefaultDir}
+}
+
+// Path is the file of a brand.
+func (s *Store) Path(name string) string { return filepath.Join(s.Dir, name+".yaml") }
+
+func ioError(op, path string, err error) error {
+	return fmt.Errorf("%s %s: %w: %w", op, path, unwrapPathError(err), ErrIO)
+}
+
+// unwrapPathError keeps the cause ("permission denied") without repeating the path.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Files lists the brand files of the workspace, sorted. A missing workspace
+// directory has no files.
+func (s *Store) Files() ([]string, error) {
+	entries, err := os.ReadDir(s.Dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, ioError("read workspace", s.Dir, err)
+	}
+	var files []string
+	for _, e := range entries {
+		if e.IsDir() || !IsBrandFile(e.Name()) {
+			continue
+		}
+		files = append(files, filepath.Join(s.Dir, e.Name()))
+	}
+	sort.Strings(files)
+	return files, nil
+}
+
+// IsBrandFile reports whether a directory entry looks like a brand file;
+// hidden and temporary files are never brands.
+func IsBrandFile(name string) bool {
+	if strings.HasPrefix(name, ".") || atomicfile.IsTemp(name) {
+		return false
+	}
+	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
+}
+
+// Load reads and checks one brand's file.
+func (s *Store) Load(name string) (brand.FileResult, error) {
+	if err := brand.ValidateName(name); err != nil {
+		return brand.FileResult{}, fmt.Errorf("brand name: %w: %w", err, ErrNotFound)
+	}
+	path := s.Path(name)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return brand.FileResult{}, fmt.Errorf("brand %q: no file %s: %w", name, path, ErrNotFound)
+	}
+	if err != nil {
+		return brand.FileResult{}, ioError("read", path, err)
+	}
+	return brand.CheckFile(path, data), nil
+}
+
+// Outcome says what a write did.
+type Outcome int
+
+const (
+	Created Outcome = iota
+	Replaced
+	Unchanged
+)
+
+// Save writes a brand file. An identical existing file is left alone
+// (Unchanged); a different one is replaced only with force.
+func (s *Store) Save(ctx context.Context, name string, data []byte, force bool) (Outcome, error) {
+	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
+		return 0, ioError("create workspace", s.Dir, err)
+	}
+	release, err := s.lock(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer release()
+	s.removeStaleTemps()
+
+	path := s.Path(name)
+	old, err := os.ReadFile(path)
+	outcome := Created
+	switch {
+	case err == nil && bytes.Equal(old, data):
+		return Unchanged, nil
+	case err == nil && !force:
+		return 0, fmt.Errorf("brand %q: %s exists with other values: %w", name, path, ErrExists)
+	case err == nil:
+		outcome = Replaced
+	case !errors.Is(err, fs.ErrNotExist):
+		return 0, ioError("read", path, err)
+	}
+	if err := atomicfile.WriteFile(path, data, 0o644); err != nil {
+		return 0, ioError("write", path, err)
+	}
+	return outcome, nil
+}
+
+// Update rewrites an existing brand through fn while holding the lock, so a
+// concurrent writer cannot slip in between the read and the write.
+func (s *Store) Update(ctx context.Context, name string, fn func(current []byte) ([]byte, error)) (Outcome, error) {
+	release, err := s.lock(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer release()
+	s.removeStaleTemps()
+	path := s.Path(name)
+	old, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, fmt.Errorf("brand %q: no file %s: %w", name, path, ErrNotFound)
+	}
+	if err != nil {
+		return 0, ioError("read", path, err)
+	}
+	data, err := fn(old)
+	if err != nil {
+		return 0, err
+	}
+	if bytes.Equal(old, data) {
+		return Unchanged, nil
+	}
+	if err := atomicfile.WriteFile(path, data, 0o644); err != nil {
+		return 0, ioError("write", path, err)
+	}
+	return Replaced, nil
+}
+
+// Remove deletes a brand's file.
+func (s *Store) Remove(ctx context.Context, name string) error {
+	if _, err := os.Stat(s.Dir); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("brand %q: no workspace at %s: %w", name, s.Dir, ErrNotFound)
+	}
+	release, err := s.lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	path := s.Path(name)
+	err = os.Remove(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("brand %q: no file %s: %w", name, path, ErrNotFound)
+	}
+	if err != nil {
+		return ioError("remove", path, err)
+	}
+	return nil
+}
+
+// removeStaleTemps deletes temporary files left by a writer that was killed
+// before its rename. Only called with the lock held: no live writer owns one.
+func (s *Store) removeStaleTemps() {
+	entries, err := os.ReadDir(s.Dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if atomicfile.IsTemp(e.Name()) {
+			os.Remove(filepath.Join(s.Dir, e.Name()))
+		}
+	}
+}
