@@ -55,11 +55,14 @@ func CheckFile(path string, data []byte) FileResult {
 // parent): a wrong type should not also be reported as "is required".
 func structuralAt(structural []Problem, field string) bool {
 	for _, p := range structural {
-		if p.Field != "" && (p.Field == field || strings.HasPrefix(field, p.Field+".") || strings.HasPrefix(field, p.Field+"[")) {
-			return true
+		if p.Field == "" {
+			continue
 		}
-		if p.Field == "" && p.Line > 0 && strings.HasPrefix(p.Message, "invalid YAML") {
-			return true
+		if p.Field == field || strings.HasPrefix(field, p.Field+".") || strings.HasPrefix(field, p.Field+"[") {
+			return true // the field itself, or its section, could not be read
+		}
+		if strings.HasPrefix(p.Field, field+".") {
+			return true // a finding about a whole section whose content could not be read
 		}
 	}
 	return false

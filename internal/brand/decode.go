@@ -158,8 +158,13 @@ func quoteHint(v *yaml.Node) string {
 	if v.Kind == yaml.ScalarNode && v.Tag != "!!null" {
 		return fmt.Sprintf(" (got %s %s; quote it if it is meant as text)", strings.TrimPrefix(v.Tag, "!!"), v.Value)
 	}
-	if v.Tag == "!!null" {
+	switch {
+	case v.Tag == "!!null":
 		return " (got an empty value)"
+	case v.Kind == yaml.SequenceNode:
+		return " (got a list)"
+	case v.Kind == yaml.MappingNode:
+		return " (got a mapping)"
 	}
 	return ""
 }

@@ -103,24 +103,32 @@ func runForm(o *AddOptions, c *brand.Config, plan formPlan) error {
 		groups = append(groups, huh.NewGroup(mf...).Title("Claim mappings"))
 	}
 
-	confirmed := true
-	groups = append(groups, huh.NewGroup(huh.NewConfirm().
-		TitleFunc(func() string { return fmt.Sprintf("Write %s?", o.Factory.Workspace().Path(c.Brand)) }, &c.Brand).
-		Affirmative("Write").Negative("Cancel").Value(&confirmed)))
-
-	form := huh.NewForm(groups...).
-		WithInput(f.IOStreams.In).
-		WithOutput(f.IOStreams.ErrOut).
-		WithAccessible(f.Accessible()).
-		WithShowHelp(true)
-	if err := form.RunWithContext(o.Ctx); err != nil {
+	run := func(groups ...*huh.Group) error {
+		err := huh.NewForm(groups...).
+			WithInput(f.IOStreams.In).
+			WithOutput(f.IOStreams.ErrOut).
+			WithAccessible(f.Accessible()).
+			WithShowHelp(true).
+			RunWithContext(o.Ctx)
 		if errors.Is(err, huh.ErrUserAborted) {
 			return cmdutil.ErrCancelled
 		}
 		return err
 	}
+	if err := run(groups...); err != nil {
+		return err
+	}
 	for field, v := range claims {
 		c.Mappings.Set(field, strings.TrimSpace(*v))
+	}
+
+	// The confirmation is a form of its own so its title can name the final
+	// file, which depends on the brand name typed above.
+	confirmed := true
+	if err := run(huh.NewGroup(huh.NewConfirm().
+		Title(fmt.Sprintf("Write %s?", f.Workspace().Path(c.Brand))).
+		Affirmative("Write").Negative("Cancel").Value(&confirmed))); err != nil {
+		return err
 	}
 	if !confirmed {
 		return cmdutil.ErrCancelled
