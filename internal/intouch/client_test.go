@@ -42,7 +42,11 @@ func (s *sleeps) Sleep(_ context.Context, d time.Duration) error {
 	return nil
 }
 
-func (s *sleeps) All() []time.Duration { s.mu.Lock(); defer s.mu.Unlock(); return append([]time.Duration(nil), s.d...) }
+func (s *sleeps) All() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Duration(nil), s.d...)
+}
 
 type fixture struct {
 	emu    *intouchemu.Server
