@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/ciamctl/ciamctl/internal/cli/root"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
@@ -69,4 +71,17 @@ func printError(f *cmdutil.Factory, err error) {
 	if errors.As(err, &he) && he.Hint != "" {
 		fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", cs.Gray("hint:"), he.Hint)
 	}
+}
+
+// NewRootForDocs builds the command tree with inert dependencies, for
+// generating completion scripts and man pages.
+func NewRootForDocs() *cobra.Command {
+	ios, _, _, _ := iostreams.Test()
+	return root.NewCmdRoot(&cmdutil.Factory{
+		IOStreams:  ios,
+		Getenv:     func(string) string { return "" },
+		Now:        time.Now,
+		HTTPClient: func() *http.Client { return &http.Client{} },
+		Globals:    &cmdutil.Globals{},
+	})
 }

@@ -47,3 +47,9 @@ func Generate(root *cobra.Command, shell string, w io.Writer) error {
 	}
 	return cmdutil.FlagErrorf("unknown shell %q; use bash, zsh, fish or powershell", shell)
 }
+
+// FileName is the name of a shell's script under completions/.
+func FileName(shell string) string {
+	ext := map[string]string{"bash": "bash", "zsh": "zsh", "fish": "fish", "powershell": "ps1"}[shell]
+	return "ciamctl." + ext
+}
