@@ -1,0 +1,220 @@
+package jwks
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/ciamctl/ciamctl/internal/jwks/httpget"
+)
+
+// MaxBytes caps a JWKS document, fetched or read from disk.
+const MaxBytes = httpget.MaxBody
+
+// DefaultTimeout applies when Fetcher.Timeout is zero.
+const DefaultTimeout = 10 * time.Second
+
+// Fetcher loads key sets from URLs (with a disk cache honouring
+// Cache-Control max-age and ETag) or from files. The zero value is usable;
+// it is safe for concurrent use.
+type Fetcher struct {
+	Client   *http.Client     // nil: http.DefaultClient (never modified)
+	Timeout  time.Duration    // per load; 0: DefaultTimeout
+	Now      func() time.Time // nil: time.Now
+	CacheDir string           // "": DefaultCacheDir(); caching is skipped if that fails
+	NoCache  bool             // neither read nor write the disk cache
+}
+
+// Load returns the set at location, an http(s) URL or a file path, from the
+// cache when it is fresh. Errors wrap ErrUnavailable. When the set parses but
+// has no usable key, Load returns it together with an error wrapping
+// ErrNoUsableKeys, so `jwks inspect` can still show why.
+func (f *Fetcher) Load(ctx context.Context, location string) (*Set, error) {
+	return f.load(ctx, location, false)
+}
+
+// Refresh is Load without trusting max-age: it always asks the server (with
+// If-None-Match, so an unchanged set costs a 304) or re-reads the file. The
+// verifier calls it when a token names a kid the set does not have.
+func (f *Fetcher) Refresh(ctx context.Context, location string) (*Set, error) {
+	return f.load(ctx, location, true)
+}
+
+func (f *Fetcher) load(ctx context.Context, location string, force bool) (*Set, error) {
+	kind, err := classify(location)
+	if err != nil {
+		return nil, &LoadError{Location: location, Cause: err.Error(), Err: ErrBadLocation}
+	}
+	if kind == "file" {
+		return f.loadFile(location)
+	}
+	timeout := f.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	return f.loadURL(ctx, location, force)
+}
+
+// classify accepts http(s) URLs and plain paths. Anything else with a scheme
+// (ftp://, file://, data:…) is refused rather than guessed at.
+func classify(location string) (string, error) {
+	if location == "" {
+		return "", errors.New("empty location")
+	}
+	scheme, _, hasScheme := strings.Cut(location, "://")
+	if !hasScheme {
+		return "file", nil
+	}
+	switch strings.ToLower(scheme) {
+	case "http", "https":
+		if _, err := httpget.CheckURL(location); err != nil {
+			return "", err
+		}
+		return "url", nil
+	}
+	return "", fmt.Errorf("unsupported scheme %q: use an http(s) URL or a plain file path", scheme)
+}
+
+func (f *Fetcher) now() time.Time {
+	if f.Now != nil {
+		return f.Now()
+	}
+	return time.Now()
+}
+
+func (f *Fetcher) cacheDir() string {
+	if f.NoCache {
+		return ""
+	}
+	if f.CacheDir != "" {
+		return f.CacheDir
+	}
+	dir, err := DefaultCacheDir()
+	if err != nil {
+		return ""
+	}
+	return dir
+}
+
+func (f *Fetcher) loadFile(path string) (*Set, error) {
+	fail := func(cause string, err error) (*Set, error) {
+		return nil, &LoadError{Location: path, Cause: cause, Err: err}
+	}
+	file, err := os.Open(path)
+	if err != nil {
+		return fail(describeFileErr(err), err)
+	}
+	defer file.Close()
+	if st, err := file.Stat(); err == nil && st.IsDir() {
+		return fail("is a directory", nil)
+	}
+	data, err := io.ReadAll(io.LimitReader(file, MaxBytes+1))
+	if err != nil {
+		return fail(describeFileErr(err), err)
+	}
+	if len(data) > MaxBytes {
+		return fail("file too large (over 1 MiB)", httpget.ErrTooLarge)
+	}
+	return f.parse(path, data)
+}
+
+func describeFileErr(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such file"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func (f *Fetcher) loadURL(ctx context.Context, url string, force bool) (*Set, error) {
+	dir := f.cacheDir()
+	var cached *cacheEntry
+	if dir != "" {
+		cached = readCache(dir, url)
+	}
+	if cached != nil && !force && cached.fresh(f.now()) {
+		if set, err := f.parse(url, cached.body); err == nil || errors.Is(err, ErrNoUsableKeys) {
+			return set, err
+		}
+		cached = nil // a corrupt cache entry is just a miss
+	}
+
+	hdr := http.Header{}
+	hdr.Set("Accept", "application/jwk-set+json, application/json")
+	if cached != nil && cached.meta.ETag != "" {
+		hdr.Set("If-None-Match", cached.meta.ETag)
+	}
+	resp, err := httpget.Get(ctx, f.Client, url, hdr, MaxBytes)
+	if err != nil {
+		return nil, &LoadError{Location: url, Cause: err.Error(), Err: err}
+	}
+	fetchedAt := f.now()
+	cc := parseCacheControl(resp.Header)
+
+	if resp.StatusCode == http.StatusNotModified {
+		if cached == nil || cached.meta.ETag == "" {
+			return nil, &LoadError{Location: url, Cause: "unexpected 304 Not Modified without a cached copy"}
+		}
+		meta := cached.meta
+		meta.FetchedAt = fetchedAt
+		if cc.present {
+			meta.MaxAge = cc.maxAge
+		}
+		if etag := resp.Header.Get("ETag"); etag != "" {
+			meta.ETag = etag
+		}
+		if cc.noStore {
+			removeCache(dir, url)
+		} else {
+			writeCache(dir, url, nil, meta)
+		}
+		return f.parse(url, cached.body)
+	}
+
+	set, perr := f.parse(url, resp.Body)
+	if perr != nil && !errors.Is(perr, ErrNoUsableKeys) {
+		return nil, perr
+	}
+	if dir != "" {
+		if cc.noStore {
+			removeCache(dir, url)
+		} else {
+			sum := sha256.Sum256(resp.Body)
+			writeCache(dir, url, resp.Body, cacheMeta{
+				URL:        url,
+				ETag:       resp.Header.Get("ETag"),
+				FetchedAt:  fetchedAt,
+				MaxAge:     cc.maxAge,
+				BodySHA256: hex.EncodeToString(sum[:]),
+			})
+		}
+	}
+	return set, perr
+}
+
+func (f *Fetcher) parse(location string, data []byte) (*Set, error) {
+	set, err := ParseAt(data, f.now())
+	if err != nil {
+		return nil, &LoadError{Location: location, Cause: "not a valid JWKS: " + err.Error(), Err: err}
+	}
+	if len(set.Usable()) == 0 {
+		return set, &LoadError{Location: location, Cause: "no usable signing keys (see jwks inspect)", Err: ErrNoUsableKeys}
+	}
+	return set, nil
+}

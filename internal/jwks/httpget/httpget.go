@@ -1,0 +1,153 @@
+// Package httpget performs the small, defensive HTTP GETs that JWKS and
+// discovery documents need: capped bodies, http(s) only, same-host redirects,
+// and errors that say what went wrong in a few words without echoing headers
+// or bodies.
+package httpget
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// MaxBody is the default cap for documents we fetch; JWKS and discovery
+// documents are a few KiB, so 1 MiB is generous and still bounds memory.
+const MaxBody = 1 << 20
+
+// MaxRedirects bounds redirect chains; identity providers rarely use more than one.
+const MaxRedirects = 5
+
+// Response is a fully read, capped response.
+type Response struct {
+	StatusCode int
+	Header     http.Header
+	Body       []byte
+}
+
+// Error is a failed GET; Error() is a short cause meant to follow the URL the
+// caller names, e.g. "jwks https://x/jwks.json: connection refused".
+type Error struct {
+	Cause string
+	Err   error
+}
+
+func (e *Error) Error() string { return e.Cause }
+func (e *Error) Unwrap() error { return e.Err }
+
+// ErrTooLarge reports a body beyond the cap.
+var ErrTooLarge = errors.New("response too large")
+
+// ErrStatus reports a non-2xx (and non-304) status.
+var ErrStatus = errors.New("unexpected HTTP status")
+
+// CheckURL accepts only absolute http(s) URLs with a host.
+func CheckURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("invalid URL: %w", err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("unsupported URL scheme %q (only http and https)", u.Scheme)
+	}
+	if u.Host == "" {
+		return nil, errors.New("URL has no host")
+	}
+	return u, nil
+}
+
+// Get fetches rawURL with extra request headers. Bodies are read only for 2xx
+// responses, and never beyond maxBytes (<= 0 means MaxBody). A 304 is
+// returned as a Response so callers can revalidate caches; any other non-2xx
+// status is an *Error wrapping ErrStatus.
+func Get(ctx context.Context, client *http.Client, rawURL string, hdr http.Header, maxBytes int64) (*Response, error) {
+	if maxBytes <= 0 {
+		maxBytes = MaxBody
+	}
+	if _, err := CheckURL(rawURL); err != nil {
+		return nil, &Error{Cause: err.Error(), Err: err}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, &Error{Cause: "invalid request: " + err.Error(), Err: err}
+	}
+	for k, vs := range hdr {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	if req.Header.Get("Accept") == "" {
+		req.Header.Set("Accept", "application/json")
+	}
+	req.Header.Set("User-Agent", "ciamctl")
+
+	resp, err := restrict(client).Do(req)
+	if err != nil {
+		return nil, &Error{Cause: Describe(err), Err: err}
+	}
+	defer resp.Body.Close()
+
+	if resp.StatusCode == http.StatusNotModified {
+		return &Response{StatusCode: resp.StatusCode, Header: resp.Header}, nil
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		// Drain a little so the connection can be reused, but never much.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
+		return nil, &Error{Cause: "HTTP " + statusText(resp), Err: ErrStatus}
+	}
+	if resp.ContentLength > maxBytes {
+		return nil, &Error{Cause: fmt.Sprintf("response too large (%d bytes, limit %s)", resp.ContentLength, human(maxBytes)), Err: ErrTooLarge}
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBytes+1))
+	if err != nil {
+		return nil, &Error{Cause: "reading response: " + Describe(err), Err: err}
+	}
+	if int64(len(body)) > maxBytes {
+		return nil, &Error{Cause: "response too large (over " + human(maxBytes) + ")", Err: ErrTooLarge}
+	}
+	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body}, nil
+}
+
+func statusText(resp *http.Response) string {
+	if resp.Status != "" {
+		return resp.Status
+	}
+	return fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
+}
+
+func human(n int64) string {
+	if n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// restrict returns a copy of client (never mutating the caller's) whose
+// redirects stay on the original host and scheme family: a JWKS that
+// redirects elsewhere could hand us an attacker's keys.
+func restrict(client *http.Client) *http.Client {
+	if client == nil {
+		client = http.DefaultClient
+	}
+	c := *client
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) >= MaxRedirects {
+			return fmt.Errorf("stopped after %d redirects", MaxRedirects)
+		}
+		first := via[0].URL
+		if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+			return fmt.Errorf("redirect to unsupported scheme %q refused", req.URL.Scheme)
+		}
+		if first.Scheme == "https" && req.URL.Scheme != "https" {
+			return errors.New("redirect from https to http refused")
+		}
+		if !strings.EqualFold(req.URL.Host, first.Host) {
+			return fmt.Errorf("redirect to another host (%s) refused", req.URL.Host)
+		}
+		return nil
+	}
+	return &c
+}

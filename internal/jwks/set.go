@@ -1,0 +1,128 @@
+// Package jwks parses, checks and fetches JSON Web Key Sets.
+//
+// A Set separates what a published JWKS says (Keys, Problems — for
+// `jwks inspect`) from what verification may use (ByKid, Usable), which is
+// resolved once at parse time because verification sits on a hot path.
+package jwks
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/lestrrat-go/jwx/v2/jwk"
+)
+
+// Severity of a Problem.
+type Severity string
+
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+)
+
+// Problem is something wrong with a key or the set. Kid is the key's kid, or
+// "#N" (its index) when it has none, or "" for the set as a whole.
+type Problem struct {
+	Kid      string   `json:"kid"`
+	Message  string   `json:"message"`
+	Severity Severity `json:"severity"`
+}
+
+// KeyInfo describes one published key.
+type KeyInfo struct {
+	Index        int        `json:"index"`
+	Kid          string     `json:"kid"`
+	Kty          string     `json:"kty"`
+	Alg          string     `json:"alg,omitempty"`
+	Use          string     `json:"use,omitempty"`
+	Bits         int        `json:"bits,omitempty"`
+	Curve        string     `json:"crv,omitempty"`
+	CertNotAfter *time.Time `json:"cert_not_after,omitempty"`
+	Usable       bool       `json:"usable"`
+}
+
+// Set is a parsed and checked JWKS.
+type Set struct {
+	Keys     []KeyInfo `json:"keys"`
+	Problems []Problem `json:"problems"`
+
+	byKid  map[string][]jwk.Key // usable keys only
+	allKid map[string]bool      // every kid seen, usable or not
+	usable []jwk.Key
+}
+
+// ByKid returns the usable keys with this kid (normally one).
+func (s *Set) ByKid(kid string) []jwk.Key { return s.byKid[kid] }
+
+// HasKid reports whether any key, usable or not, carries this kid.
+func (s *Set) HasKid(kid string) bool { return s.allKid[kid] }
+
+// Usable returns every key that may verify signatures, in set order.
+func (s *Set) Usable() []jwk.Key { return s.usable }
+
+// Parse parses and checks a JWKS, judging certificate expiry against time.Now.
+func Parse(data []byte) (*Set, error) { return ParseAt(data, time.Now()) }
+
+// ParseAt is Parse with an explicit clock for certificate expiry.
+// It fails only when the document is not a JWKS at all; individual bad keys
+// become Problems and are left out of ByKid/Usable.
+func ParseAt(data []byte, now time.Time) (*Set, error) {
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("invalid JSON: %w", err)
+	}
+	rawKeys, ok := doc["keys"]
+	if !ok {
+		if _, single := doc["kty"]; single {
+			return nil, errors.New(`this is a single JWK, not a key set (expected {"keys": [...]})`)
+		}
+		return nil, errors.New(`no "keys" member`)
+	}
+	var keys []json.RawMessage
+	if err := json.Unmarshal(rawKeys, &keys); err != nil || bytes.Equal(bytes.TrimSpace(rawKeys), []byte("null")) {
+		return nil, errors.New(`"keys" is not an array`)
+	}
+
+	s := &Set{
+		Keys:     make([]KeyInfo, 0, len(keys)),
+		Problems: []Problem{},
+		byKid:    map[string][]jwk.Key{},
+		allKid:   map[string]bool{},
+	}
+	if len(keys) == 0 {
+		s.problem("", SeverityError, "the set contains no keys")
+	}
+	kidCount := map[string]int{}
+	for i, raw := range keys {
+		info, key := s.checkKey(i, raw, len(keys), now)
+		s.Keys = append(s.Keys, info)
+		if info.Kid != "" {
+			kidCount[info.Kid]++
+			s.allKid[info.Kid] = true
+		}
+		if info.Usable {
+			s.usable = append(s.usable, key)
+			if info.Kid != "" {
+				s.byKid[info.Kid] = append(s.byKid[info.Kid], key)
+			}
+		}
+	}
+	for _, info := range s.Keys {
+		// Report each duplicated kid once, at its first occurrence.
+		if n := kidCount[info.Kid]; n > 1 {
+			s.problem(info.Kid, SeverityWarning, fmt.Sprintf("duplicate kid: %d keys share it, so the kid does not identify one key", n))
+			kidCount[info.Kid] = 0
+		}
+	}
+	if len(keys) > 0 && len(s.usable) == 0 {
+		s.problem("", SeverityError, "no key in the set can verify signatures")
+	}
+	return s, nil
+}
+
+func (s *Set) problem(kid string, sev Severity, msg string) {
+	s.Problems = append(s.Problems, Problem{Kid: kid, Message: msg, Severity: sev})
+}

@@ -1,0 +1,198 @@
+package oidc
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+)
+
+// NumericDate bounds: years 0001–9999, which also keeps conversions exact.
+const (
+	minNumericDate = -62135596800
+	maxNumericDate = 253402300799
+)
+
+// checkClaims adds the issuer, audience, expiry, not_before, issued_at and
+// subject checks. The payload is already known to be a strict JSON object.
+func (v *Verifier) checkClaims(payload []byte, cl *checklist) {
+	var claims map[string]any
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	dec.UseNumber()
+	if err := dec.Decode(&claims); err != nil {
+		cl.fail(CheckIssuer, ReasonMalformed, "claims: "+err.Error())
+		return
+	}
+	now := v.now()
+	v.checkIssuer(claims, cl)
+	v.checkAudience(claims, cl)
+	v.checkTimes(claims, now, cl)
+	checkSubject(claims, cl)
+}
+
+func (v *Verifier) checkIssuer(claims map[string]any, cl *checklist) {
+	raw, ok := claims["iss"]
+	iss, isStr := raw.(string)
+	switch {
+	case ok && !isStr:
+		cl.fail(CheckIssuer, ReasonMalformed, "iss is not a string")
+	case v.issuer == "" && ok:
+		cl.pass(CheckIssuer, fmt.Sprintf("iss %q (not checked: no expected issuer)", truncate(iss, 200)))
+	case v.issuer == "":
+		cl.pass(CheckIssuer, "not checked: no expected issuer")
+	case !ok:
+		cl.fail(CheckIssuer, ReasonMissingClaim, "iss claim is missing")
+	case iss != v.issuer:
+		cl.fail(CheckIssuer, ReasonIssuerMismatch, fmt.Sprintf("iss is %q, expected %q", truncate(iss, 200), v.issuer))
+	default:
+		cl.pass(CheckIssuer, fmt.Sprintf("iss is %q", iss))
+	}
+}
+
+func (v *Verifier) checkAudience(claims map[string]any, cl *checklist) {
+	raw, ok := claims["aud"]
+	var auds []string
+	switch a := raw.(type) {
+	case nil:
+		if ok {
+			cl.fail(CheckAudience, ReasonMalformed, "aud is null")
+			return
+		}
+	case string:
+		auds = []string{a}
+	case []any:
+		for _, e := range a {
+			s, isStr := e.(string)
+			if !isStr {
+				cl.fail(CheckAudience, ReasonMalformed, "aud array holds a non-string")
+				return
+			}
+			auds = append(auds, s)
+		}
+	default:
+		cl.fail(CheckAudience, ReasonMalformed, "aud is neither a string nor an array of strings")
+		return
+	}
+	if v.audience == "" {
+		cl.pass(CheckAudience, "not checked: no expected audience")
+		return
+	}
+	if len(auds) == 0 {
+		cl.fail(CheckAudience, ReasonMissingClaim, "aud claim is missing")
+		return
+	}
+	found := false
+	for _, a := range auds {
+		found = found || a == v.audience
+	}
+	if !found {
+		cl.fail(CheckAudience, ReasonAudienceMismatch, fmt.Sprintf("aud %s does not contain %q", quoteList(auds, 5), v.audience))
+		return
+	}
+	// With several audiences, azp names the party the token was issued to
+	// (OIDC Core §3.1.3.7); it must be us.
+	if azpRaw, has := claims["azp"]; has && len(auds) > 1 {
+		azp, isStr := azpRaw.(string)
+		if !isStr {
+			cl.fail(CheckAudience, ReasonMalformed, "azp is not a string")
+			return
+		}
+		if azp != v.audience {
+			cl.fail(CheckAudience, ReasonAudienceMismatch, fmt.Sprintf("aud has several audiences and azp is %q, not %q", truncate(azp, 200), v.audience))
+			return
+		}
+		cl.pass(CheckAudience, fmt.Sprintf("aud contains %q and azp matches", v.audience))
+		return
+	}
+	cl.pass(CheckAudience, fmt.Sprintf("aud contains %q", v.audience))
+}
+
+func (v *Verifier) checkTimes(claims map[string]any, now time.Time, cl *checklist) {
+	leeway := v.leeway
+	stamp := func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+	switch exp, present, err := numericDate(claims, "exp"); {
+	case err != nil:
+		cl.fail(CheckExpiry, ReasonMalformed, err.Error())
+	case !present:
+		cl.fail(CheckExpiry, ReasonMissingClaim, "exp claim is missing")
+	case !now.Before(exp.Add(leeway)):
+		cl.fail(CheckExpiry, ReasonExpired, fmt.Sprintf("expired at %s (%s ago, leeway %s)", stamp(exp), now.Sub(exp).Round(time.Second), leeway))
+	default:
+		cl.pass(CheckExpiry, fmt.Sprintf("expires at %s", stamp(exp)))
+	}
+
+	switch nbf, present, err := numericDate(claims, "nbf"); {
+	case err != nil:
+		cl.fail(CheckNotBefore, ReasonMalformed, err.Error())
+	case !present:
+		cl.pass(CheckNotBefore, "no nbf claim")
+	case now.Add(leeway).Before(nbf):
+		cl.fail(CheckNotBefore, ReasonNotYetValid, fmt.Sprintf("not valid before %s (in %s, leeway %s)", stamp(nbf), nbf.Sub(now).Round(time.Second), leeway))
+	default:
+		cl.pass(CheckNotBefore, fmt.Sprintf("valid since %s", stamp(nbf)))
+	}
+
+	switch iat, present, err := numericDate(claims, "iat"); {
+	case err != nil:
+		cl.fail(CheckIssuedAt, ReasonMalformed, err.Error())
+	case !present:
+		cl.pass(CheckIssuedAt, "no iat claim")
+	case iat.After(now.Add(leeway)):
+		cl.fail(CheckIssuedAt, ReasonIssuedInFuture, fmt.Sprintf("issued at %s, %s in the future (leeway %s)", stamp(iat), iat.Sub(now).Round(time.Second), leeway))
+	default:
+		cl.pass(CheckIssuedAt, fmt.Sprintf("issued at %s", stamp(iat)))
+	}
+}
+
+func checkSubject(claims map[string]any, cl *checklist) {
+	raw, ok := claims["sub"]
+	sub, isStr := raw.(string)
+	switch {
+	case !ok:
+		cl.fail(CheckSubject, ReasonMissingClaim, "sub claim is missing")
+	case !isStr:
+		cl.fail(CheckSubject, ReasonMalformed, "sub is not a string")
+	case sub == "":
+		cl.fail(CheckSubject, ReasonMissingClaim, "sub is empty")
+	default:
+		cl.pass(CheckSubject, fmt.Sprintf("sub is %q", truncate(sub, 200)))
+	}
+}
+
+// numericDate reads a NumericDate (RFC 7519 §2): seconds since the epoch,
+// possibly with a fraction.
+func numericDate(claims map[string]any, name string) (time.Time, bool, error) {
+	raw, ok := claims[name]
+	if !ok {
+		return time.Time{}, false, nil
+	}
+	n, isNum := raw.(json.Number)
+	if !isNum {
+		return time.Time{}, true, fmt.Errorf("%s is not a number", name)
+	}
+	f, err := n.Float64()
+	if err != nil || math.IsNaN(f) || f < minNumericDate || f > maxNumericDate {
+		return time.Time{}, true, fmt.Errorf("%s is not a valid date", name)
+	}
+	sec := math.Floor(f)
+	return time.Unix(int64(sec), int64((f-sec)*1e9)), true, nil
+}
+
+func quoteList(items []string, n int) string {
+	var b bytes.Buffer
+	b.WriteByte('[')
+	for i, s := range items {
+		if i == n {
+			fmt.Fprintf(&b, ", …%d more", len(items)-n)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%q", truncate(s, 100))
+	}
+	b.WriteByte(']')
+	return b.String()
+}
