@@ -1,0 +1,191 @@
+package ciamemu
+
+import (
+	"crypto/subtle"
+	"fmt"
+	"maps"
+	"net/http"
+	"strings"
+
+	"github.com/lestrrat-go/jwx/v2/jws"
+	"github.com/lestrrat-go/jwx/v2/jwt"
+)
+
+// Tokens is what the token endpoint returns (and IssueTokens, in process).
+type Tokens struct {
+	AccessToken string `json:"access_token"`
+	TokenType   string `json:"token_type"`
+	ExpiresIn   int64  `json:"expires_in"`
+	IDToken     string `json:"id_token"`
+	Scope       string `json:"scope"`
+}
+
+// TokenOptions tune one issuance.
+type TokenOptions struct {
+	Alg    string // RS256 (default) or ES256
+	Nonce  string // copied into the ID token when set
+	Issuer string // overrides the server's issuer (needed in process when none is fixed)
+}
+
+// IssueTokens logs a user in without HTTP (for `ciamctl demo` and tests): login is a sub, username or email.
+func (s *Server) IssueTokens(login string, o TokenOptions) (Tokens, error) {
+	iss := o.Issuer
+	if iss == "" {
+		iss = s.Issuer()
+	}
+	if iss == "" {
+		return Tokens{}, fmt.Errorf("ciamemu: no issuer: set Options.Issuer, call Start or SetIssuer, or pass TokenOptions.Issuer")
+	}
+	u, ok := s.FindUser(login)
+	if !ok {
+		return Tokens{}, fmt.Errorf("ciamemu: no user %q", login)
+	}
+	return s.issue(u, iss, o)
+}
+
+// Claims are the user's profile claims as they appear in ID tokens and userinfo.
+func Claims(u User, issuer string) map[string]any {
+	c := map[string]any{"sub": u.Sub}
+	set := func(k, v string) {
+		if v != "" {
+			c[k] = v
+		}
+	}
+	set("given_name", u.GivenName)
+	set("family_name", u.FamilyName)
+	set("email", u.Email)
+	set("phone_number", u.PhoneNumber)
+	if u.Email != "" {
+		c["email_verified"] = true
+		c["contact"] = map[string]any{"email": u.Email}
+	}
+	if u.PhoneNumber != "" {
+		c[MobileClaim(issuer)] = u.PhoneNumber
+	}
+	maps.Copy(c, u.Extra)
+	return c
+}
+
+func (s *Server) issue(u User, iss string, o TokenOptions) (Tokens, error) {
+	alg := strings.ToUpper(o.Alg)
+	if alg == "" {
+		alg = RS256
+	}
+	now := s.opts.Now()
+	exp := now.Add(s.opts.TokenTTL)
+
+	s.mu.Lock()
+	key := s.activeLocked(alg)
+	at := s.rnd.token("at-")
+	if key != nil {
+		s.access[at] = accessGrant{sub: u.Sub, exp: exp}
+	}
+	s.mu.Unlock()
+	if key == nil {
+		return Tokens{}, fmt.Errorf("ciamemu: unsupported alg %q (use %s or %s)", o.Alg, RS256, ES256)
+	}
+
+	tok := jwt.New()
+	tok.Options().Enable(jwt.FlattenAudience) // aud as a plain string, as most providers send it
+	claims := Claims(u, iss)
+	claims[jwt.IssuerKey] = iss
+	claims[jwt.AudienceKey] = []string{s.opts.ClientID}
+	claims["azp"] = s.opts.ClientID
+	claims[jwt.IssuedAtKey] = now.Unix()
+	claims[jwt.ExpirationKey] = exp.Unix()
+	if o.Nonce != "" {
+		claims["nonce"] = o.Nonce
+	}
+	for k, v := range claims {
+		if err := tok.Set(k, v); err != nil {
+			return Tokens{}, fmt.Errorf("ciamemu: claim %s: %w", k, err)
+		}
+	}
+	hdr := jws.NewHeaders()
+	_ = hdr.Set(jws.TypeKey, "JWT")
+	signed, err := jwt.Sign(tok, jwt.WithKey(key.alg, key.priv, jws.WithProtectedHeaders(hdr)))
+	if err != nil {
+		return Tokens{}, fmt.Errorf("ciamemu: signing ID token: %w", err)
+	}
+	return Tokens{AccessToken: at, TokenType: "Bearer", ExpiresIn: int64(s.opts.TokenTTL.Seconds()), IDToken: string(signed), Scope: "openid profile email phone"}, nil
+}
+
+func (s *Server) tokenEndpoint(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		oauthError(w, http.StatusBadRequest, "invalid_request", "the body must be application/x-www-form-urlencoded")
+		return
+	}
+	clientID, secret, basic := r.BasicAuth()
+	if !basic {
+		clientID, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+	}
+	if clientID != "" && clientID != s.opts.ClientID || s.opts.ClientSecret != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(s.opts.ClientSecret)) != 1 {
+		w.Header().Set("WWW-Authenticate", `Basic realm="ciamemu"`)
+		oauthError(w, http.StatusUnauthorized, "invalid_client", "unknown client or wrong client secret")
+		return
+	}
+	var u User
+	var ok bool
+	switch gt := r.PostForm.Get("grant_type"); {
+	case gt == "password":
+		u, ok = s.FindUser(r.PostForm.Get("username"))
+		if !ok || subtle.ConstantTimeCompare([]byte(u.Password), []byte(r.PostForm.Get("password"))) != 1 {
+			oauthError(w, http.StatusBadRequest, "invalid_grant", "wrong username or password")
+			return
+		}
+	case r.PostForm.Get("user") != "" && (gt == "" || gt == "test_user"):
+		// Test shortcut: log a seeded user in by sub, username or email, no password.
+		if u, ok = s.FindUser(r.PostForm.Get("user")); !ok {
+			oauthError(w, http.StatusBadRequest, "invalid_grant", "no such user")
+			return
+		}
+	default:
+		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "use grant_type=password (username, password) or user=<login>")
+		return
+	}
+	t, err := s.issue(u, s.issuerFor(r), TokenOptions{Alg: r.PostForm.Get("alg"), Nonce: r.PostForm.Get("nonce")})
+	if err != nil {
+		oauthError(w, http.StatusBadRequest, "invalid_request", err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, t)
+}
+
+func (s *Server) userinfo(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		w.Header().Set("Allow", "GET, POST")
+		oauthError(w, http.StatusMethodNotAllowed, "invalid_request", "use GET or POST")
+		return
+	}
+	at, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || at == "" {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="ciamemu"`)
+		oauthError(w, http.StatusUnauthorized, "invalid_request", "a Bearer access token is required")
+		return
+	}
+	s.mu.Lock()
+	g, found := s.access[strings.TrimSpace(at)]
+	valid := found && s.opts.Now().Before(g.exp)
+	var u *User
+	if valid {
+		u = s.findLocked(g.sub)
+	}
+	var cl map[string]any
+	if u != nil {
+		cl = Claims(u.clone(), s.issuerForLocked(r))
+	}
+	s.mu.Unlock()
+	if u == nil {
+		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token", error_description="unknown or expired access token"`)
+		oauthError(w, http.StatusUnauthorized, "invalid_token", "unknown or expired access token")
+		return
+	}
+	writeJSON(w, http.StatusOK, cl)
+}
+
+// RevokeAccessTokens makes every issued access token invalid for userinfo.
+func (s *Server) RevokeAccessTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.access = map[string]accessGrant{}
+}
