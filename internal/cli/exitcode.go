@@ -5,6 +5,8 @@ import (
 
 	"github.com/ciamctl/ciamctl/internal/brand"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
+	"github.com/ciamctl/ciamctl/internal/jwks"
+	"github.com/ciamctl/ciamctl/internal/oidc"
 	"github.com/ciamctl/ciamctl/internal/workspace"
 )
 
@@ -19,10 +21,12 @@ func ExitCode(err error) int {
 		errors.Is(err, workspace.ErrNotFound),
 		errors.Is(err, workspace.ErrExists):
 		return ExitUsage
-	case errors.Is(err, workspace.ErrIO):
+	case errors.Is(err, workspace.ErrIO),
+		errors.Is(err, jwks.ErrUnavailable):
 		return ExitRemote
 	case errors.Is(err, cmdutil.ErrFailed),
-		errors.Is(err, brand.ErrInvalid):
+		errors.Is(err, brand.ErrInvalid),
+		errors.Is(err, oidc.ErrMismatch):
 		return ExitInvalid
 	}
 	return ExitInvalid

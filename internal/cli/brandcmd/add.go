@@ -28,6 +28,7 @@ type AddOptions struct {
 	OrgID            int64
 	Algorithms       []string
 	Maps             []string
+	Discover         string
 	Force            bool
 	DryRun           bool
 
@@ -66,6 +67,10 @@ claim name taken literally (it may contain dots or be a URL) or, starting with
     --map firstname=given_name --map lastname=family_name \
     --map mobile=phone_number --map email=/contact/email
 
+  # take issuer, JWKS URI and userinfo endpoint from OIDC discovery
+  ciamctl brand add --name acme --application-id 6a1f0c2e --client-id acme-loyalty \
+    --discover https://id.acme.example/ --map email=email
+
   # print the file instead of writing it
   ciamctl brand add --dry-run --name acme ...`,
 		Args: cmdutil.NoArgs,
@@ -88,6 +93,7 @@ claim name taken literally (it may contain dots or be a URL) or, starting with
 	fl.Int64Var(&opts.OrgID, "org-id", 0, "platform org ID")
 	fl.StringSliceVar(&opts.Algorithms, "alg", nil, "allowed signing algorithms, comma separated (default: RS*, PS*, ES*, EdDSA)")
 	fl.StringArrayVar(&opts.Maps, "map", nil, "claim mapping FIELD=CLAIM (repeatable); FIELD is firstname, lastname, mobile or email")
+	fl.StringVar(&opts.Discover, "discover", "", "fill --issuer, --jwks-uri and --userinfo-endpoint from ISSUER's /.well-known/openid-configuration")
 	fl.BoolVar(&opts.Force, "force", false, "overwrite an existing brand file with different values")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the file instead of writing it")
 	_ = cmd.RegisterFlagCompletionFunc("alg", cobra.FixedCompletions(brand.AllowedAlgorithms, cobra.ShellCompDirectiveNoFileComp))
@@ -137,6 +143,11 @@ func addRun(o *AddOptions) error {
 		return err
 	}
 	store := f.Workspace()
+	if o.Discover != "" {
+		if err := o.discover(cfg); err != nil {
+			return err
+		}
+	}
 
 	if plan := planForm(cfg, len(o.Maps) > 0); !plan.empty() {
 		if !f.CanPrompt() {

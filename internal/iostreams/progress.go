@@ -1,0 +1,35 @@
+package iostreams
+
+import (
+	"fmt"
+	"sync"
+	"time"
+)
+
+// StartProgress shows a spinner with a label on stderr while network work
+// runs, only when stderr is a terminal. The returned func stops and erases it.
+func (s *IOStreams) StartProgress(label string) (stop func()) {
+	if !s.stderrTTY {
+		return func() {}
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		frames := []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for i := 0; ; i++ {
+			fmt.Fprintf(s.ErrOut, "\r%s %s", frames[i%len(frames)], label)
+			select {
+			case <-done:
+				fmt.Fprintf(s.ErrOut, "\r\x1b[K")
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	var once sync.Once
+	return func() { once.Do(func() { close(done); wg.Wait() }) }
+}
