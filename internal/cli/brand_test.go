@@ -262,8 +262,9 @@ func TestBrandRemove(t *testing.T) {
 		t.Fatal("file still there")
 	}
 	addAcme(t, dir)
-	if res := clitest.Run(t, clitest.Opts{}, "brand", "remove", "acme", "--yes", "--dir", dir); res.Code != 0 {
-		t.Fatalf("--yes: exit %d %q", res.Code, res.Stderr)
+	if res := clitest.Run(t, clitest.Opts{}, "brand", "remove", "acme", "--yes", "-o", "json", "--dir", dir); res.Code != 0 ||
+		!strings.Contains(res.Stdout, `"result": "removed"`) {
+		t.Fatalf("--yes: exit %d %q %q", res.Code, res.Stdout, res.Stderr)
 	}
 	gone := clitest.Run(t, clitest.Opts{}, "brand", "remove", "acme", "--yes", "--dir", dir)
 	if gone.Code != 2 {

@@ -64,6 +64,11 @@ func removeRun(cmd *cobra.Command, o *RemoveOptions) error {
 	if err := store.Remove(cmd.Context(), o.Name); err != nil {
 		return err
 	}
+	if f.Globals.Output != cmdutil.FormatText {
+		return cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, map[string]string{
+			"brand": o.Name, "file": path, "result": "removed",
+		})
+	}
 	cs := f.IOStreams.ColorScheme()
 	_, err := fmt.Fprintf(f.IOStreams.Out, "%s Removed brand %s (%s)\n", cs.SuccessIcon(), cs.Bold(o.Name), path)
 	return err
