@@ -1,0 +1,152 @@
+package oidc
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/ciamctl/ciamctl/internal/jwks"
+)
+
+func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
+
+type emitted struct {
+	line int
+	res  Result
+}
+
+func TestVerifyBatchOrderAndSummary(t *testing.T) {
+	keysForTest(t)
+	valid := mint(t, goodClaims())
+	expired := mint(t, claimsWith(func(c map[string]any) { c["exp"] = testNow.Unix() - 3600 }))
+	wrongAud := mint(t, claimsWith(func(c map[string]any) { c["aud"] = "x" }))
+	longLine := strings.Repeat("A", MaxTokenBytes+5000)
+
+	input := strings.Join([]string{
+		"# tokens exported from staging", // 1
+		valid,                            // 2
+		"",                               // 3
+		"   ",                            // 4
+		expired + "\r",                   // 5 (CRLF)
+		"garbage",                        // 6
+		"#" + longLine,                   // 7: a long comment is still a comment
+		longLine,                         // 8
+		"  " + valid,                     // 9
+		wrongAud,                         // 10
+		"\t# indented comment",           // 11
+		valid,                            // 12, no trailing newline
+	}, "\n")
+	want := []struct {
+		line   int
+		reason string
+	}{{2, ""}, {5, ReasonExpired}, {6, ReasonMalformed}, {8, ReasonMalformed}, {9, ""}, {10, ReasonAudienceMismatch}, {12, ""}}
+
+	for _, workers := range []int{1, 3, 8} {
+		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
+			v := mustVerifier(t, testPolicy(), StaticSource{S: standardSet(t)})
+			var got []emitted
+			sum, err := v.VerifyBatch(t.Context(), strings.NewReader(input), workers, func(line int, res Result) error {
+				got = append(got, emitted{line, res})
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("got %d results, want %d: %+v", len(got), len(want), got)
+			}
+			for i, w := range want {
+				if got[i].line != w.line || got[i].res.Reason != w.reason || got[i].res.Valid != (w.reason == "") {
+					t.Errorf("result %d: line %d reason %q, want line %d reason %q", i, got[i].line, got[i].res.Reason, w.line, w.reason)
+				}
+			}
+			wantSum := Summary{Total: 7, Valid: 3, Invalid: 4, ByReason: map[string]int{ReasonExpired: 1, ReasonMalformed: 2, ReasonAudienceMismatch: 1}}
+			if fmt.Sprint(sum) != fmt.Sprint(wantSum) {
+				t.Errorf("summary %+v, want %+v", sum, wantSum)
+			}
+		})
+	}
+}
+
+func TestVerifyBatchManyLinesInOrder(t *testing.T) {
+	keysForTest(t)
+	toks := []string{mint(t, goodClaims()), "bad", mint(t, claimsWith(func(c map[string]any) { delete(c, "sub") }))}
+	var in bytes.Buffer
+	const n = 3000
+	for i := range n {
+		in.WriteString(toks[i%3])
+		in.WriteByte('\n')
+	}
+	v := mustVerifier(t, testPolicy(), StaticSource{S: standardSet(t)})
+	next := 1
+	sum, err := v.VerifyBatch(t.Context(), &in, 4, func(line int, res Result) error {
+		if line != next {
+			return fmt.Errorf("line %d emitted, want %d", line, next)
+		}
+		if wantValid := (line-1)%3 == 0; res.Valid != wantValid {
+			return fmt.Errorf("line %d valid=%v", line, res.Valid)
+		}
+		next++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Total != n || sum.Valid != n/3 || sum.ByReason[ReasonMalformed] != n/3 || sum.ByReason[ReasonMissingClaim] != n/3 {
+		t.Errorf("summary %+v", sum)
+	}
+}
+
+func TestVerifyBatchStopsOnEmitError(t *testing.T) {
+	keysForTest(t)
+	var in strings.Builder
+	for range 500 {
+		in.WriteString("bad\n")
+	}
+	v := mustVerifier(t, testPolicy(), StaticSource{S: standardSet(t)})
+	stop := errors.New("stdout closed")
+	calls := 0
+	_, err := v.VerifyBatch(t.Context(), strings.NewReader(in.String()), 2, func(int, Result) error {
+		calls++
+		if calls == 3 {
+			return stop
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) || calls != 3 {
+		t.Fatalf("err %v after %d calls", err, calls)
+	}
+}
+
+func TestVerifyBatchKeySetUnavailable(t *testing.T) {
+	src := &countingSource{err: &jwks.LoadError{Location: "https://id.example/jwks", Cause: "connection refused"}}
+	v := mustVerifier(t, testPolicy(), src)
+	_, err := v.VerifyBatch(t.Context(), strings.NewReader("a.b.c\n"), 2, func(int, Result) error {
+		t.Error("nothing must be emitted")
+		return nil
+	})
+	if !errors.Is(err, jwks.ErrUnavailable) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+type failingReader struct{ n int }
+
+func (r *failingReader) Read(p []byte) (int, error) {
+	if r.n > 0 {
+		r.n--
+		return copy(p, "bad\n"), nil
+	}
+	return 0, errors.New("disk on fire")
+}
+
+func TestVerifyBatchReadError(t *testing.T) {
+	v := mustVerifier(t, testPolicy(), StaticSource{S: standardSet(t)})
+	_, err := v.VerifyBatch(t.Context(), &failingReader{n: 3}, 2, func(int, Result) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "disk on fire") {
+		t.Fatalf("got %v", err)
+	}
+}
