@@ -120,7 +120,8 @@ func (c *Client) call(ctx context.Context, id EndpointID, params map[string]stri
 		apiErr := c.toAPIError(ep, res, env)
 
 		if res.status == http.StatusUnauthorized && ep.Auth && c.cfg.AuthMode() == AuthOAuth && !reminted {
-			// The cached token may have been revoked or expired early: mint once more, retry once.
+			// The cached token may have been revoked or expired early: mint once more, retry once. A 401 is
+			// decided before the request is processed, so even a POST is safe to repeat here.
 			c.invalidateToken(authValue)
 			reminted = true
 			continue
