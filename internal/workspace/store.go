@@ -126,60 +126,55 @@ func (s *Store) Save(ctx context.Context, name string, data []byte, force bool) 
 	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
 		return 0, ioError("create workspace", s.Dir, err)
 	}
-	release, err := s.lock(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer release()
-	s.removeStaleTemps()
-
-	path := s.Path(name)
-	old, err := os.ReadFile(path)
-	outcome := Created
-	switch {
-	case err == nil && bytes.Equal(old, data):
-		return Unchanged, nil
-	case err == nil && !force:
-		return 0, fmt.Errorf("brand %q: %s exists with other values: %w", name, path, ErrExists)
-	case err == nil:
-		outcome = Replaced
-	case !errors.Is(err, fs.ErrNotExist):
-		return 0, ioError("read", path, err)
-	}
-	if err := atomicfile.WriteFile(path, data, 0o644); err != nil {
-		return 0, ioError("write", path, err)
-	}
-	return outcome, nil
+	return s.rewrite(ctx, name, func(old []byte, exists bool) ([]byte, error) {
+		if exists && !force && !bytes.Equal(old, data) {
+			return nil, fmt.Errorf("brand %q: %s exists with other values: %w", name, s.Path(name), ErrExists)
+		}
+		return data, nil
+	})
 }
 
 // Update rewrites an existing brand through fn while holding the lock, so a
 // concurrent writer cannot slip in between the read and the write.
 func (s *Store) Update(ctx context.Context, name string, fn func(current []byte) ([]byte, error)) (Outcome, error) {
+	return s.rewrite(ctx, name, func(old []byte, exists bool) ([]byte, error) {
+		if !exists {
+			return nil, fmt.Errorf("brand %q: no file %s: %w", name, s.Path(name), ErrNotFound)
+		}
+		return fn(old)
+	})
+}
+
+// rewrite is the one read-decide-write sequence of the store, under the
+// workspace lock.
+func (s *Store) rewrite(ctx context.Context, name string, decide func(old []byte, exists bool) ([]byte, error)) (Outcome, error) {
 	release, err := s.lock(ctx)
 	if err != nil {
 		return 0, err
 	}
 	defer release()
 	s.removeStaleTemps()
+
 	path := s.Path(name)
 	old, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return 0, fmt.Errorf("brand %q: no file %s: %w", name, path, ErrNotFound)
-	}
-	if err != nil {
+	exists := err == nil
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return 0, ioError("read", path, err)
 	}
-	data, err := fn(old)
+	data, err := decide(old, exists)
 	if err != nil {
 		return 0, err
 	}
-	if bytes.Equal(old, data) {
+	if exists && bytes.Equal(old, data) {
 		return Unchanged, nil
 	}
 	if err := atomicfile.WriteFile(path, data, 0o644); err != nil {
 		return 0, ioError("write", path, err)
 	}
-	return Replaced, nil
+	if exists {
+		return Replaced, nil
+	}
+	return Created, nil
 }
 
 // Remove deletes a brand's file.

@@ -34,16 +34,10 @@ are for automation. An invalid configuration is not exported.`,
 		ValidArgsFunction: completeBrandNames(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
-			if opts.Format == "" {
-				opts.Format = "ticket"
-				if g := f.Globals.Output; g != cmdutil.FormatText {
-					opts.Format = g
-				}
-			}
-			switch opts.Format {
-			case "ticket", cmdutil.FormatJSON, cmdutil.FormatYAML:
-			default:
-				return cmdutil.FlagErrorf("--format: %q is not a format; use ticket, json or yaml", opts.Format)
+			var err error
+			opts.Format, err = cmdutil.FormatFlag(opts.Format, f.Globals, "ticket", "ticket", cmdutil.FormatJSON, cmdutil.FormatYAML)
+			if err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(opts)

@@ -2,14 +2,13 @@ package brandcmd
 
 import (
 	"fmt"
-	"os"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/brand"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
-	"github.com/ciamctl/ciamctl/internal/workspace"
+	"github.com/ciamctl/ciamctl/internal/iostreams"
 )
 
 // ListOptions holds the dependencies of `brand list`.
@@ -45,23 +44,6 @@ type listItem struct {
 	Config   *brand.Config `json:"config"`
 }
 
-func loadAll(store *workspace.Store) ([]brand.FileResult, error) {
-	files, err := store.Files()
-	if err != nil {
-		return nil, err
-	}
-	results := make([]brand.FileResult, 0, len(files))
-	for _, path := range files {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w: %w", path, err, workspace.ErrIO)
-		}
-		results = append(results, brand.CheckFile(path, data))
-	}
-	brand.CrossCheck(results)
-	return results, nil
-}
-
 func countProblems(ps []brand.Problem) (errs, warns int) {
 	for _, p := range ps {
 		if p.Severity == brand.SeverityError {
@@ -76,7 +58,7 @@ func countProblems(ps []brand.Problem) (errs, warns int) {
 func listRun(o *ListOptions) error {
 	f := o.Factory
 	store := f.Workspace()
-	results, err := loadAll(store)
+	results, err := store.CheckAll()
 	if err != nil {
 		return err
 	}
@@ -117,25 +99,12 @@ func dash(s string) string {
 	return s
 }
 
-type painter interface {
-	Red(string) string
-	Yellow(string) string
-	Green(string) string
-}
-
-func status(cs painter, it listItem) string {
+func status(cs *iostreams.ColorScheme, it listItem) string {
 	switch {
 	case it.Errors > 0:
-		return cs.Red(fmt.Sprintf("invalid (%d %s)", it.Errors, plural(it.Errors, "error")))
+		return cs.Red(fmt.Sprintf("invalid (%d %s)", it.Errors, cmdutil.Plural(it.Errors, "error")))
 	case it.Warnings > 0:
-		return cs.Yellow(fmt.Sprintf("ok (%d %s)", it.Warnings, plural(it.Warnings, "warning")))
+		return cs.Yellow(fmt.Sprintf("ok (%d %s)", it.Warnings, cmdutil.Plural(it.Warnings, "warning")))
 	}
 	return cs.Green("ok")
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return word
-	}
-	return word + "s"
 }

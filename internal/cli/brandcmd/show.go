@@ -66,11 +66,7 @@ func loadBrand(f *cmdutil.Factory, name string) (brand.FileResult, error) {
 func reportProblems(f *cmdutil.Factory, ps []brand.Problem) error {
 	cs := f.IOStreams.ErrColorScheme()
 	for _, p := range ps {
-		sev := cs.Yellow(string(p.Severity))
-		if p.Severity == brand.SeverityError {
-			sev = cs.Red(string(p.Severity))
-		}
-		fmt.Fprintf(f.IOStreams.ErrOut, "%s:%d:%d: %s: %s\n", p.File, p.Line, p.Column, sev, p.Message)
+		fmt.Fprintln(f.IOStreams.ErrOut, cmdutil.ProblemLine(cs, p))
 	}
 	if brand.HasErrors(ps) {
 		return cmdutil.ErrFailed

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ciamctl/ciamctl/internal/brand"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
+	"github.com/ciamctl/ciamctl/internal/iostreams"
 	"github.com/ciamctl/ciamctl/internal/workspace"
 )
 
@@ -47,16 +48,11 @@ annotations on the pull request.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			if opts.Format == "" {
-				opts.Format = cmdutil.FormatText
-				if g := f.Globals.Output; g != cmdutil.FormatText {
-					opts.Format = g
-				}
-			}
-			switch opts.Format {
-			case cmdutil.FormatText, cmdutil.FormatJSON, cmdutil.FormatYAML, "github":
-			default:
-				return cmdutil.FlagErrorf("--format: %q is not a format; use text, json or github", opts.Format)
+			var err error
+			opts.Format, err = cmdutil.FormatFlag(opts.Format, f.Globals, cmdutil.FormatText,
+				cmdutil.FormatText, cmdutil.FormatJSON, cmdutil.FormatYAML, "github")
+			if err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(opts)
@@ -84,15 +80,10 @@ func validateRun(o *ValidateOptions) error {
 	if err != nil {
 		return err
 	}
-	results := make([]brand.FileResult, 0, len(files))
-	for _, path := range files {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return fmt.Errorf("read %s: %w: %w", path, unwrapPath(err), workspace.ErrIO)
-		}
-		results = append(results, brand.CheckFile(path, data))
+	results, err := workspace.CheckFiles(files)
+	if err != nil {
+		return err
 	}
-	brand.CrossCheck(results)
 
 	rep := Report{Valid: true, Files: len(results), Problems: []brand.Problem{}}
 	for _, r := range results {
@@ -170,21 +161,9 @@ func collect(paths []string, store *workspace.Store) ([]string, error) {
 	return files, nil
 }
 
-type painter interface {
-	Red(string) string
-	Yellow(string) string
-	Green(string) string
-	SuccessIcon() string
-	FailureIcon() string
-}
-
-func writeText(w io.Writer, cs painter, rep Report) error {
+func writeText(w io.Writer, cs *iostreams.ColorScheme, rep Report) error {
 	for _, p := range rep.Problems {
-		sev := cs.Yellow(string(p.Severity))
-		if p.Severity == brand.SeverityError {
-			sev = cs.Red(string(p.Severity))
-		}
-		if _, err := fmt.Fprintf(w, "%s:%d:%d: %s: %s\n", p.File, p.Line, p.Column, sev, p.Message); err != nil {
+		if _, err := fmt.Fprintln(w, cmdutil.ProblemLine(cs, p)); err != nil {
 			return err
 		}
 	}
@@ -192,7 +171,7 @@ func writeText(w io.Writer, cs painter, rep Report) error {
 	return nil
 }
 
-func writeSummary(w io.Writer, cs painter, rep Report) {
+func writeSummary(w io.Writer, cs *iostreams.ColorScheme, rep Report) {
 	errs, warns := 0, 0
 	for _, p := range rep.Problems {
 		if p.Severity == brand.SeverityError {
@@ -201,24 +180,17 @@ func writeSummary(w io.Writer, cs painter, rep Report) {
 			warns++
 		}
 	}
-	files := fmt.Sprintf("%d brand %s", rep.Files, plural(rep.Files, "file"))
+	files := fmt.Sprintf("%d brand %s", rep.Files, cmdutil.Plural(rep.Files, "file"))
 	if rep.Valid {
 		msg := fmt.Sprintf("%s %s valid", cs.SuccessIcon(), files)
 		if warns > 0 {
-			msg += fmt.Sprintf(" (%d %s)", warns, plural(warns, "warning"))
+			msg += fmt.Sprintf(" (%d %s)", warns, cmdutil.Plural(warns, "warning"))
 		}
 		fmt.Fprintln(w, msg)
 		return
 	}
 	fmt.Fprintf(w, "%s %s checked: %d %s, %d %s\n", cs.FailureIcon(), files,
-		errs, plural(errs, "error"), warns, plural(warns, "warning"))
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return word
-	}
-	return word + "s"
+		errs, cmdutil.Plural(errs, "error"), warns, cmdutil.Plural(warns, "warning"))
 }
 
 // writeGitHub prints GitHub Actions workflow commands, escaped as the
