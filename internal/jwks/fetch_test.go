@@ -347,4 +347,3 @@ func TestParseCacheControl(t *testing.T) {
 		t.Errorf("with Age: %d", got)
 	}
 }
-

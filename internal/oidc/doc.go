@@ -1,0 +1,21 @@
+// Package oidc discovers OpenID Providers and verifies ID tokens against a
+// fixed policy, reporting every check so users can see why a token fails.
+//
+// Decisions worth knowing:
+//   - Keys come only from the configured key set. The token's jwk, jku, x5u
+//     and x5c headers are ignored for key selection and nothing they point to
+//     is fetched.
+//   - "none" (any case) and HS* are always refused as alg_not_allowed, even
+//     when a Policy lists them; a key's own alg, when set, must equal the
+//     header alg, and the key type/curve must fit it (also alg_not_allowed).
+//   - A kid missing from the set triggers one forced refresh per Verify (one
+//     per VerifyBatch), then fails unknown_kid. Tokens without kid are tried
+//     against at most MaxKeyCandidates fitting keys, without refresh.
+//   - Header "crit" with any extension, "b64", and "cty": "JWT" (nested
+//     tokens) are reported as malformed: this verifier implements none of them.
+//   - exp and a non-empty string sub are required; iat and nbf are checked
+//     when present. Leeway applies to all three; Policy.Leeway 0 means the
+//     60s default and a negative value means no leeway.
+//   - A missing iss/aud is missing_claim; claims of the wrong JSON type are
+//     malformed. The Result's Reason is that of the first failed check.
+package oidc

@@ -1,0 +1,40 @@
+package oidc
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func FuzzParseToken(f *testing.F) {
+	keysForTest(f)
+	f.Add(mint(f, goodClaims()))
+	f.Add(signRaw(f, "ES256", testKeys.ec, `{"alg":"ES256","kid":"ec-1"}`, mustJSON(f, goodClaims())))
+	f.Add(signRaw(f, "none", nil, `{"alg":"none"}`, `{}`))
+	f.Add(signRaw(f, "RS256", testKeys.rsa, `{"alg":"RS256","alg":"RS256"}`, `{}`))
+	f.Add(signRaw(f, "RS256", testKeys.rsa, `{"alg":"RS256","jwk":{"kty":"RSA"}}`, `{}`))
+	f.Add(signRaw(f, "RS256", testKeys.rsa, `{"alg":"RS256","x5c":["AAAA"]}`, `{"exp":1e999}`))
+	f.Add(signRaw(f, "RS256", testKeys.rsa, `{"alg":"RS256","crit":[]}`, `[`+strings.Repeat("[", 40)))
+	f.Add("a.b.c")
+	f.Add("..")
+	f.Add("e30.e30.")
+	f.Add("a.b.c.d.e")
+	f.Add("")
+	set := standardSet(f)
+	v := mustVerifier(f, testPolicy(), StaticSource{S: set})
+	f.Fuzz(func(t *testing.T, tok string) {
+		res := v.Verify(context.Background(), tok)
+		if res.Valid == (res.Reason != "") {
+			t.Fatalf("valid=%v with reason %q", res.Valid, res.Reason)
+		}
+		if !res.Valid && !slices.Contains(Reasons, res.Reason) {
+			t.Fatalf("unknown reason %q", res.Reason)
+		}
+		if _, err := json.Marshal(res); err != nil {
+			t.Fatalf("result does not marshal: %v", err)
+		}
+		_, _ = VerifySignature(tok, set, nil)
+	})
+}
