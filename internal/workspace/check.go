@@ -13,7 +13,7 @@ func CheckFiles(paths []string) ([]brand.FileResult, error) {
 	for _, path := range paths {
 		data, err := os.ReadFile(path)
 		if err != nil {
-			return nil, ioError("read", path, err)
+			return nil, IOError("read", path, err)
 		}
 		results = append(results, brand.CheckFile(path, data))
 	}

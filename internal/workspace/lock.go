@@ -20,7 +20,7 @@ func (s *Store) lock(ctx context.Context) (release func(), err error) {
 	path := filepath.Join(s.Dir, LockFile)
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
-		return nil, ioError("lock workspace", s.Dir, err)
+		return nil, IOError("lock workspace", s.Dir, err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, lockWait)
 	defer cancel()
@@ -29,7 +29,7 @@ func (s *Store) lock(ctx context.Context) (release func(), err error) {
 		ok, err := tryLock(f)
 		if err != nil {
 			f.Close()
-			return nil, ioError("lock workspace", s.Dir, err)
+			return nil, IOError("lock workspace", s.Dir, err)
 		}
 		if ok {
 			return func() { unlock(f); f.Close() }, nil

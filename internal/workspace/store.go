@@ -52,7 +52,9 @@ func Resolve(flagDir string, getenv func(string) string) *Store {
 // Path is the file of a brand.
 func (s *Store) Path(name string) string { return filepath.Join(s.Dir, name+".yaml") }
 
-func ioError(op, path string, err error) error {
+// IOError wraps a filesystem failure as ErrIO (exit 3), naming the operation
+// and path once and keeping the cause ("permission denied").
+func IOError(op, path string, err error) error {
 	return fmt.Errorf("%s %s: %w: %w", op, path, unwrapPathError(err), ErrIO)
 }
 
@@ -73,7 +75,7 @@ func (s *Store) Files() ([]string, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, ioError("read workspace", s.Dir, err)
+		return nil, IOError("read workspace", s.Dir, err)
 	}
 	var files []string
 	for _, e := range entries {
@@ -106,7 +108,7 @@ func (s *Store) Load(name string) (brand.FileResult, error) {
 		return brand.FileResult{}, fmt.Errorf("brand %q: no file %s: %w", name, path, ErrNotFound)
 	}
 	if err != nil {
-		return brand.FileResult{}, ioError("read", path, err)
+		return brand.FileResult{}, IOError("read", path, err)
 	}
 	return brand.CheckFile(path, data), nil
 }
@@ -124,7 +126,7 @@ const (
 // (Unchanged); a different one is replaced only with force.
 func (s *Store) Save(ctx context.Context, name string, data []byte, force bool) (Outcome, error) {
 	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
-		return 0, ioError("create workspace", s.Dir, err)
+		return 0, IOError("create workspace", s.Dir, err)
 	}
 	return s.rewrite(ctx, name, func(old []byte, exists bool) ([]byte, error) {
 		if exists && !force && !bytes.Equal(old, data) {
@@ -159,7 +161,7 @@ func (s *Store) rewrite(ctx context.Context, name string, decide func(old []byte
 	old, err := os.ReadFile(path)
 	exists := err == nil
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return 0, ioError("read", path, err)
+		return 0, IOError("read", path, err)
 	}
 	data, err := decide(old, exists)
 	if err != nil {
@@ -169,7 +171,7 @@ func (s *Store) rewrite(ctx context.Context, name string, decide func(old []byte
 		return Unchanged, nil
 	}
 	if err := atomicfile.WriteFile(path, data, 0o644); err != nil {
-		return 0, ioError("write", path, err)
+		return 0, IOError("write", path, err)
 	}
 	if exists {
 		return Replaced, nil
@@ -193,7 +195,7 @@ func (s *Store) Remove(ctx context.Context, name string) error {
 		return fmt.Errorf("brand %q: no file %s: %w", name, path, ErrNotFound)
 	}
 	if err != nil {
-		return ioError("remove", path, err)
+		return IOError("remove", path, err)
 	}
 	return nil
 }

@@ -115,14 +115,6 @@ func validateRun(o *ValidateOptions) error {
 	return nil
 }
 
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
 // collect expands the arguments into brand files; no arguments means the workspace.
 func collect(paths []string, store *workspace.Store) ([]string, error) {
 	if len(paths) == 0 {
@@ -143,7 +135,7 @@ func collect(paths []string, store *workspace.Store) ([]string, error) {
 			return nil, cmdutil.FlagErrorf("%s: no such file or directory", p)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w: %w", p, unwrapPath(err), workspace.ErrIO)
+			return nil, workspace.IOError("read", p, err)
 		}
 		if !st.IsDir() {
 			files = append(files, p)
