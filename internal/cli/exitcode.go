@@ -5,6 +5,7 @@ import (
 
 	"github.com/ciamctl/ciamctl/internal/brand"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
+	"github.com/ciamctl/ciamctl/internal/intouch"
 	"github.com/ciamctl/ciamctl/internal/jwks"
 	"github.com/ciamctl/ciamctl/internal/oidc"
 	"github.com/ciamctl/ciamctl/internal/workspace"
@@ -19,10 +20,14 @@ func ExitCode(err error) int {
 	case errors.Is(err, cmdutil.ErrUsage),
 		errors.Is(err, cmdutil.ErrCancelled),
 		errors.Is(err, workspace.ErrNotFound),
-		errors.Is(err, workspace.ErrExists):
+		errors.Is(err, workspace.ErrExists),
+		errors.Is(err, jwks.ErrBadLocation),
+		errors.Is(err, intouch.ErrConfig):
 		return ExitUsage
 	case errors.Is(err, workspace.ErrIO),
-		errors.Is(err, jwks.ErrUnavailable):
+		errors.Is(err, jwks.ErrUnavailable),
+		errors.Is(err, intouch.ErrUnavailable),
+		errors.Is(err, intouch.ErrAuth):
 		return ExitRemote
 	case errors.Is(err, cmdutil.ErrFailed),
 		errors.Is(err, brand.ErrInvalid),

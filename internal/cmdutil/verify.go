@@ -1,0 +1,82 @@
+package cmdutil
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/ciamctl/ciamctl/internal/brand"
+	"github.com/ciamctl/ciamctl/internal/jwks"
+	"github.com/ciamctl/ciamctl/internal/oidc"
+)
+
+// CacheDir is where fetched key sets are cached: $CIAMCTL_CACHE_DIR, else
+// $XDG_CACHE_HOME/ciamctl/jwks, else "" (the jwks package's own default).
+// Going through Getenv keeps tests away from the real user cache.
+func (f *Factory) CacheDir() string {
+	if d := f.Getenv("CIAMCTL_CACHE_DIR"); d != "" {
+		return d
+	}
+	if d := f.Getenv("XDG_CACHE_HOME"); d != "" {
+		return filepath.Join(d, "ciamctl", "jwks")
+	}
+	return ""
+}
+
+// JWKSFetcher loads key sets with the command's HTTP client, --timeout and
+// clock. noCache bypasses the disk cache (--no-cache).
+func (f *Factory) JWKSFetcher(noCache bool) *jwks.Fetcher {
+	return &jwks.Fetcher{
+		Client:   f.HTTPClient(),
+		Timeout:  f.Globals.Timeout,
+		Now:      f.Now,
+		CacheDir: f.CacheDir(),
+		NoCache:  noCache,
+	}
+}
+
+// BrandPolicy is the ID-token policy a brand's gateway configuration implies:
+// its issuer, its client ID as audience and its algorithm allow-list.
+func BrandPolicy(cfg *brand.Config) oidc.Policy {
+	return oidc.Policy{
+		Issuer:     cfg.CIAM.Issuer,
+		Audience:   cfg.CIAM.ClientID,
+		Algorithms: cfg.CIAM.Algorithms,
+	}
+}
+
+// BrandVerifier builds a verifier for a brand's tokens, keys from its jwksUri.
+func (f *Factory) BrandVerifier(cfg *brand.Config, noCache bool) (*oidc.Verifier, error) {
+	p := BrandPolicy(cfg)
+	p.Now = f.Now
+	v, err := oidc.NewVerifier(p, oidc.NewFetcherSource(f.JWKSFetcher(noCache), cfg.CIAM.JWKSURI))
+	if err != nil {
+		return nil, fmt.Errorf("brand %q: %w", cfg.Brand, err)
+	}
+	return v, nil
+}
+
+// ReadToken returns the token named by a [TOKEN|-] argument: the argument
+// itself, or stdin for "-" (and for no argument when stdin is not a
+// terminal). Surrounding whitespace is dropped. Reading stops just past
+// oidc.MaxTokenBytes so a huge input costs bounded memory and still fails
+// verification as malformed rather than here.
+func (f *Factory) ReadToken(args []string) (string, error) {
+	if len(args) > 0 && args[0] != "-" {
+		return strings.TrimSpace(args[0]), nil
+	}
+	if len(args) == 0 && f.IOStreams.IsStdinTTY() {
+		return "", FlagErrorf("no token: pass it as an argument or pipe it on stdin (use - to read stdin)")
+	}
+	b, err := io.ReadAll(io.LimitReader(bufio.NewReader(f.IOStreams.In), oidc.MaxTokenBytes+1024))
+	if err != nil {
+		return "", fmt.Errorf("reading token from stdin: %w", err)
+	}
+	tok := strings.TrimSpace(string(b))
+	if tok == "" {
+		return "", FlagErrorf("no token on stdin")
+	}
+	return tok, nil
+}
