@@ -2,6 +2,7 @@
 package root
 
 import (
+	"context"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -10,6 +11,8 @@ import (
 	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cli/completioncmd"
 	"github.com/ciamctl/ciamctl/internal/cli/configcmd"
+	"github.com/ciamctl/ciamctl/internal/cli/democmd"
+	"github.com/ciamctl/ciamctl/internal/cli/sandboxcmd"
 	"github.com/ciamctl/ciamctl/internal/cli/versioncmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 )
@@ -66,8 +69,21 @@ verifies ID tokens against the CIAM's keys, and performs the platform-side steps
 	cmd.AddCommand(
 		brandcmd.NewCmdBrand(f),
 		configcmd.NewCmdConfig(f),
+		sandboxcmd.NewCmdSandbox(f, nil),
+		democmd.NewCmdDemo(f, runChild, nil),
 		versioncmd.NewCmdVersion(f),
 		completioncmd.NewCmdCompletion(f),
 	)
 	return cmd
+}
+
+// runChild runs one command line in process with its own dependencies; the
+// demo walks the journey through it.
+func runChild(ctx context.Context, f *cmdutil.Factory, args []string) error {
+	cmd := NewCmdRoot(f)
+	cmd.SetArgs(args)
+	cmd.SetIn(f.IOStreams.In)
+	cmd.SetOut(f.IOStreams.Out)
+	cmd.SetErr(f.IOStreams.ErrOut)
+	return cmd.ExecuteContext(ctx)
 }

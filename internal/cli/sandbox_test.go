@@ -1,0 +1,126 @@
+package cli_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ciamctl/ciamctl/internal/cli/clitest"
+	"github.com/ciamctl/ciamctl/internal/cli/sandboxcmd"
+)
+
+// A real sandbox process: it prints where it listens, serves discovery and
+// tokens there, writes the env file, and stops cleanly on SIGTERM.
+func TestSandboxServesUntilSignalled(t *testing.T) {
+	envFile := filepath.Join(t.TempDir(), "sandbox.env")
+	cmd := ciamctl("sandbox", "-o", "json", "--env-file", envFile)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill() }()
+
+	var info sandboxcmd.Info
+	if err := json.NewDecoder(stdout).Decode(&info); err != nil {
+		t.Fatalf("reading the sandbox's description: %v (stderr: %s)", err, stderr.String())
+	}
+
+	var disc struct {
+		Issuer  string `json:"issuer"`
+		JWKSURI string `json:"jwks_uri"`
+	}
+	getJSON(t, info.CIAM.Discovery, &disc)
+	if disc.Issuer != info.CIAM.Issuer || disc.JWKSURI != info.CIAM.JWKSURI {
+		t.Errorf("discovery = %+v, sandbox said issuer %s jwks %s", disc, info.CIAM.Issuer, info.CIAM.JWKSURI)
+	}
+	res, err := http.PostForm(info.CIAM.Token, url.Values{
+		"grant_type": {"password"}, "username": {"alice"}, "password": {info.CIAM.UserPassword},
+		"client_id": {info.CIAM.ClientID},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		IDToken string `json:"id_token"`
+	}
+	_ = json.NewDecoder(res.Body).Decode(&tok)
+	res.Body.Close()
+	if res.StatusCode != 200 || strings.Count(tok.IDToken, ".") != 2 {
+		t.Errorf("token endpoint: status %d, id_token %q", res.StatusCode, tok.IDToken)
+	}
+
+	env, err := os.ReadFile(envFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"export CIAMCTL_INTOUCH_URL=" + info.Intouch.URL, "export CIAMCTL_INTOUCH_ORG_ID=50123", "export CIAMCTL_INTOUCH_CLIENT_KEY="} {
+		if !strings.Contains(string(env), want+"") {
+			t.Errorf("env file lacks %q:\n%s", want, env)
+		}
+	}
+	if st, err := os.Stat(envFile); err == nil && st.Mode().Perm()&0o077 != 0 && os.PathSeparator == '/' {
+		t.Errorf("env file mode %v: it holds credentials and must be private", st.Mode().Perm())
+	}
+
+	// The printed issuer is what brand add --discover accepts.
+	dir := t.TempDir()
+	add := clitest.Run(t, clitest.Opts{}, "brand", "add", "--dir", dir, "--no-input", "--name", "sandbox",
+		"--application-id", "sandbox-app", "--client-id", info.CIAM.ClientID, "--discover", info.CIAM.Issuer,
+		"--map", "email=email", "--map", "mobile=phone_number")
+	if add.Code != 0 {
+		t.Fatalf("brand add --discover against the sandbox: exit %d: %s", add.Code, add.Stderr)
+	}
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("sandbox after SIGTERM: %v (stderr: %s)", err, stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("sandbox did not stop after SIGTERM")
+	}
+	if !strings.Contains(stderr.String(), "sandbox stopped") {
+		t.Errorf("stderr = %q", stderr.String())
+	}
+}
+
+func getJSON(t *testing.T, u string, v any) {
+	t.Helper()
+	res, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("GET %s: %s", u, res.Status)
+	}
+	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
+		t.Fatalf("GET %s: %v", u, err)
+	}
+}
+
+func TestSandboxRefusesNonLoopback(t *testing.T) {
+	for _, addr := range []string{"0.0.0.0:0", "example.com:80", "nonsense"} {
+		res := clitest.Run(t, clitest.Opts{}, "sandbox", "--addr", addr)
+		if res.Code != 2 || !strings.Contains(res.Stderr, "--addr") {
+			t.Errorf("--addr %s: exit %d, stderr %q", addr, res.Code, res.Stderr)
+		}
+	}
+}

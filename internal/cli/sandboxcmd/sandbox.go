@@ -1,0 +1,206 @@
+// Package sandboxcmd implements `ciamctl sandbox`.
+package sandboxcmd
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ciamctl/ciamctl/internal/atomicfile"
+	"github.com/ciamctl/ciamctl/internal/cmdutil"
+	"github.com/ciamctl/ciamctl/internal/sandbox"
+	"github.com/ciamctl/ciamctl/internal/workspace"
+)
+
+// Options holds the dependencies and flags of `sandbox`.
+type Options struct {
+	Factory  *cmdutil.Factory
+	Addr     string
+	ClientID string
+	Seed     string
+	EnvFile  string
+	// Ready, when set, is called once both emulators listen (tests use it).
+	Ready func(*sandbox.Sandbox)
+}
+
+// NewCmdSandbox builds `ciamctl sandbox`.
+func NewCmdSandbox(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+	opts := &Options{Factory: f}
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Serve a local CIAM and Intouch API emulator until Ctrl-C",
+		Long: `Serve two emulators on loopback until interrupted (Ctrl-C or SIGTERM):
+
+  - a CIAM: OpenID Connect discovery, a JWKS with an RS256 and an ES256 key,
+    a token endpoint issuing ID and access tokens for seeded users (alice and
+    bob, password "password"), and userinfo for those access tokens;
+  - the Intouch API: channel accounts and customers, with real auth checks.
+
+It prints the URLs and the CIAMCTL_INTOUCH_* variables that point ciamctl at
+the platform emulator. The credentials are the emulator's own test values.
+
+With --addr HOST:PORT the CIAM listens on PORT and the Intouch API on PORT+1;
+port 0 (the default) lets the system pick both. --env-file writes the
+variables as shell assignments once both listen, so a script can start the
+sandbox in the background and wait for the file.`,
+		Example: `  ciamctl sandbox
+  ciamctl sandbox --addr 127.0.0.1:8080
+  ciamctl sandbox --env-file sandbox.env &   # then: . ./sandbox.env
+  ciamctl sandbox -o json`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return run(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Addr, "addr", "127.0.0.1:0", "loopback HOST:PORT for the CIAM; the Intouch API takes PORT+1 (port 0: any free ports)")
+	fl.StringVar(&opts.ClientID, "client-id", sandbox.DefaultClientID, "OAuth client ID of the emulated CIAM application (the ID token audience)")
+	fl.StringVar(&opts.Seed, "seed", "", "make keys and user IDs reproducible across runs")
+	fl.StringVar(&opts.EnvFile, "env-file", "", "also write the CIAMCTL_INTOUCH_* assignments to this file")
+	_ = cmd.MarkFlagFilename("env-file")
+	return cmd
+}
+
+// Info is what the sandbox prints: everything needed to use it.
+type Info struct {
+	CIAM    CIAMInfo          `json:"ciam"`
+	Intouch IntouchInfo       `json:"intouch"`
+	Env     map[string]string `json:"env"`
+}
+
+// CIAMInfo describes the CIAM emulator.
+type CIAMInfo struct {
+	Issuer       string   `json:"issuer"`
+	Discovery    string   `json:"discovery"`
+	JWKSURI      string   `json:"jwksUri"`
+	Token        string   `json:"tokenEndpoint"`
+	Userinfo     string   `json:"userinfoEndpoint"`
+	ClientID     string   `json:"clientId"`
+	Users        []string `json:"users"`
+	UserPassword string   `json:"userPassword"`
+}
+
+// IntouchInfo describes the Intouch API emulator.
+type IntouchInfo struct {
+	URL   string `json:"url"`
+	OrgID string `json:"orgId"`
+}
+
+func run(ctx context.Context, opts *Options) error {
+	f := opts.Factory
+	sb, err := sandbox.Start(sandbox.Options{Addr: opts.Addr, ClientID: opts.ClientID, Seed: opts.Seed})
+	if err != nil {
+		return cmdutil.FlagErrorf("--addr: %s", strings.TrimPrefix(err.Error(), "ciamemu: "))
+	}
+	defer sb.Close()
+
+	info := describe(sb)
+	if opts.EnvFile != "" {
+		if err := atomicfile.WriteFile(opts.EnvFile, []byte(exportLines(sb.Env(), "")), 0o600); err != nil {
+			return workspace.IOError("writing", opts.EnvFile, err)
+		}
+	}
+	if f.Globals.Output != cmdutil.FormatText {
+		if err := cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, info); err != nil {
+			return err
+		}
+	} else {
+		printText(f, info, sb.Env())
+	}
+	if opts.Ready != nil {
+		opts.Ready(sb)
+	}
+	<-ctx.Done()
+	fmt.Fprintln(f.IOStreams.ErrOut, "sandbox stopped")
+	return nil
+}
+
+func describe(sb *sandbox.Sandbox) Info {
+	info := Info{
+		CIAM: CIAMInfo{
+			Issuer:       sb.Issuer,
+			Discovery:    sb.DiscoveryURL(),
+			JWKSURI:      sb.JWKSURL(),
+			Token:        sb.TokenURL(),
+			Userinfo:     sb.UserinfoURL(),
+			ClientID:     sb.CIAM.ClientID(),
+			UserPassword: "password",
+		},
+		Intouch: IntouchInfo{URL: sb.IntouchURL, OrgID: sb.Intouch.Options().OrgID},
+		Env:     map[string]string{},
+	}
+	for _, u := range sb.CIAM.Users() {
+		info.CIAM.Users = append(info.CIAM.Users, u.Username)
+	}
+	for _, kv := range sb.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		info.Env[k] = v
+	}
+	return info
+}
+
+// exportLines renders KEY=VALUE pairs as POSIX shell export lines.
+func exportLines(env []string, indent string) string {
+	var b strings.Builder
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		fmt.Fprintf(&b, "%sexport %s=%s\n", indent, k, shellQuote(v))
+	}
+	return b.String()
+}
+
+func shellQuote(s string) string {
+	if s != "" && !strings.ContainsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:@", r))
+	}) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func printText(f *cmdutil.Factory, info Info, env []string) {
+	cs := f.IOStreams.ColorScheme()
+	w := f.IOStreams.Out
+	row := func(k, v string) { fmt.Fprintf(w, "  %-10s %s\n", k, v) }
+	fmt.Fprintln(w, cs.Bold("CIAM emulator (OpenID Connect)"))
+	row("issuer", info.CIAM.Issuer)
+	row("discovery", info.CIAM.Discovery)
+	row("jwks", info.CIAM.JWKSURI)
+	row("token", info.CIAM.Token)
+	row("userinfo", info.CIAM.Userinfo)
+	row("client ID", info.CIAM.ClientID)
+	row("users", strings.Join(info.CIAM.Users, ", ")+` (password "`+info.CIAM.UserPassword+`")`)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, cs.Bold(fmt.Sprintf("Intouch API emulator (org %s)", info.Intouch.OrgID)))
+	row("url", info.Intouch.URL)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, cs.Bold("Point ciamctl at it:"))
+	fmt.Fprint(w, exportLines(env, "  "))
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, cs.Bold("Then try:"))
+	printTry(w, info)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, cs.Gray("Ctrl-C stops the sandbox."))
+}
+
+func printTry(w io.Writer, info Info) {
+	users := slices.Clone(info.CIAM.Users)
+	user := "alice"
+	if len(users) > 0 {
+		user = users[0]
+	}
+	fmt.Fprintf(w, "  ciamctl brand add --name sandbox --application-id sandbox-app --client-id %s \\\n", info.CIAM.ClientID)
+	fmt.Fprintf(w, "      --discover %s --map firstname=given_name --map lastname=family_name \\\n", info.CIAM.Issuer)
+	fmt.Fprintln(w, "      --map email=email --map mobile=phone_number")
+	fmt.Fprintln(w, "  ciamctl channel link --brand sandbox")
+	fmt.Fprintf(w, "  TOKEN=$(curl -s %s -d grant_type=password -d username=%s -d password=%s \\\n", info.CIAM.Token, user, info.CIAM.UserPassword)
+	fmt.Fprintf(w, "      -d client_id=%s | sed 's/.*\"id_token\":\"\\([^\"]*\\)\".*/\\1/')\n", info.CIAM.ClientID)
+	fmt.Fprintln(w, `  ciamctl flow login --brand sandbox "$TOKEN" --apply`)
+}

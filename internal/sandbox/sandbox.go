@@ -1,0 +1,110 @@
+// Package sandbox runs the CIAM and Intouch emulators side by side on
+// loopback, the way `ciamctl sandbox` serves them and `ciamctl demo` uses them.
+package sandbox
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ciamctl/ciamctl/internal/emulator/ciamemu"
+	"github.com/ciamctl/ciamctl/internal/emulator/intouchemu"
+)
+
+// Options shape a sandbox. Zero values are fine.
+type Options struct {
+	// Addr is where the CIAM listens (default 127.0.0.1:0). With a fixed
+	// port the Intouch emulator takes the next one; with port 0 both are
+	// picked by the system.
+	Addr string
+	// ClientID is the CIAM application's OAuth client, the ID token audience.
+	ClientID string
+	Now      func() time.Time
+	// Seed makes keys and user IDs reproducible.
+	Seed string
+}
+
+// DefaultClientID is the sandbox CIAM's OAuth client.
+const DefaultClientID = "ciamctl-sandbox"
+
+// Sandbox is a running pair of emulators.
+type Sandbox struct {
+	CIAM       *ciamemu.Server
+	Intouch    *intouchemu.Server
+	Issuer     string
+	IntouchURL string
+}
+
+// Start listens on loopback and serves both emulators until Close.
+func Start(o Options) (*Sandbox, error) {
+	if o.Addr == "" {
+		o.Addr = "127.0.0.1:0"
+	}
+	if o.ClientID == "" {
+		o.ClientID = DefaultClientID
+	}
+	ciamAddr, intouchAddr, err := addrs(o.Addr)
+	if err != nil {
+		return nil, err
+	}
+	s := &Sandbox{
+		CIAM:    ciamemu.New(ciamemu.Options{ClientID: o.ClientID, Now: o.Now, Seed: o.Seed}),
+		Intouch: intouchemu.New(intouchemu.Options{Now: o.Now}),
+	}
+	if s.Issuer, err = s.CIAM.Start(ciamAddr); err != nil {
+		return nil, err
+	}
+	if s.IntouchURL, err = s.Intouch.Start(intouchAddr); err != nil {
+		_ = s.CIAM.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// addrs derives the two listen addresses from one, so a single --addr flag
+// pins both emulators.
+func addrs(addr string) (ciam, intouch string, err error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", "", fmt.Errorf("address %q: want HOST:PORT, e.g. 127.0.0.1:0", addr)
+	}
+	if !isLoopback(host) {
+		return "", "", fmt.Errorf("address %q: the sandbox serves test credentials, so it listens on loopback only (127.0.0.1, ::1 or localhost)", addr)
+	}
+	p, err := strconv.Atoi(port)
+	if err != nil || p < 0 || p > 65534 {
+		return "", "", fmt.Errorf("address %q: port must be 0..65534", addr)
+	}
+	if p == 0 {
+		return addr, addr, nil
+	}
+	return addr, net.JoinHostPort(host, strconv.Itoa(p+1)), nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Close stops both emulators.
+func (s *Sandbox) Close() error {
+	return errors.Join(s.CIAM.Close(), s.Intouch.Close())
+}
+
+// Env is the environment that points ciamctl at the Intouch emulator (OAuth
+// credentials), as `export` lines would set it. Order is fixed.
+func (s *Sandbox) Env() []string {
+	return s.Intouch.Env(s.IntouchURL, false)
+}
+
+// Endpoints of the CIAM emulator.
+func (s *Sandbox) DiscoveryURL() string { return s.Issuer + ciamemu.PathDiscovery }
+func (s *Sandbox) JWKSURL() string      { return s.Issuer + ciamemu.PathJWKS }
+func (s *Sandbox) TokenURL() string     { return s.Issuer + ciamemu.PathToken }
+func (s *Sandbox) UserinfoURL() string  { return s.Issuer + ciamemu.PathUserinfo }
