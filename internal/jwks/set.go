@@ -52,6 +52,15 @@ type Set struct {
 	byKid  map[string][]jwk.Key // usable keys only
 	allKid map[string]bool      // every kid seen, usable or not
 	usable []jwk.Key
+	raw    map[jwk.Key]any // crypto form of each usable key, resolved once
+}
+
+// Raw returns the crypto public key (*rsa.PublicKey, *ecdsa.PublicKey,
+// ed25519.PublicKey) behind a usable key of this set, converted at parse
+// time so verifying a token costs no conversion.
+func (s *Set) Raw(k jwk.Key) (any, bool) {
+	raw, ok := s.raw[k]
+	return raw, ok
 }
 
 // ByKid returns the usable keys with this kid (normally one).
@@ -91,6 +100,7 @@ func ParseAt(data []byte, now time.Time) (*Set, error) {
 		Problems: []Problem{},
 		byKid:    map[string][]jwk.Key{},
 		allKid:   map[string]bool{},
+		raw:      map[jwk.Key]any{},
 	}
 	if len(keys) == 0 {
 		s.problem("", SeverityError, "the set contains no keys")
@@ -104,6 +114,14 @@ func ParseAt(data []byte, now time.Time) (*Set, error) {
 			s.allKid[info.Kid] = true
 		}
 		if info.Usable {
+			var raw any
+			if err := key.Raw(&raw); err != nil {
+				info.Usable = false
+				s.Keys[len(s.Keys)-1] = info
+				s.problem(info.Kid, SeverityError, "key material cannot be used: "+err.Error())
+				continue
+			}
+			s.raw[key] = raw
 			s.usable = append(s.usable, key)
 			if info.Kid != "" {
 				s.byKid[info.Kid] = append(s.byKid[info.Kid], key)

@@ -38,3 +38,24 @@ func FuzzParseToken(f *testing.F) {
 		_, _ = VerifySignature(tok, set, nil)
 	})
 }
+
+// FuzzStrictJSON checks the allocation-free fast path against the
+// encoding/json token walk: whenever the fast path accepts, the slow one
+// must too (the fast path may only be more cautious, never more lenient).
+func FuzzStrictJSON(f *testing.F) {
+	for _, s := range []string{
+		`{}`, `{"a":1}`, `{"a":1,"a":2}`, `{"a":{"a":1},"b":[{"a":1},{"a":2}]}`,
+		`{"a":1,"\u0061":2}`, `{"a":"}\"{","b":1}`, ` {"x":[1,2,{"y":null}]} `,
+		`[1]`, `"s"`, `{"a":1}{"b":2}`, `{"a":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}`,
+		`{"k":"v","k2":{"k":"v","k":"w"}}`, `{"":1,"":2}`, "{\"a\":1,\n\"b\":2}",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if strictObjectFast(data) {
+			if err := checkJSONObjectSlow(data); err != nil {
+				t.Fatalf("fast path accepted %q, slow path says %v", data, err)
+			}
+		}
+	})
+}

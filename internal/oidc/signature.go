@@ -46,7 +46,7 @@ func (v *Verifier) checkSignature(ctx context.Context, ks *keyState, t *jwsToken
 	}
 	cl.pass(CheckAlgorithm, fmt.Sprintf("%s is allowed and fits the key", t.alg))
 	cl.pass(CheckKid, sel.kidDetail)
-	if reason, detail := verifyWith(t, sel.keys); reason != "" {
+	if reason, detail := verifyWith(t, sel.set, sel.keys); reason != "" {
 		cl.fail(CheckSignature, reason, detail)
 	} else {
 		cl.pass(CheckSignature, detail)
@@ -67,6 +67,7 @@ func (v *Verifier) algProblem(alg string) string {
 }
 
 type selection struct {
+	set       *jwks.Set // the set keys come from (after any refresh)
 	keys      []jwk.Key
 	kidDetail string
 	kidReason string // non-empty: no key, kidDetail says why
@@ -85,7 +86,7 @@ func selectKeys(ctx context.Context, ks *keyState, set *jwks.Set, t *jwsToken) s
 		case len(fit) > MaxKeyCandidates:
 			fit = fit[:MaxKeyCandidates]
 		}
-		return selection{keys: fit, kidDetail: fmt.Sprintf("token has no kid; trying %d key(s) that fit %s", len(fit), t.alg)}
+		return selection{set: set, keys: fit, kidDetail: fmt.Sprintf("token has no kid; trying %d key(s) that fit %s", len(fit), t.alg)}
 	}
 
 	kid := fmt.Sprintf("%q", truncate(t.kid, 64))
@@ -118,7 +119,7 @@ func selectKeys(ctx context.Context, ks *keyState, set *jwks.Set, t *jwsToken) s
 	if len(fit) > MaxKeyCandidates {
 		fit = fit[:MaxKeyCandidates]
 	}
-	return selection{keys: fit, kidDetail: fmt.Sprintf("%s found%s", kid, note)}
+	return selection{set: set, keys: fit, kidDetail: fmt.Sprintf("%s found%s", kid, note)}
 }
 
 // fitting keeps keys whose type (and curve) suit alg and whose own alg, when
@@ -158,18 +159,22 @@ func misfit(k jwk.Key, alg string) string {
 }
 
 // verifyWith checks the signature with each candidate, explicitly pairing
-// the header alg with the chosen key.
-func verifyWith(t *jwsToken, keys []jwk.Key) (reason, detail string) {
-	alg := jwa.SignatureAlgorithm(t.alg)
+// the header alg with the chosen key. It verifies the bytes parseCompact
+// already decoded rather than handing jwx the token to parse again, and
+// uses each key's raw form, converted once when the set was parsed.
+func verifyWith(t *jwsToken, set *jwks.Set, keys []jwk.Key) (reason, detail string) {
+	verifier, err := jws.NewVerifier(jwa.SignatureAlgorithm(t.alg))
+	if err != nil {
+		return ReasonAlgNotAllowed, "no verifier for " + truncate(t.alg, 20)
+	}
+	input := []byte(t.raw[:strings.LastIndexByte(t.raw, '.')])
 	for _, k := range keys {
-		_, err := jws.Verify([]byte(t.raw), jws.WithKey(alg, k), jws.WithCompact())
-		if err == nil {
-			return "", fmt.Sprintf("verified with %s key %s", t.alg, keyLabel(k))
+		raw, ok := set.Raw(k)
+		if !ok {
+			continue
 		}
-		if !jws.IsVerificationError(err) {
-			// jwx could not parse what we accepted (e.g. a garbage "jwk"
-			// header); that does not depend on the key, so stop here.
-			return ReasonMalformed, "token could not be processed: " + truncate(err.Error(), 200)
+		if verifier.Verify(input, t.signature, raw) == nil {
+			return "", fmt.Sprintf("verified with %s key %s", t.alg, keyLabel(k))
 		}
 	}
 	if len(keys) == 1 {

@@ -18,6 +18,15 @@ const MaxJSONDepth = 32
 // wins, which lets a token say different things to different readers) and no
 // nesting beyond MaxJSONDepth.
 func checkJSONObject(data []byte) error {
+	if strictObjectFast(data) {
+		return nil
+	}
+	return checkJSONObjectSlow(data)
+}
+
+// checkJSONObjectSlow walks the tokens with encoding/json, which allocates
+// per token but decodes names and explains what is wrong.
+func checkJSONObjectSlow(data []byte) error {
 	type frame struct {
 		object    bool
 		expectKey bool
