@@ -140,7 +140,7 @@ func (s *Set) checkKey(i int, raw json.RawMessage, n int, now time.Time) (KeyInf
 	case !IsSignatureAlg(info.Alg):
 		c.reject(SeverityWarning, "alg %s is not a supported signature algorithm: the key is not used", info.Alg)
 	case !AlgFits(info.Alg, info.Kty, info.Curve):
-		c.reject(SeverityError, "alg %s does not fit a %s key%s", info.Alg, info.Kty, curveSuffix(info.Curve))
+		c.reject(SeverityError, "alg %s does not fit key type %s%s", info.Alg, info.Kty, curveSuffix(info.Curve))
 	}
 
 	c.checkX5C(fields, rawPub, &info, now)

@@ -1,6 +1,7 @@
 package configcmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,22 +15,26 @@ import (
 	"github.com/ciamctl/ciamctl/internal/brand"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
+	"github.com/ciamctl/ciamctl/internal/jwks"
 	"github.com/ciamctl/ciamctl/internal/workspace"
 )
 
 // ValidateOptions holds the dependencies and flags of `config validate`.
 type ValidateOptions struct {
 	Factory *cmdutil.Factory
+	Ctx     context.Context
 	Paths   []string
 	Format  string
 	Strict  bool
+	Online  bool
+	NoCache bool
 }
 
 // NewCmdValidate builds `config validate [PATH...]`.
 func NewCmdValidate(f *cmdutil.Factory, runF func(*ValidateOptions) error) *cobra.Command {
 	opts := &ValidateOptions{Factory: f}
 	cmd := &cobra.Command{
-		Use:   "validate [PATH...]",
+		Use:   "validate [PATH...] [--online]",
 		Short: "Check brand files; errors carry file:line:col",
 		Long: `Check brand configuration files: syntax, unknown keys, required values, URLs
 (https unless loopback), brand name and file name, claim mappings, algorithms
@@ -39,20 +44,36 @@ PATH is a file or a directory of *.yaml/*.yml files; the default is the workspac
 Exit 0 when valid (warnings allowed), 1 when any file has an error (or, with
 --strict, a warning), 2 on usage errors.
 
+--online also checks each brand without errors against its live CIAM, up to 8
+brands at a time: the discovery document when an issuer is set (its issuer must
+equal ciam.issuer; a different jwks_uri or userinfo_endpoint is a warning), the
+JWKS (fetched, parsed and checked as ` + "`ciamctl jwks inspect`" + ` does, with a key
+for an allowed algorithm), and the userinfo endpoint (a GET without a token;
+401, 403, 400 and 405 mean it is there). Findings are problems of the brand's
+file at the field concerned. Exit 3 when any brand's CIAM could not be reached
+(no answer, timeout, 5xx): the check is incomplete, whatever else was found.
+Key sets are cached as Cache-Control allows; --no-cache always fetches.
+
 --format github prints workflow commands that GitHub Actions shows as
 annotations on the pull request.`,
 		Example: `  ciamctl config validate
   ciamctl config validate brands/acme.yaml
   ciamctl config validate brands/ --format github   # in a GitHub Actions step
-  ciamctl config validate -o json`,
+  ciamctl config validate -o json
+  ciamctl config validate --online              # also against each brand's live CIAM
+  ciamctl config validate --online --no-cache --timeout 5s brands/acme.yaml`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Ctx = cmd.Context()
 			opts.Paths = args
 			var err error
 			opts.Format, err = cmdutil.FormatFlag(opts.Format, f.Globals, cmdutil.FormatText,
 				cmdutil.FormatText, cmdutil.FormatJSON, cmdutil.FormatYAML, "github")
 			if err != nil {
 				return err
+			}
+			if opts.NoCache && !opts.Online {
+				return cmdutil.FlagErrorf("--no-cache only applies with --online")
 			}
 			if runF != nil {
 				return runF(opts)
@@ -62,6 +83,8 @@ annotations on the pull request.`,
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "", "text, json or github (default text, or -o's format)")
 	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "treat warnings as errors")
+	cmd.Flags().BoolVar(&opts.Online, "online", false, "also check discovery, JWKS and userinfo against each brand's live CIAM")
+	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "with --online: fetch key sets even when the cached copy is fresh")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(
 		[]string{"text", "json", "github"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -72,6 +95,10 @@ type Report struct {
 	Valid    bool            `json:"valid"`
 	Files    int             `json:"files"`
 	Problems []brand.Problem `json:"problems"`
+	// Unreachable lists, with --online, the brands whose CIAM could not be reached.
+	Unreachable []string `json:"unreachable,omitempty"`
+
+	online *onlineStats
 }
 
 func validateRun(o *ValidateOptions) error {
@@ -86,6 +113,10 @@ func validateRun(o *ValidateOptions) error {
 	}
 
 	rep := Report{Valid: true, Files: len(results), Problems: []brand.Problem{}}
+	if o.Online {
+		rep.online = o.checkOnline(results)
+		rep.Unreachable = rep.online.unreachable
+	}
 	for _, r := range results {
 		rep.Problems = append(rep.Problems, r.Problems...)
 	}
@@ -109,11 +140,23 @@ func validateRun(o *ValidateOptions) error {
 	if err != nil {
 		return err
 	}
+	if len(rep.Unreachable) > 0 {
+		return cmdutil.WithHint(fmt.Errorf("could not reach the CIAM of %s %s%w",
+			cmdutil.Plural(len(rep.Unreachable), "brand"), strings.Join(rep.Unreachable, ", "), unavailable{}),
+			"the online check is incomplete; check the network and --timeout, then run it again")
+	}
 	if !rep.Valid {
 		return cmdutil.ErrFailed
 	}
 	return nil
 }
+
+// unavailable makes an error count as jwks.ErrUnavailable (exit 3) without
+// adding the sentinel's text to the message.
+type unavailable struct{}
+
+func (unavailable) Error() string        { return "" }
+func (unavailable) Is(target error) bool { return target == jwks.ErrUnavailable }
 
 // collect expands the arguments into brand files; no arguments means the workspace.
 func collect(paths []string, store *workspace.Store) ([]string, error) {
@@ -171,6 +214,16 @@ func writeSummary(w io.Writer, cs *iostreams.ColorScheme, rep Report) {
 		} else {
 			warns++
 		}
+	}
+	if st := rep.online; st != nil {
+		msg := fmt.Sprintf("online: %d %s checked", st.checked, cmdutil.Plural(st.checked, "brand"))
+		if n := len(st.unreachable); n > 0 {
+			msg += fmt.Sprintf(", %d not reachable", n)
+		}
+		if st.skipped > 0 {
+			msg += fmt.Sprintf(", %d skipped because of errors in the file", st.skipped)
+		}
+		fmt.Fprintln(w, cs.Gray(msg))
 	}
 	files := fmt.Sprintf("%d brand %s", rep.Files, cmdutil.Plural(rep.Files, "file"))
 	if rep.Valid {

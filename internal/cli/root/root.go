@@ -9,10 +9,18 @@ import (
 
 	"github.com/ciamctl/ciamctl/internal/build"
 	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
+	"github.com/ciamctl/ciamctl/internal/cli/channelcmd"
 	"github.com/ciamctl/ciamctl/internal/cli/completioncmd"
 	"github.com/ciamctl/ciamctl/internal/cli/configcmd"
+	"github.com/ciamctl/ciamctl/internal/cli/customercmd"
 	"github.com/ciamctl/ciamctl/internal/cli/democmd"
+	"github.com/ciamctl/ciamctl/internal/cli/doctorcmd"
+	"github.com/ciamctl/ciamctl/internal/cli/flowcmd"
+	"github.com/ciamctl/ciamctl/internal/cli/jwkscmd"
+	"github.com/ciamctl/ciamctl/internal/cli/keyscmd"
+	"github.com/ciamctl/ciamctl/internal/cli/mappingcmd"
 	"github.com/ciamctl/ciamctl/internal/cli/sandboxcmd"
+	"github.com/ciamctl/ciamctl/internal/cli/tokencmd"
 	"github.com/ciamctl/ciamctl/internal/cli/versioncmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 )
@@ -69,6 +77,14 @@ verifies ID tokens against the CIAM's keys, and performs the platform-side steps
 	cmd.AddCommand(
 		brandcmd.NewCmdBrand(f),
 		configcmd.NewCmdConfig(f),
+		tokencmd.NewCmdToken(f),
+		keyscmd.NewCmdKeys(f),
+		jwkscmd.NewCmdJWKS(f),
+		mappingcmd.NewCmdMapping(f),
+		channelcmd.NewCmdChannel(f),
+		flowcmd.NewCmdFlow(f),
+		customercmd.NewCmdCustomer(f),
+		doctorcmd.NewCmdDoctor(f, nil),
 		sandboxcmd.NewCmdSandbox(f, nil),
 		democmd.NewCmdDemo(f, runChild, nil),
 		versioncmd.NewCmdVersion(f),

@@ -31,8 +31,9 @@ type Response struct {
 // Error is a failed GET; Error() is a short cause meant to follow the URL the
 // caller names, e.g. "jwks https://x/jwks.json: connection refused".
 type Error struct {
-	Cause string
-	Err   error
+	Cause      string
+	StatusCode int // the HTTP status for ErrStatus; 0 when no response came
+	Err        error
 }
 
 func (e *Error) Error() string { return e.Cause }
@@ -96,7 +97,7 @@ func Get(ctx context.Context, client *http.Client, rawURL string, hdr http.Heade
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		// Drain a little so the connection can be reused, but never much.
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
-		return nil, &Error{Cause: "HTTP " + statusText(resp), Err: ErrStatus}
+		return nil, &Error{Cause: "HTTP " + statusText(resp), StatusCode: resp.StatusCode, Err: ErrStatus}
 	}
 	if resp.ContentLength > maxBytes {
 		return nil, &Error{Cause: fmt.Sprintf("response too large (%d bytes, limit %s)", resp.ContentLength, human(maxBytes)), Err: ErrTooLarge}

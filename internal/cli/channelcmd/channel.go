@@ -1,0 +1,40 @@
+// Package channelcmd implements `ciamctl channel …`: the org's OAUTH_EXTERNAL
+// channel (source) account on the platform, and its record in the brand file.
+package channelcmd
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
+	"github.com/ciamctl/ciamctl/internal/cmdutil"
+)
+
+// NewCmdChannel builds the `channel` command group.
+func NewCmdChannel(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "channel <command>",
+		Short: "Link the org's OAUTH_EXTERNAL channel account and list channel accounts",
+		Long: `Customers who sign in through a brand's CIAM live on the platform under the
+OAUTH_EXTERNAL source, in one channel (source) account of the org. ` + "`channel link`" + `
+finds or creates that account through the Intouch API and records it in the
+brand file; ` + "`channel list`" + ` shows the org's accounts.
+
+The API location and credentials come from CIAMCTL_INTOUCH_URL, CIAMCTL_INTOUCH_ORG_ID
+and CIAMCTL_INTOUCH_CLIENT_KEY + CIAMCTL_INTOUCH_CLIENT_SECRET (or _USERNAME + _PASSWORD);
+` + "`ciamctl sandbox`" + ` prints them for a local emulator.`,
+		Args: cobra.ArbitraryArgs,
+		RunE: cmdutil.GroupRunE,
+	}
+	cmd.AddCommand(
+		NewCmdLink(f, nil),
+		NewCmdList(f, nil),
+	)
+	return cmd
+}
+
+// completeBrands offers the workspace's brand names for --brand.
+func completeBrands(f *cmdutil.Factory) cobra.CompletionFunc {
+	return func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		return brandcmd.BrandNames(f), cobra.ShellCompDirectiveNoFileComp
+	}
+}

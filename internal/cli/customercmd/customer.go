@@ -1,0 +1,170 @@
+// Package customercmd implements `ciamctl customer …`: the platform customer
+// behind a CIAM user.
+package customercmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
+	"github.com/ciamctl/ciamctl/internal/cmdutil"
+	"github.com/ciamctl/ciamctl/internal/intouch"
+)
+
+// NewCmdCustomer builds the `customer` command group.
+func NewCmdCustomer(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "customer <command>",
+		Short: "Look up the platform customer of a CIAM user",
+		Long: `A CIAM user is a platform customer whose cuid identifier, under the
+OAUTH_EXTERNAL source and the org's channel account, is the CIAM's user ID
+(the ID token's sub).`,
+		Args: cobra.ArbitraryArgs,
+		RunE: cmdutil.GroupRunE,
+	}
+	cmd.AddCommand(NewCmdLookup(f, nil))
+	return cmd
+}
+
+// LookupOptions holds the dependencies and flags of `customer lookup`.
+type LookupOptions struct {
+	Factory *cmdutil.Factory
+	Ctx     context.Context
+	Intouch cmdutil.IntouchFlags
+
+	CUID      string
+	Brand     string
+	AccountID string
+}
+
+// NewCmdLookup builds `customer lookup`.
+func NewCmdLookup(f *cmdutil.Factory, runF func(*LookupOptions) error) *cobra.Command {
+	opts := &LookupOptions{Factory: f}
+	cmd := &cobra.Command{
+		Use:   "lookup --cuid UUID (--brand NAME | --account-id ID)",
+		Short: "Show the platform customer whose cuid is a CIAM user ID",
+		Long: `Look the customer up by cuid under the OAUTH_EXTERNAL source and show the
+record: customer ID, names and identifiers (cuid, mobile, email).
+
+The channel account is --account-id, else the one recorded in --brand's file
+(by ` + "`ciamctl channel link`" + `). Exit 1 when there is no such customer.`,
+		Example: `  ciamctl customer lookup --brand acme --cuid 3f0c8a2e-1b7d-4c59-9e61-0a2b3c4d5e6f
+  ciamctl customer lookup --account-id acme-ciam --org-id 50123 --cuid 3f0c8a2e-... -o json`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Ctx = cmd.Context()
+			opts.CUID = strings.TrimSpace(opts.CUID)
+			if opts.CUID == "" {
+				return cmdutil.FlagErrorf("missing --cuid: the CIAM user ID (the ID token's sub)")
+			}
+			if opts.Brand == "" && opts.AccountID == "" {
+				return cmdutil.FlagErrorf("missing --brand or --account-id: which OAUTH_EXTERNAL channel account to look in")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return lookupRun(opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.CUID, "cuid", "", "the CIAM user ID (the ID token's sub) (required)")
+	fl.StringVar(&opts.Brand, "brand", "", "brand whose recorded channel account (and orgId) to use")
+	fl.StringVar(&opts.AccountID, "account-id", "", "OAUTH_EXTERNAL source account ID (default: the brand's channel.accountId)")
+	cmdutil.AddIntouchFlags(cmd, &opts.Intouch)
+	_ = cmd.RegisterFlagCompletionFunc("brand", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		return brandcmd.BrandNames(f), cobra.ShellCompDirectiveNoFileComp
+	})
+	return cmd
+}
+
+// LookupResult is `customer lookup -o json`.
+type LookupResult struct {
+	Found      bool                    `json:"found"`
+	CustomerID int64                   `json:"customerId"`
+	CUID       string                  `json:"cuid"`
+	Profile    intouch.CustomerProfile `json:"profile"`
+}
+
+// ErrNotFound is a lookup that found no customer: exit 1, the thing checked is absent.
+var ErrNotFound = errors.New("customer not found")
+
+func lookupRun(o *LookupOptions) error {
+	f := o.Factory
+	accountID, org := o.AccountID, ""
+	if o.Brand != "" {
+		store := f.Workspace()
+		res, err := store.Load(o.Brand)
+		if err != nil {
+			return cmdutil.WithHint(err, "run `ciamctl brand list` to see the brands in %s", store.Dir)
+		}
+		if res.Config.OrgID != 0 {
+			org = fmt.Sprint(res.Config.OrgID)
+		}
+		if accountID == "" {
+			if res.Config.Channel == nil || res.Config.Channel.AccountID == "" {
+				return cmdutil.WithHint(cmdutil.FlagErrorf("brand %q records no channel account", o.Brand),
+					"run `ciamctl channel link --brand %s` first, or pass --account-id", o.Brand)
+			}
+			accountID = res.Config.Channel.AccountID
+		}
+	}
+	client, err := f.Intouch(o.Intouch, org)
+	if err != nil {
+		return err
+	}
+	stop := f.IOStreams.StartProgress("Looking up the customer")
+	id, found, err := client.LookupCustomer(o.Ctx, intouch.SourceOAuthExternal, accountID, intouch.IdentifierCUID, o.CUID)
+	var cust intouch.Customer
+	if err == nil && found {
+		cust, err = client.GetCustomer(o.Ctx, id, intouch.SourceOAuthExternal, accountID)
+	}
+	stop()
+	if err != nil {
+		return cmdutil.IntouchError(err)
+	}
+	if !found {
+		return cmdutil.WithHint(fmt.Errorf("%w: no customer has cuid %s under %s account %s in org %s",
+			ErrNotFound, o.CUID, intouch.SourceOAuthExternal, accountID, client.OrgID()),
+			"the customer is created at the user's first login through the gateway; try `ciamctl flow login --brand NAME TOKEN --apply`")
+	}
+	p, _ := cust.Profile(intouch.SourceOAuthExternal, accountID)
+	if p.Identifiers == nil {
+		p.Identifiers = []intouch.Identifier{}
+	}
+	out := LookupResult{Found: true, CustomerID: cust.ID, CUID: o.CUID, Profile: p}
+	if f.Globals.Output != cmdutil.FormatText {
+		return cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, out)
+	}
+	return writeCustomer(f, out)
+}
+
+func writeCustomer(f *cmdutil.Factory, r LookupResult) error {
+	cs := f.IOStreams.ColorScheme()
+	var b strings.Builder
+	row := func(label, value string) { fmt.Fprintf(&b, "%-13s %s\n", label, value) }
+	row("Customer", cs.Bold(fmt.Sprint(r.CustomerID)))
+	row("Source", r.Profile.Source+" / "+r.Profile.AccountID)
+	row("First name", orDash(r.Profile.FirstName))
+	row("Last name", orDash(r.Profile.LastName))
+	b.WriteString("Identifiers\n")
+	for _, id := range r.Profile.Identifiers {
+		v := id.Value
+		if id.Type == intouch.IdentifierCUID {
+			v = cs.Green(v) + cs.Gray("  (the CIAM user ID)")
+		}
+		fmt.Fprintf(&b, "  %-11s %s\n", id.Type, v)
+	}
+	_, err := fmt.Fprint(f.IOStreams.Out, b.String())
+	return err
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,126 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ciamctl/ciamctl/internal/cli/clitest"
+	"github.com/ciamctl/ciamctl/internal/sandbox"
+)
+
+// sandboxBrand starts both emulators and registers brand acme against them
+// in a fresh workspace; it returns the sandbox and the run options whose
+// environment points ciamctl at them.
+func sandboxBrand(t *testing.T) (*sandbox.Sandbox, clitest.Opts, string) {
+	t.Helper()
+	sb, err := sandbox.Start(sandbox.Options{ClientID: "acme-loyalty"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sb.Close() })
+	dir := t.TempDir()
+	env := map[string]string{"CIAMCTL_DIR": dir, "CIAMCTL_CACHE_DIR": filepath.Join(dir, ".cache")}
+	for _, kv := range sb.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	opts := clitest.Opts{Env: env}
+	add := clitest.Run(t, opts, "brand", "add", "--no-input", "--name", "acme", "--application-id", "acme-app",
+		"--client-id", "acme-loyalty", "--discover", sb.Issuer, "--map", "email=email")
+	if add.Code != 0 {
+		t.Fatalf("brand add: exit %d: %s", add.Code, add.Stderr)
+	}
+	return sb, opts, dir
+}
+
+type doctorReport struct {
+	OK     bool `json:"ok"`
+	Checks []struct {
+		Name, Status, Detail string
+	} `json:"checks"`
+}
+
+func runDoctor(t *testing.T, opts clitest.Opts, args ...string) (clitest.Result, doctorReport) {
+	t.Helper()
+	res := clitest.Run(t, opts, append([]string{"doctor", "--brand", "acme", "-o", "json"}, args...)...)
+	var rep doctorReport
+	if err := json.Unmarshal([]byte(res.Stdout), &rep); err != nil {
+		t.Fatalf("doctor -o json: %v\n%s\n%s", err, res.Stdout, res.Stderr)
+	}
+	return res, rep
+}
+
+func statuses(rep doctorReport) string {
+	var b strings.Builder
+	for _, c := range rep.Checks {
+		b.WriteString(c.Name + "=" + c.Status + " ")
+	}
+	return strings.TrimSpace(b.String())
+}
+
+func TestDoctor(t *testing.T) {
+	_, opts, dir := sandboxBrand(t)
+
+	res, rep := runDoctor(t, opts)
+	if res.Code != 1 || rep.OK || statuses(rep) != "config=ok discovery=ok jwks=ok userinfo=ok intouch=ok channel=failed" {
+		t.Fatalf("before channel link: exit %d, %s\n%s", res.Code, statuses(rep), res.Stdout)
+	}
+	if !strings.Contains(rep.Checks[5].Detail, "ciamctl channel link --brand acme") {
+		t.Errorf("the channel failure should say what to run: %q", rep.Checks[5].Detail)
+	}
+
+	if link := clitest.Run(t, opts, "channel", "link", "--brand", "acme"); link.Code != 0 {
+		t.Fatalf("channel link: %d %s", link.Code, link.Stderr)
+	}
+	res, rep = runDoctor(t, opts)
+	if res.Code != 0 || !rep.OK || statuses(rep) != "config=ok discovery=ok jwks=ok userinfo=ok intouch=ok channel=ok" {
+		t.Fatalf("after channel link: exit %d, %s\n%s", res.Code, statuses(rep), res.Stdout)
+	}
+
+	text := clitest.Run(t, opts, "doctor", "--brand", "acme")
+	if text.Code != 0 || len(strings.Split(strings.TrimSpace(text.Stdout), "\n")) != 7 || !strings.HasSuffix(strings.TrimSpace(text.Stdout), "acme is ready") {
+		t.Errorf("text report: one line per check and a verdict, got:\n%s", text.Stdout)
+	}
+	_ = dir
+}
+
+// Wrong platform credentials and an unreachable CIAM are each reported on
+// their own line; every check still runs; no secret is printed.
+func TestDoctorFailures(t *testing.T) {
+	sb, opts, dir := sandboxBrand(t)
+	opts.Env["CIAMCTL_INTOUCH_CLIENT_SECRET"] = "wrong-secret-value"
+	_ = sb.Close() // the CIAM is gone too
+
+	res, rep := runDoctor(t, opts, "--no-cache")
+	want := "config=ok discovery=failed jwks=failed userinfo=failed intouch=failed channel=skipped"
+	if res.Code != 1 || statuses(rep) != want {
+		t.Fatalf("exit %d, %s; want exit 1, %s\n%s", res.Code, statuses(rep), want, res.Stdout)
+	}
+	for _, c := range rep.Checks[1:5] {
+		if c.Detail == "" {
+			t.Errorf("check %s failed without saying why", c.Name)
+		}
+	}
+	if strings.Contains(res.Stdout+res.Stderr, "wrong-secret-value") || strings.Contains(res.Stdout+res.Stderr, "emu-client-secret") {
+		t.Error("a secret reached the output")
+	}
+
+	// A brand file with errors fails the config line.
+	if err := os.WriteFile(filepath.Join(dir, "acme.yaml"), []byte("apiVersion: ciamctl/v1\nkind: BrandConfig\nbrand: acme\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, rep = runDoctor(t, opts)
+	if res.Code != 1 || len(rep.Checks) == 0 || rep.Checks[0].Status != "failed" {
+		t.Errorf("invalid brand file: exit %d, %s", res.Code, statuses(rep))
+	}
+}
+
+func TestDoctorNeedsBrand(t *testing.T) {
+	res := clitest.Run(t, clitest.Opts{}, "doctor")
+	if res.Code != 2 || !strings.Contains(res.Stderr, "--brand") {
+		t.Errorf("exit %d, %q", res.Code, res.Stderr)
+	}
+}

@@ -1,0 +1,256 @@
+// Package doctorcmd implements `ciamctl doctor`: every online check for one
+// brand, one line each.
+package doctorcmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ciamctl/ciamctl/internal/brand"
+	"github.com/ciamctl/ciamctl/internal/cmdutil"
+	"github.com/ciamctl/ciamctl/internal/intouch"
+	"github.com/ciamctl/ciamctl/internal/probe"
+)
+
+// Options holds the dependencies and flags of `doctor`.
+type Options struct {
+	Factory *cmdutil.Factory
+	Ctx     context.Context
+	Intouch cmdutil.IntouchFlags
+	Brand   string
+	NoCache bool
+}
+
+// NewCmdDoctor builds `ciamctl doctor`.
+func NewCmdDoctor(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+	opts := &Options{Factory: f}
+	cmd := &cobra.Command{
+		Use:   "doctor --brand NAME",
+		Short: "Run every online check for one brand, one line each",
+		Long: `Check everything one brand needs, one line per check:
+
+  config     the brand file is valid
+  discovery  the issuer's discovery document matches (when an issuer is set)
+  jwks       the key set loads and can verify an allowed algorithm
+  userinfo   the userinfo endpoint answers (a 401 without a token counts)
+  intouch    the platform API accepts the CIAMCTL_INTOUCH_* credentials
+  channel    the org's OAUTH_EXTERNAL account recorded in the brand file exists
+
+Every check runs even when an earlier one fails, so one run shows all that
+is wrong. Exit 0 when all pass (warnings allowed), 1 when any fails.`,
+		Example: `  ciamctl doctor --brand acme
+  ciamctl doctor --brand acme --cluster eu -o json`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Ctx = cmd.Context()
+			if opts.Brand == "" {
+				return cmdutil.FlagErrorf("missing --brand: the brand to check, e.g. --brand acme")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return run(opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Brand, "brand", "", "brand to check (required)")
+	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "fetch the JWKS even when a cached copy is fresh")
+	cmdutil.AddIntouchFlags(cmd, &opts.Intouch)
+	return cmd
+}
+
+// Check is one line of the report.
+type Check struct {
+	Name     string   `json:"name"`
+	Status   string   `json:"status"` // ok, warning, failed, skipped
+	Detail   string   `json:"detail"`
+	Problems []string `json:"problems,omitempty"`
+}
+
+// Report is the whole doctor run.
+type Report struct {
+	Brand  string  `json:"brand"`
+	OK     bool    `json:"ok"`
+	Checks []Check `json:"checks"`
+}
+
+const (
+	statusOK      = "ok"
+	statusWarning = "warning"
+	statusFailed  = "failed"
+	statusSkipped = "skipped"
+)
+
+func run(opts *Options) error {
+	f := opts.Factory
+	res, err := f.Workspace().Load(opts.Brand)
+	if err != nil {
+		return err
+	}
+	rep := Report{Brand: opts.Brand}
+	rep.Checks = append(rep.Checks, configCheck(res))
+	cfg := res.Config
+	if cfg == nil {
+		return finish(f, rep)
+	}
+
+	stop := f.IOStreams.StartProgress("Checking " + opts.Brand)
+	var (
+		ciam     []probe.Result
+		platform []Check
+		wg       sync.WaitGroup
+	)
+	p := &probe.Prober{Client: f.HTTPClient(), Fetcher: f.JWKSFetcher(opts.NoCache), Timeout: f.Globals.Timeout}
+	wg.Go(func() { ciam = p.Brand(opts.Ctx, cfg) })
+	wg.Go(func() { platform = platformChecks(opts, cfg) })
+	wg.Wait()
+	stop()
+
+	for _, r := range ciam {
+		rep.Checks = append(rep.Checks, fromProbe(r))
+	}
+	rep.Checks = append(rep.Checks, platform...)
+	return finish(f, rep)
+}
+
+func configCheck(res brand.FileResult) Check {
+	c := Check{Name: "config", Status: statusOK, Detail: res.Path + " is valid"}
+	for _, p := range res.Problems {
+		c.Problems = append(c.Problems, fmt.Sprintf("%d:%d %s", p.Line, p.Column, p.Message))
+		if p.Severity == brand.SeverityError {
+			c.Status = statusFailed
+		} else if c.Status == statusOK {
+			c.Status = statusWarning
+		}
+	}
+	switch c.Status {
+	case statusFailed:
+		c.Detail = res.Path + " has errors (see `ciamctl config validate`)"
+	case statusWarning:
+		c.Detail = res.Path + " is valid, with warnings"
+	}
+	return c
+}
+
+func fromProbe(r probe.Result) Check {
+	c := Check{Name: r.Name, Status: statusOK, Detail: r.Summary}
+	if r.Skipped {
+		c.Status = statusSkipped
+	}
+	for _, fd := range r.Findings {
+		c.Problems = append(c.Problems, fd.Field+": "+fd.Message)
+		if fd.Severity == brand.SeverityError {
+			c.Status = statusFailed
+		} else if c.Status == statusOK {
+			c.Status = statusWarning
+		}
+	}
+	if c.Status == statusFailed && len(c.Problems) > 0 {
+		c.Detail, c.Problems = c.Problems[0], c.Problems[1:]
+	}
+	return c
+}
+
+// platformChecks: the credentials, then the channel account they can see.
+func platformChecks(opts *Options, cfg *brand.Config) []Check {
+	f := opts.Factory
+	creds := Check{Name: "intouch", Status: statusOK}
+	channel := Check{Name: "channel", Status: statusSkipped, Detail: "not checked: no platform access"}
+	org := ""
+	if cfg.OrgID != 0 {
+		org = strconv.FormatInt(cfg.OrgID, 10)
+	}
+	client, err := f.Intouch(opts.Intouch, org)
+	if err != nil {
+		creds.Status, creds.Detail = statusFailed, oneLine(err)
+		return []Check{creds, channel}
+	}
+	if err := client.Authenticate(opts.Ctx); err != nil {
+		creds.Status, creds.Detail = statusFailed, oneLine(err)
+		return []Check{creds, channel}
+	}
+	accounts, err := client.ListChannelAccounts(opts.Ctx)
+	if err != nil {
+		creds.Status, creds.Detail = statusFailed, oneLine(err)
+		return []Check{creds, channel}
+	}
+	creds.Detail = fmt.Sprintf("%s accepts the credentials for org %s", client.BaseURL(), client.OrgID())
+
+	ch := cfg.Channel
+	if ch == nil || ch.AccountID == "" {
+		channel.Status, channel.Detail = statusFailed, "the brand file records no channel account; run `ciamctl channel link --brand "+cfg.Brand+"`"
+		return []Check{creds, channel}
+	}
+	if a, ok := intouch.FindOAuthExternal(accounts, ch.AccountID, ""); ok {
+		channel.Status = statusOK
+		channel.Detail = fmt.Sprintf("OAUTH_EXTERNAL account %q (%s) exists", a.Name, a.SourceAccountIdentifier)
+		if !a.IsActive {
+			channel.Status, channel.Detail = statusWarning, channel.Detail+" but is inactive"
+		}
+	} else {
+		channel.Status = statusFailed
+		channel.Detail = fmt.Sprintf("org %s has no OAUTH_EXTERNAL account %q; run `ciamctl channel link --brand %s`", client.OrgID(), ch.AccountID, cfg.Brand)
+	}
+	return []Check{creds, channel}
+}
+
+func oneLine(err error) string {
+	var he *cmdutil.HintError
+	msg := err.Error()
+	if errors.As(cmdutil.IntouchError(err), &he) && he.Hint != "" {
+		msg += " (" + he.Hint + ")"
+	}
+	return strings.Join(strings.Fields(msg), " ")
+}
+
+func finish(f *cmdutil.Factory, rep Report) error {
+	rep.OK = true
+	for _, c := range rep.Checks {
+		if c.Status == statusFailed {
+			rep.OK = false
+		}
+	}
+	if f.Globals.Output != cmdutil.FormatText {
+		if err := cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, rep); err != nil {
+			return err
+		}
+	} else {
+		printText(f, rep)
+	}
+	if !rep.OK {
+		return cmdutil.ErrFailed
+	}
+	return nil
+}
+
+func printText(f *cmdutil.Factory, rep Report) {
+	cs := f.IOStreams.ColorScheme()
+	w := f.IOStreams.Out
+	failed := 0
+	for _, c := range rep.Checks {
+		icon := cs.SuccessIcon()
+		switch c.Status {
+		case statusWarning:
+			icon = cs.WarningIcon()
+		case statusFailed:
+			icon = cs.FailureIcon()
+			failed++
+		case statusSkipped:
+			icon = cs.Gray("-")
+		}
+		fmt.Fprintf(w, "%s %-10s %s\n", icon, c.Name, c.Detail)
+		for _, p := range c.Problems {
+			fmt.Fprintf(w, "  %-10s %s\n", "", cs.Gray(p))
+		}
+	}
+	if failed == 0 {
+		fmt.Fprintf(w, "%s is ready\n", rep.Brand)
+	} else {
+		fmt.Fprintf(w, "%s: %d %s failed\n", rep.Brand, failed, cmdutil.Plural(failed, "check"))
+	}
+}

@@ -1,0 +1,407 @@
+// Package flowcmd implements `ciamctl flow …`: the gateway's flows run by hand
+// against the platform, to see (and, with --apply, do) what a login does.
+package flowcmd
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ciamctl/ciamctl/internal/cli/mappingcmd"
+	"github.com/ciamctl/ciamctl/internal/cmdutil"
+	"github.com/ciamctl/ciamctl/internal/intouch"
+	"github.com/ciamctl/ciamctl/internal/iostreams"
+	"github.com/ciamctl/ciamctl/internal/mapping"
+)
+
+// NewCmdFlow builds the `flow` command group.
+func NewCmdFlow(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "flow <command>",
+		Short: "Run the gateway's login and profile-update flow against the platform",
+		Args:  cobra.ArbitraryArgs,
+		RunE:  cmdutil.GroupRunE,
+	}
+	cmd.AddCommand(NewCmdLogin(f, nil))
+	return cmd
+}
+
+// LoginOptions holds the dependencies and flags of `flow login`.
+type LoginOptions struct {
+	Factory *cmdutil.Factory
+	Ctx     context.Context
+	Intouch cmdutil.IntouchFlags
+
+	Brand   string
+	Args    []string
+	Apply   bool
+	NoCache bool
+}
+
+// NewCmdLogin builds `flow login`.
+func NewCmdLogin(f *cmdutil.Factory, runF func(*LoginOptions) error) *cobra.Command {
+	opts := &LoginOptions{Factory: f}
+	cmd := &cobra.Command{
+		Use:   "login --brand NAME [TOKEN | -] [--apply]",
+		Short: "Do what the gateway does when a CIAM user logs in",
+		Long: `Run the gateway's login logic for an ID token:
+
+  1. verify the token with the brand's policy (keys from its jwksUri);
+  2. map its claims to a customer profile (see ` + "`ciamctl mapping dry-run`" + `);
+  3. look the customer up by cuid (the token's sub) under OAUTH_EXTERNAL and the
+     brand's channel account;
+  4. create the customer when absent (POST /v2/customers), otherwise compare the
+     mapped fields with the stored profile and update what changed: names with
+     PUT /v2/customers/{id}, mobile and email with the identifier-change call.
+
+Without --apply only the read calls (lookup, get) are made, and the calls that
+would change the platform are printed with their bodies. With --apply they are
+made. Exit 1 when the token is invalid or maps to no usable profile, 3 when the
+JWKS or the platform cannot be reached.`,
+		Example: `  ciamctl flow login --brand acme "$ID_TOKEN"            # print the calls it would make
+  ciamctl flow login --brand acme "$ID_TOKEN" --apply    # make them
+  pbpaste | ciamctl flow login --brand acme - --apply -o json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return cmdutil.FlagErrorf("too many arguments; usage: %s", cmd.UseLine())
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Ctx = cmd.Context()
+			opts.Args = args
+			if opts.Brand == "" {
+				return cmdutil.FlagErrorf("missing --brand: the brand whose gateway configuration to use, e.g. --brand acme")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return loginRun(opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Brand, "brand", "", "brand whose policy, mappings and channel account to use (required)")
+	fl.BoolVar(&opts.Apply, "apply", false, "make the calls that create or update the customer (default: print them)")
+	fl.BoolVar(&opts.NoCache, "no-cache", false, "fetch the JWKS even if a cached copy is fresh")
+	cmdutil.AddIntouchFlags(cmd, &opts.Intouch)
+	_ = cmd.RegisterFlagCompletionFunc("brand", mappingcmd.CompleteBrands(f))
+	return cmd
+}
+
+// Outcomes of a login.
+const (
+	OutcomeRejected       = "rejected"        // the token is invalid
+	OutcomeInvalidProfile = "invalid_profile" // the claims map to no usable profile
+	OutcomeCreated        = "created"
+	OutcomeUpdated        = "updated"
+	OutcomeUnchanged      = "unchanged"
+	OutcomeWouldCreate    = "would_create" // without --apply
+	OutcomeWouldUpdate    = "would_update" // without --apply
+)
+
+// Call is one platform request of the flow. Made is false for the writes a
+// run without --apply only prints.
+type Call struct {
+	Method string          `json:"method"`
+	Path   string          `json:"path"`
+	Body   json.RawMessage `json:"body,omitempty"`
+	Made   bool            `json:"made"`
+	Result string          `json:"result"`
+}
+
+// LoginResult is `flow login -o json`.
+type LoginResult struct {
+	Outcome    string                `json:"outcome"`
+	Applied    bool                  `json:"applied"`
+	CustomerID *int64                `json:"customerId"`
+	CUID       string                `json:"cuid"`
+	Source     string                `json:"source"`
+	AccountID  string                `json:"accountId"`
+	Token      mappingcmd.TokenCheck `json:"token"`
+	Profile    mapping.Profile       `json:"profile"`
+	Changes    mapping.Changes       `json:"changes"`
+	Calls      []Call                `json:"calls"`
+	Problems   []mapping.Problem     `json:"problems"`
+	Warnings   []intouch.Item        `json:"warnings,omitempty"`
+}
+
+func loginRun(o *LoginOptions) error {
+	f := o.Factory
+	res, err := mappingcmd.LoadBrand(f, o.Brand)
+	if err != nil {
+		return err
+	}
+	cfg := res.Config
+	if cfg.Channel == nil || cfg.Channel.AccountID == "" {
+		return cmdutil.WithHint(cmdutil.FlagErrorf("brand %q records no OAUTH_EXTERNAL channel account", o.Brand),
+			"run `ciamctl channel link --brand %s` first", o.Brand)
+	}
+	accountID := cfg.Channel.AccountID
+	token, err := f.ReadToken(o.Args)
+	if err != nil {
+		return err
+	}
+	out := LoginResult{Applied: o.Apply, Source: intouch.SourceOAuthExternal, AccountID: accountID,
+		Changes: mapping.Changes{}, Calls: []Call{}, Problems: []mapping.Problem{}}
+
+	stop := f.IOStreams.StartProgress("Verifying the token")
+	raw, check, err := mappingcmd.VerifyToken(o.Ctx, f, cfg, token, o.NoCache)
+	stop()
+	if err != nil {
+		return err
+	}
+	out.Token = check
+	mapped := mappingcmd.Map(raw, cfg)
+	out.Profile, out.CUID = mapped.Profile, mapped.Profile.CUID()
+	if !check.Verified {
+		mappingcmd.Reject(&mapped, &check, len(raw) > 0)
+		out.Outcome = OutcomeRejected
+	} else if !mapped.OK {
+		out.Outcome = OutcomeInvalidProfile
+	}
+	out.Problems = mapped.Problems
+	if out.Outcome != "" {
+		return finish(f, out, cmdutil.ErrFailed)
+	}
+
+	org := ""
+	if cfg.OrgID != 0 {
+		org = strconv.FormatInt(cfg.OrgID, 10)
+	}
+	client, err := f.Intouch(o.Intouch, org)
+	if err != nil {
+		return err
+	}
+	stop = f.IOStreams.StartProgress("Calling the platform")
+	err = run(o.Ctx, client, o.Apply, mapped.Profile, &out)
+	stop()
+	if err != nil {
+		// Show what was done before the failure, then fail.
+		if f.Globals.Output == cmdutil.FormatText {
+			writeCalls(f.IOStreams.Out, f.IOStreams.ColorScheme(), out.Calls)
+		}
+		return cmdutil.IntouchError(err)
+	}
+	return finish(f, out, nil)
+}
+
+// run is the gateway's login logic proper: lookup, then create or update.
+func run(ctx context.Context, c *intouch.Client, apply bool, p mapping.Profile, out *LoginResult) error {
+	src, acc, cuid := intouch.SourceOAuthExternal, out.AccountID, out.CUID
+	q := url.Values{"source": {src}, "accountId": {acc}, "identifierName": {intouch.IdentifierCUID}, "identifierValue": {cuid}}
+	lookup := newCall(intouch.EPLookupCustomer, nil, q, nil)
+	id, found, err := c.LookupCustomer(ctx, src, acc, intouch.IdentifierCUID, cuid)
+	if err != nil {
+		return err
+	}
+	lookup.Made = true
+	lookup.Result = "not found"
+	if found {
+		lookup.Result = fmt.Sprintf("customer %d", id)
+	}
+	out.Calls = append(out.Calls, lookup)
+
+	if !found {
+		req := intouch.BuildAddCustomer(intouch.NewCustomer{CUID: cuid, FirstName: p.FirstName, LastName: p.LastName,
+			Mobile: p.Mobile, Email: p.Email, AccountID: acc})
+		add := newCall(intouch.EPAddCustomer, nil, nil, req)
+		out.Outcome = OutcomeWouldCreate
+		if !apply {
+			add.Result = "not sent (no --apply)"
+			out.Calls = append(out.Calls, add)
+			return nil
+		}
+		created, err := c.AddCustomer(ctx, req)
+		if err != nil {
+			add.Result = "failed"
+			out.Calls = append(out.Calls, add)
+			return err
+		}
+		add.Made, add.Result = true, fmt.Sprintf("created customer %d", created.CreatedID)
+		if created.Merged() {
+			add.Result = fmt.Sprintf("merged into customer %d of another source (8050)", created.CreatedID)
+		}
+		out.Calls = append(out.Calls, add)
+		out.Warnings = created.Warnings
+		out.Outcome, out.CustomerID = OutcomeCreated, &created.CreatedID
+		return nil
+	}
+
+	out.CustomerID = &id
+	sq := url.Values{"source": {src}, "accountId": {acc}}
+	get := newCall(intouch.EPGetCustomer, map[string]string{"id": strconv.FormatInt(id, 10)}, sq, nil)
+	cust, err := c.GetCustomer(ctx, id, src, acc)
+	if err != nil {
+		return err
+	}
+	get.Made, get.Result = true, "ok"
+	out.Calls = append(out.Calls, get)
+	stored, _ := cust.Profile(src, acc)
+	out.Changes = mapping.Diff(stored, p)
+	if out.Changes == nil {
+		out.Changes = mapping.Changes{}
+	}
+	if len(out.Changes) == 0 {
+		out.Outcome = OutcomeUnchanged
+		return nil
+	}
+
+	out.Outcome = OutcomeWouldUpdate
+	idp := map[string]string{"id": strconv.FormatInt(id, 10)}
+	var writes []Call
+	var do []func() error
+	if up, ok := out.Changes.ProfileUpdate(); ok {
+		writes = append(writes, newCall(intouch.EPUpdateCustomer, idp, sq, up))
+		do = append(do, func() error { _, err := c.UpdateCustomer(ctx, id, src, acc, up); return err })
+	}
+	if ic, ok := out.Changes.IdentifierChange(); ok {
+		writes = append(writes, newCall(intouch.EPChangeIdentifier, idp, sq, ic))
+		do = append(do, func() error { _, err := c.ChangeIdentifier(ctx, id, src, acc, ic); return err })
+	}
+	for i, w := range writes {
+		if !apply {
+			w.Result = "not sent (no --apply)"
+			out.Calls = append(out.Calls, w)
+			continue
+		}
+		if err := do[i](); err != nil {
+			w.Result = "failed"
+			out.Calls = append(out.Calls, w)
+			return err
+		}
+		w.Made, w.Result = true, "ok"
+		out.Calls = append(out.Calls, w)
+	}
+	if apply {
+		out.Outcome = OutcomeUpdated
+	}
+	return nil
+}
+
+func newCall(id intouch.EndpointID, params map[string]string, q url.Values, body any) Call {
+	ep := intouch.Endpoints[id]
+	path, err := ep.URL("", params, q)
+	if err != nil {
+		path = ep.Path
+	}
+	c := Call{Method: ep.Method, Path: path}
+	if body != nil {
+		c.Body, _ = json.Marshal(body)
+	}
+	return c
+}
+
+func finish(f *cmdutil.Factory, out LoginResult, failure error) error {
+	if f.Globals.Output != cmdutil.FormatText {
+		if err := cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, out); err != nil {
+			return err
+		}
+		return failure
+	}
+	if err := writeText(f.IOStreams.Out, f.IOStreams.ColorScheme(), out); err != nil {
+		return err
+	}
+	return failure
+}
+
+func writeText(w io.Writer, cs *iostreams.ColorScheme, r LoginResult) error {
+	var b strings.Builder
+	if r.Token.Verified {
+		fmt.Fprintf(&b, "%s Token verified (%s)\n", cs.SuccessIcon(), r.Token.Alg)
+	} else {
+		fmt.Fprintf(&b, "%s Token rejected: %s\n", cs.FailureIcon(), r.Token.Error)
+	}
+	if r.Outcome == OutcomeRejected {
+		b.WriteString("The gateway stops here: no platform call is made.\n")
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	p := r.Profile
+	if r.Outcome == OutcomeInvalidProfile {
+		fmt.Fprintf(&b, "%s The claims map to no usable profile:\n", cs.FailureIcon())
+		for _, pr := range r.Problems {
+			if pr.Severity == mapping.SeverityError {
+				fmt.Fprintf(&b, "  %s %s: %s\n", cs.Red("error"), pr.Field, pr.Message)
+			}
+		}
+		b.WriteString("The gateway stops here; `ciamctl mapping dry-run` shows the details.\n")
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	fmt.Fprintf(&b, "%s Mapped cuid %s: %s\n", cs.SuccessIcon(), r.CUID, summary(p))
+	for _, pr := range r.Problems {
+		fmt.Fprintf(&b, "  %s %s: %s\n", cs.Yellow(string(pr.Severity)), pr.Field, pr.Message)
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return err
+	}
+	b.Reset()
+	writeCalls(w, cs, r.Calls)
+	if len(r.Changes) > 0 {
+		fmt.Fprintln(&b, "Changes")
+		for _, c := range r.Changes {
+			fmt.Fprintf(&b, "  %-10s %q → %q\n", c.Field, c.Old, c.New)
+		}
+	}
+	id := int64(0)
+	if r.CustomerID != nil {
+		id = *r.CustomerID
+	}
+	switch r.Outcome {
+	case OutcomeCreated:
+		fmt.Fprintf(&b, "%s Created customer %d with cuid %s under %s/%s\n", cs.SuccessIcon(), id, r.CUID, r.Source, r.AccountID)
+	case OutcomeUpdated:
+		fmt.Fprintf(&b, "%s Updated customer %d (%d %s)\n", cs.SuccessIcon(), id, len(r.Changes), cmdutil.Plural(len(r.Changes), "change"))
+	case OutcomeUnchanged:
+		fmt.Fprintf(&b, "%s Customer %d is up to date; nothing to change\n", cs.SuccessIcon(), id)
+	case OutcomeWouldCreate:
+		fmt.Fprintf(&b, "No customer has cuid %s yet: the gateway would create it.\n", r.CUID)
+		b.WriteString(cs.Gray("Dry run: only read calls were made; pass --apply to make the calls above.") + "\n")
+	case OutcomeWouldUpdate:
+		fmt.Fprintf(&b, "Customer %d differs: the gateway would update it.\n", id)
+		b.WriteString(cs.Gray("Dry run: only read calls were made; pass --apply to make the calls above.") + "\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeCalls(w io.Writer, cs *iostreams.ColorScheme, calls []Call) {
+	for _, c := range calls {
+		mark := cs.SuccessIcon()
+		switch {
+		case c.Result == "failed":
+			mark = cs.FailureIcon()
+		case !c.Made:
+			mark = cs.Yellow("→")
+		}
+		fmt.Fprintf(w, "%s %s %s  %s\n", mark, cs.Bold(c.Method), c.Path, cs.Gray(c.Result))
+		if len(c.Body) > 0 && (!c.Made || c.Result == "failed") {
+			var ind bytes.Buffer
+			if err := json.Indent(&ind, c.Body, "    ", "  "); err != nil {
+				ind.Write(c.Body)
+			}
+			fmt.Fprintf(w, "    %s\n", ind.String())
+		}
+	}
+}
+
+func summary(p mapping.Profile) string {
+	var parts []string
+	if name := strings.TrimSpace(p.FirstName + " " + p.LastName); name != "" {
+		parts = append(parts, name)
+	}
+	if p.Mobile != "" {
+		parts = append(parts, "mobile "+p.Mobile)
+	}
+	if p.Email != "" {
+		parts = append(parts, "email "+p.Email)
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,292 @@
+package mappingcmd
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ciamctl/ciamctl/internal/brand"
+	"github.com/ciamctl/ciamctl/internal/cmdutil"
+	"github.com/ciamctl/ciamctl/internal/intouch"
+	"github.com/ciamctl/ciamctl/internal/iostreams"
+	"github.com/ciamctl/ciamctl/internal/mapping"
+	"github.com/ciamctl/ciamctl/internal/oidc"
+	"github.com/ciamctl/ciamctl/internal/workspace"
+)
+
+// DryRunOptions holds the dependencies and flags of `mapping dry-run`.
+type DryRunOptions struct {
+	Factory *cmdutil.Factory
+	Ctx     context.Context
+
+	Brand      string
+	Args       []string
+	ClaimsFile string
+	NoVerify   bool
+	NoCache    bool
+}
+
+// NewCmdDryRun builds `mapping dry-run`.
+func NewCmdDryRun(f *cmdutil.Factory, runF func(*DryRunOptions) error) *cobra.Command {
+	opts := &DryRunOptions{Factory: f}
+	cmd := &cobra.Command{
+		Use:   "dry-run --brand NAME [TOKEN | - | --claims FILE]",
+		Short: "Show the customer profile and the exact platform request an ID token produces",
+		Long: `Map an ID token's claims the way the gateway does and print the customer
+profile, the exact POST /v2/customers body and the problems to fix. Nothing is
+sent to the platform.
+
+The token is verified first with the brand's policy (signature against its
+jwksUri, issuer, client ID as audience, expiry, algorithms); --no-verify maps it
+without checking. --claims FILE (or - for stdin) maps a JSON object of claims
+instead of a token, to try mappings before the CIAM sends them.
+
+Each mapping is a claim name taken literally (dots and URLs included) or, when
+it starts with "/", a JSON Pointer into the claims. Values are trimmed, emails
+lower-cased and checked, mobiles reduced to digits with country code.
+
+Exit 0 when the gateway could create the customer, 1 when it could not (an
+invalid token, no sub, neither mobile nor email), 3 when the JWKS cannot be
+fetched.`,
+		Example: `  ciamctl mapping dry-run --brand acme eyJhbGciOi...
+  pbpaste | ciamctl mapping dry-run --brand acme -
+  ciamctl mapping dry-run --brand acme --claims claims.json
+  ciamctl mapping dry-run --brand acme --no-verify "$EXPIRED_TOKEN" -o json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return cmdutil.FlagErrorf("too many arguments; usage: %s", cmd.UseLine())
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Ctx = cmd.Context()
+			opts.Args = args
+			if opts.Brand == "" {
+				return cmdutil.FlagErrorf("missing --brand: the brand whose mappings to apply, e.g. --brand acme")
+			}
+			if opts.ClaimsFile != "" && len(args) > 0 {
+				return cmdutil.FlagErrorf("pass either a TOKEN or --claims FILE, not both")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return dryRunRun(opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Brand, "brand", "", "brand whose mappings and token policy to apply (required)")
+	fl.StringVar(&opts.ClaimsFile, "claims", "", "map a JSON claims object from FILE (- for stdin) instead of a token")
+	fl.BoolVar(&opts.NoVerify, "no-verify", false, "map the token without verifying it")
+	fl.BoolVar(&opts.NoCache, "no-cache", false, "fetch the JWKS even if a cached copy is fresh")
+	_ = cmd.RegisterFlagCompletionFunc("brand", CompleteBrands(f))
+	_ = cmd.MarkFlagFilename("claims", "json")
+	return cmd
+}
+
+// DryRunResult is `mapping dry-run -o json`: the contract's ok, profile,
+// request and problems (and the gateway's notes), plus how the token fared.
+type DryRunResult struct {
+	mapping.Result
+	Token *TokenCheck `json:"token,omitempty"`
+}
+
+// CodeInvalidToken is the problem code of a token that failed verification.
+const CodeInvalidToken = "invalid_token"
+
+func dryRunRun(o *DryRunOptions) error {
+	f := o.Factory
+	res, err := LoadBrand(f, o.Brand)
+	if err != nil {
+		return err
+	}
+	cfg := res.Config
+
+	var raw json.RawMessage
+	var check *TokenCheck
+	if o.ClaimsFile != "" {
+		if raw, err = readClaims(f, o.ClaimsFile); err != nil {
+			return err
+		}
+	} else {
+		token, err := f.ReadToken(o.Args)
+		if err != nil {
+			return err
+		}
+		if o.NoVerify {
+			_, raw, err = oidc.Decode(token)
+			if err != nil {
+				return cmdutil.WithHint(fmt.Errorf("token: %v", err), "pass the ID token itself (three base64url parts separated by dots)")
+			}
+			check = &TokenCheck{Verified: false}
+		} else {
+			stop := f.IOStreams.StartProgress("Verifying the token")
+			var c TokenCheck
+			raw, c, err = VerifyToken(o.Ctx, f, cfg, token, o.NoCache)
+			stop()
+			if err != nil {
+				return err
+			}
+			check = &c
+		}
+	}
+
+	out := DryRunResult{Result: Map(raw, cfg), Token: check}
+	if check != nil && !check.Verified && !o.NoVerify {
+		Reject(&out.Result, check, len(raw) > 0)
+	}
+	if f.Globals.Output != cmdutil.FormatText {
+		if err := cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, out); err != nil {
+			return err
+		}
+	} else if err := WriteText(f.IOStreams.Out, f.IOStreams.ColorScheme(), cfg, out, o.NoVerify, o.ClaimsFile); err != nil {
+		return err
+	}
+	if !out.OK {
+		return cmdutil.ErrFailed
+	}
+	return nil
+}
+
+// Map runs the brand's mappings over raw claims; claims that are not a JSON
+// object become a problem of the result, as for a token without claims.
+func Map(raw json.RawMessage, cfg *brand.Config) mapping.Result {
+	accountID := ""
+	if cfg.Channel != nil {
+		accountID = cfg.Channel.AccountID
+	}
+	claims := map[string]any{}
+	var decodeErr error
+	if len(raw) > 0 {
+		claims, decodeErr = mapping.DecodeClaims(raw)
+	}
+	r := mapping.Run(mapping.Input{Claims: claims, Mappings: cfg.Mappings.AsMap(), AccountID: accountID})
+	if decodeErr != nil {
+		r.Problems = append([]mapping.Problem{{Field: "claims", Severity: mapping.SeverityError, Code: "invalid_claims", Message: decodeErr.Error()}}, r.Problems...)
+		r.OK, r.Request = false, json.RawMessage("null")
+	}
+	return r
+}
+
+// Reject marks a result whose token failed verification: the gateway stops
+// there, so no request is made whatever the claims would map to.
+// Without claims (a token that could not even be decoded) the mapping's own
+// problems would only echo that, so they are dropped.
+func Reject(r *mapping.Result, check *TokenCheck, hasClaims bool) {
+	if !hasClaims {
+		r.Problems = nil
+	}
+	r.Problems = append([]mapping.Problem{{
+		Field: "token", Severity: mapping.SeverityError, Code: CodeInvalidToken,
+		Message: "the ID token is not valid (" + check.Error + "); the gateway rejects it before mapping (--no-verify maps it anyway)",
+	}}, r.Problems...)
+	r.OK, r.Request = false, json.RawMessage("null")
+}
+
+func readClaims(f *cmdutil.Factory, path string) (json.RawMessage, error) {
+	var data []byte
+	var err error
+	if path == "-" {
+		data, err = io.ReadAll(io.LimitReader(f.IOStreams.In, 1<<20))
+	} else {
+		data, err = os.ReadFile(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, cmdutil.FlagErrorf("--claims: %s: no such file", path)
+		}
+	}
+	if err != nil {
+		return nil, workspace.IOError("read", path, err)
+	}
+	if _, err := mapping.DecodeClaims(data); err != nil {
+		return nil, cmdutil.FlagErrorf("--claims %s: %v", path, err)
+	}
+	return bytes.TrimSpace(data), nil
+}
+
+// WriteText prints a dry run for people: where the claims came from, the
+// profile field by field with its claim, the request, problems and notes.
+func WriteText(w io.Writer, cs *iostreams.ColorScheme, cfg *brand.Config, r DryRunResult, noVerify bool, claimsFile string) error {
+	var b strings.Builder
+	switch {
+	case claimsFile != "":
+		fmt.Fprintf(&b, "%-10s %s\n", "Claims", "from "+claimsFile+cs.Gray(" (no token, nothing verified)"))
+	case noVerify:
+		fmt.Fprintf(&b, "%-10s %s\n", "Token", cs.Yellow("not verified")+cs.Gray(" (--no-verify)"))
+	case r.Token != nil && r.Token.Verified:
+		fmt.Fprintf(&b, "%-10s %s %s\n", "Token", cs.SuccessIcon(), "verified ("+r.Token.Alg+", issuer, audience "+cfg.CIAM.ClientID+", expiry)")
+	case r.Token != nil:
+		fmt.Fprintf(&b, "%-10s %s %s\n", "Token", cs.FailureIcon(), cs.Red("invalid: "+r.Token.Error))
+	}
+	p := r.Profile
+	fmt.Fprintf(&b, "%-10s %s\n\n", "cuid", orNone(cs, p.CUID()))
+
+	fmt.Fprintf(&b, "%s\n", cs.Bold("Profile")+cs.Gray(" (source "+p.Source+", account "+orText(p.AccountID, "not linked")+")"))
+	values := map[string]string{mapping.FieldFirstName: p.FirstName, mapping.FieldLastName: p.LastName, mapping.FieldMobile: p.Mobile, mapping.FieldEmail: p.Email}
+	for _, field := range mapping.Fields {
+		claim := cfg.Mappings.Get(field)
+		from := cs.Gray("← " + orText(claim, "(not mapped)"))
+		fmt.Fprintf(&b, "  %-10s %-30s %s\n", field, orNone(cs, values[field]), from)
+	}
+
+	b.WriteString("\n")
+	if string(r.Request) == "null" || len(r.Request) == 0 {
+		fmt.Fprintf(&b, "%s %s\n", cs.Bold("Request"), cs.Gray("none: the gateway would not create this customer"))
+	} else {
+		fmt.Fprintf(&b, "%s %s\n", cs.Bold("Request"), intouch.Endpoints[intouch.EPAddCustomer].Method+" "+intouch.Endpoints[intouch.EPAddCustomer].Path)
+		var ind bytes.Buffer
+		if err := json.Indent(&ind, r.Request, "  ", "  "); err != nil {
+			ind.Write(r.Request)
+		}
+		fmt.Fprintf(&b, "  %s\n", ind.String())
+	}
+
+	if len(r.Problems) > 0 {
+		fmt.Fprintf(&b, "\n%s\n", cs.Bold("Problems"))
+		for _, pr := range r.Problems {
+			sev := cs.Yellow(string(pr.Severity))
+			if pr.Severity == mapping.SeverityError {
+				sev = cs.Red(string(pr.Severity))
+			}
+			fmt.Fprintf(&b, "  %s %s: %s\n", sev, pr.Field, pr.Message)
+		}
+	}
+	fmt.Fprintf(&b, "\n%s\n", cs.Bold("Notes"))
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "  - %s\n", n)
+	}
+	b.WriteString("\n")
+	if r.OK {
+		fmt.Fprintf(&b, "%s The gateway can create this customer.\n", cs.SuccessIcon())
+	} else {
+		n := 0
+		for _, pr := range r.Problems {
+			if pr.Severity == mapping.SeverityError {
+				n++
+			}
+		}
+		fmt.Fprintf(&b, "%s The gateway cannot create this customer: %d %s.\n", cs.FailureIcon(), n, cmdutil.Plural(n, "error"))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func orNone(cs *iostreams.ColorScheme, s string) string {
+	if s == "" {
+		return cs.Gray("-")
+	}
+	return s
+}
+
+func orText(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
+}

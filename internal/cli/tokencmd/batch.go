@@ -1,0 +1,137 @@
+package tokencmd
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/ciamctl/ciamctl/internal/cmdutil"
+	"github.com/ciamctl/ciamctl/internal/iostreams"
+	"github.com/ciamctl/ciamctl/internal/oidc"
+	"github.com/ciamctl/ciamctl/internal/workspace"
+)
+
+// runBatch verifies --batch input line by line. Nothing is slurped: the
+// input streams through oidc.VerifyBatch and each result is written as soon
+// as it is next in input order.
+func (o *VerifyOptions) runBatch(v *oidc.Verifier, src *recordingSource) error {
+	f := o.Factory
+	in, closeIn, err := o.openBatch()
+	if err != nil {
+		return err
+	}
+	defer closeIn()
+
+	out := bufio.NewWriter(f.IOStreams.Out)
+	jsonLines := f.Globals.Output == cmdutil.FormatJSON
+	cs := f.IOStreams.ColorScheme()
+	emit := func(line int, res oidc.Result) error {
+		if jsonLines {
+			b, err := oidc.MarshalLine(line, res)
+			if err != nil {
+				return err
+			}
+			out.Write(b)
+			out.WriteByte('\n')
+		} else {
+			out.WriteString(compactLine(cs, line, res))
+		}
+		// Flush per result: a pipeline sees results as they are decided.
+		return out.Flush()
+	}
+	sum, err := v.VerifyBatch(o.Ctx, in, o.Workers, emit)
+	if err != nil {
+		if ferr := out.Flush(); ferr != nil {
+			return ferr
+		}
+		if errors.Is(err, oidc.ErrUnavailable) {
+			return jwksHint(err, src.location)
+		}
+		return err
+	}
+
+	if o.SummaryJSON {
+		b, err := json.Marshal(map[string]oidc.Summary{"summary": sum})
+		if err != nil {
+			return err
+		}
+		out.Write(b)
+		out.WriteByte('\n')
+	} else {
+		writeSummary(f.IOStreams.ErrOut, f.IOStreams.ErrColorScheme(), sum)
+	}
+	if err := out.Flush(); err != nil {
+		return err
+	}
+	switch {
+	case sum.ByReason[oidc.ReasonJWKSUnavailable] > 0:
+		return src.failure("the key set could not be refetched")
+	case sum.Invalid > 0:
+		return cmdutil.ErrFailed
+	}
+	return nil
+}
+
+func (o *VerifyOptions) openBatch() (io.Reader, func(), error) {
+	if o.Batch == "-" {
+		return o.Factory.IOStreams.In, func() {}, nil
+	}
+	file, err := os.Open(o.Batch)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil, cmdutil.FlagErrorf("--batch %s: no such file", o.Batch)
+	case err != nil:
+		return nil, nil, workspace.IOError("read", o.Batch, err)
+	}
+	if st, err := file.Stat(); err == nil && st.IsDir() {
+		file.Close()
+		return nil, nil, cmdutil.FlagErrorf("--batch %s: is a directory; pass a file with one token per line", o.Batch)
+	}
+	return file, func() { file.Close() }, nil
+}
+
+// compactLine is one batch result in text form.
+func compactLine(cs *iostreams.ColorScheme, line int, res oidc.Result) string {
+	if res.Valid {
+		s := fmt.Sprintf("%s line %d: valid", cs.SuccessIcon(), line)
+		if sub := subject(res.Claims); sub != "" {
+			s += fmt.Sprintf(", sub %q", sub)
+		}
+		return s + "\n"
+	}
+	return fmt.Sprintf("%s line %d: %s: %s\n", cs.FailureIcon(), line, res.Reason, res.Error)
+}
+
+// writeSummary prints the batch totals and the invalid tokens by reason,
+// reasons in check order.
+func writeSummary(w io.Writer, cs *iostreams.ColorScheme, sum oidc.Summary) {
+	icon := cs.SuccessIcon()
+	if sum.Invalid > 0 {
+		icon = cs.FailureIcon()
+	}
+	msg := fmt.Sprintf("%s %d %s: %d valid, %d invalid", icon, sum.Total, cmdutil.Plural(sum.Total, "token"), sum.Valid, sum.Invalid)
+	var parts []string
+	seen := map[string]bool{}
+	for _, r := range oidc.Reasons {
+		seen[r] = true
+		if n := sum.ByReason[r]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", r, n))
+		}
+	}
+	for _, r := range slices.Sorted(maps.Keys(sum.ByReason)) { // a reason this build does not list
+		if n := sum.ByReason[r]; !seen[r] && n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", r, n))
+		}
+	}
+	if len(parts) > 0 {
+		msg += " (" + strings.Join(parts, ", ") + ")"
+	}
+	fmt.Fprintln(w, msg)
+}

@@ -1,0 +1,28 @@
+package oidc
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDecode(t *testing.T) {
+	tok := b64url([]byte(`{"alg":"none","kid":"k"}`)) + "." + b64url([]byte(`{"sub":"u","exp":1}`)) + "."
+	h, c, err := Decode("  " + tok + "\n")
+	if err != nil || string(h) != `{"alg":"none","kid":"k"}` || string(c) != `{"sub":"u","exp":1}` {
+		t.Fatalf("Decode: %s %s %v", h, c, err)
+	}
+	for name, bad := range map[string]string{
+		"empty":          "",
+		"two segments":   "a.b",
+		"bad base64":     "a+b.c.d",
+		"payload string": b64url([]byte(`{"alg":"RS256"}`)) + "." + b64url([]byte(`"x"`)) + ".",
+		"duplicate key":  b64url([]byte(`{"alg":"RS256","alg":"none"}`)) + "." + b64url([]byte(`{}`)) + ".",
+		"too long":       strings.Repeat("a", MaxTokenBytes+1),
+	} {
+		if _, _, err := Decode(bad); err == nil {
+			t.Errorf("%s: decoded", name)
+		} else if len(bad) > 8 && strings.Contains(err.Error(), bad) {
+			t.Errorf("%s: error quotes the token", name)
+		}
+	}
+}

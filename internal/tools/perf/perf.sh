@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Measures ciamctl against the performance budgets of issue 5 with public
+# tools. It never runs in CI: it takes minutes and the numbers depend on the
+# machine. Usage (from anywhere in the repository):
+#
+#   internal/tools/perf/perf.sh                  # 10k, 100k and 1M tokens
+#   SIZES="10000 100000" internal/tools/perf/perf.sh
+#   PEER=1 internal/tools/perf/perf.sh           # also time jwx's CLI, one process per token
+#
+# It builds ciamctl and a hello-world Go binary, makes an RS256 key with
+# `ciamctl keys generate`, signs DISTINCT tokens with `ciamctl token sign`
+# (each a different sub) and repeats them to the batch sizes (verification
+# does the same work for every line; nothing is cached per token), then
+# reports start-up (hyperfine when installed, else a timed loop), batch
+# throughput and peak RSS (/usr/bin/time -v), and the raw-signature floor
+# from the Go benchmarks.
+set -euo pipefail
+
+root=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
+cd "$root"
+SIZES=${SIZES:-"10000 100000 1000000"}
+DISTINCT=${DISTINCT:-256}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+say() { printf '\n== %s\n' "$*"; }
+
+say "build"
+go build -trimpath -ldflags "-s -w" -o "$work/ciamctl" ./cmd/ciamctl
+mkdir -p "$work/hello"
+cat > "$work/hello/main.go" <<'GO'
+package main
+
+import "fmt"
+
+func main() { fmt.Println("hello") }
+GO
+(cd "$work/hello" && go mod init hello >/dev/null 2>&1 && go build -trimpath -ldflags "-s -w" -o "$work/hello-bin" .)
+ls -l "$work/ciamctl" "$work/hello-bin" | awk '{print $5, $9}'
+
+say "tokens"
+c="$work/ciamctl"
+iss=https://id.perf.example/
+aud=perf-client
+"$c" keys generate --alg RS256 --kid perf --out "$work/keys" >/dev/null
+for i in $(seq 1 "$DISTINCT"); do
+  "$c" token sign --key "$work/keys/private.jwk.json" --set iss=$iss --set aud=$aud \
+    --set sub="00000000-0000-4000-8000-$(printf '%012d' "$i")" --expires-in 24h
+done > "$work/distinct.txt"
+for n in $SIZES; do
+  awk -v n="$n" '{t[NR]=$0} END {for (i = 0; i < n; i++) print t[i % NR + 1]}' "$work/distinct.txt" > "$work/tokens-$n.txt"
+done
+one=$(head -1 "$work/distinct.txt")
+verify=("$c" token verify --jwks "$work/keys/jwks.json" --issuer $iss --audience $aud)
+echo "$DISTINCT distinct tokens; batch files: $SIZES"
+
+say "start-up"
+if command -v hyperfine >/dev/null; then
+  hyperfine -N --warmup 20 --runs 300 \
+    "$work/hello-bin" "$c version" "${verify[*]} $one"
+else
+  for cmd in "$work/hello-bin" "$c version" "${verify[*]} $one"; do
+    start=$(date +%s%N)
+    for _ in $(seq 300); do $cmd >/dev/null; done
+    end=$(date +%s%N)
+    printf '%-60.60s %8.2f ms\n' "$cmd" "$(echo "($end - $start) / 300 / 1000000" | bc -l)"
+  done
+fi
+
+say "batch (all cores: $(nproc))"
+printf '%10s %10s %12s %10s\n' tokens seconds tokens/s maxRSS_MiB
+for n in $SIZES; do
+  /usr/bin/time -v -o "$work/time.txt" "${verify[@]}" --batch "$work/tokens-$n.txt" -o json > /dev/null
+  secs=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$work/time.txt")
+  rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2 / 1024}' "$work/time.txt")
+  printf '%10d %10.2f %12.0f %10s\n' "$n" "$secs" "$(echo "$n / $secs" | bc -l)" "$rss"
+done
+
+say "signature floor (go test -bench, same cores)"
+go test ./internal/oidc -run '^$' -bench 'RawRS256|VerifyRS256|BatchRS256' -benchtime 3s | grep Benchmark
+
+if [ "${PEER:-0}" = 1 ]; then
+  say "peer: jwx CLI, one process per token"
+  GOBIN="$work" go install github.com/lestrrat-go/jwx/v2/cmd/jwx@latest
+  n=200
+  start=$(date +%s%N)
+  head -$n "$work/distinct.txt" | while read -r t; do
+    echo "$t" | "$work/jwx" jws verify --key "$work/keys/jwks.json" --match-kid - >/dev/null
+  done
+  end=$(date +%s%N)
+  printf 'jwx: %d tokens in %.2f s = %.0f tokens/s\n' $n "$(echo "($end - $start) / 1e9" | bc -l)" "$(echo "$n / (($end - $start) / 1e9)" | bc -l)"
+fi
