@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -247,12 +248,13 @@ func (d *decoder) config(root *yaml.Node, c *Config) {
 	})
 }
 
-var lineRe = regexp.MustCompile(`line (\d+)(?:, column (\d+))?`)
+// lineRe is compiled on first use: only failed decodes need it.
+var lineRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`line (\d+)(?:, column (\d+))?`) })
 
 // syntaxPos digs the position out of a yaml.v3 error message, which has no
 // structured form.
 func syntaxPos(err error) Pos {
-	m := lineRe.FindStringSubmatch(err.Error())
+	m := lineRe().FindStringSubmatch(err.Error())
 	if m == nil {
 		return Pos{1, 1}
 	}
@@ -266,6 +268,6 @@ func syntaxPos(err error) Pos {
 
 func syntaxMessage(err error) string {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	msg = lineRe.ReplaceAllString(msg, "")
+	msg = lineRe().ReplaceAllString(msg, "")
 	return strings.TrimLeft(msg, ": ")
 }

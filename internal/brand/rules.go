@@ -5,13 +5,25 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode"
 )
 
-var namePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+// isBrandName matches ^[a-z0-9][a-z0-9-]{0,62}$. A loop rather than a
+// regexp: the bounded repetition compiles into a large program at start-up
+// of every command, and this check is simple.
+func isBrandName(s string) bool {
+	if len(s) == 0 || len(s) > 63 || s[0] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 // AllowedAlgorithms are the asymmetric JWS algorithms a brand may allow.
 var AllowedAlgorithms = []string{
@@ -26,9 +38,9 @@ func ValidateName(s string) error {
 	if s == "" {
 		return errors.New("is required")
 	}
-	if !namePattern.MatchString(s) {
+	if !isBrandName(s) {
 		hint := ""
-		if l := strings.ToLower(s); l != s && namePattern.MatchString(l) {
+		if l := strings.ToLower(s); l != s && isBrandName(l) {
 			hint = fmt.Sprintf(" (try %q)", l)
 		}
 		return fmt.Errorf("%q is not a valid brand name: use 1-63 lowercase letters, digits and dashes, starting with a letter or digit%s", s, hint)

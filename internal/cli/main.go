@@ -45,7 +45,7 @@ func Main() int {
 // Run executes one command line against the given dependencies and returns
 // the exit code. Tests call it with buffers and fakes.
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
-	cmd := root.NewCmdRoot(f)
+	cmd := root.NewCmdRootFor(f, args)
 	cmd.SetArgs(args)
 	cmd.SetIn(f.IOStreams.In)
 	cmd.SetOut(f.IOStreams.Out)

@@ -47,7 +47,7 @@ func (f *Factory) IntouchConfig(fl IntouchFlags, orgFallback string) (intouch.Co
 	if cfg.OrgID == "" {
 		cfg.OrgID = orgFallback
 	}
-	cfg.HTTPClient = f.HTTPClient()
+	cfg.HTTPClient = untraced(f.HTTPClient())
 	cfg.HTTPClient.Timeout = f.Globals.Timeout
 	cfg.Now = f.Now
 	if f.Globals.Debug {

@@ -26,7 +26,11 @@ import (
 )
 
 // NewCmdRoot returns the root command with every subcommand attached.
-func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+func NewCmdRoot(f *cmdutil.Factory) *cobra.Command { return NewCmdRootFor(f, nil) }
+
+// NewCmdRootFor returns the root command for running args: the same
+// behaviour as NewCmdRoot, built only as far as args need.
+func NewCmdRootFor(f *cmdutil.Factory, args []string) *cobra.Command {
 	g := f.Globals
 	cmd := &cobra.Command{
 		Use:   "ciamctl <command>",
@@ -55,6 +59,9 @@ verifies ID tokens against the CIAM's keys, and performs the platform-side steps
 			if g.Timeout <= 0 {
 				return cmdutil.FlagErrorf("--timeout: must be positive, e.g. 10s")
 			}
+			if g.Debug {
+				f.HTTPClient = cmdutil.TracingHTTPClient(f.HTTPClient, f.IOStreams.ErrOut, f.Now)
+			}
 			return nil
 		},
 	}
@@ -74,29 +81,59 @@ verifies ID tokens against the CIAM's keys, and performs the platform-side steps
 		[]string{"text", "json", "yaml"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.MarkPersistentFlagDirname("dir")
 
-	cmd.AddCommand(
-		brandcmd.NewCmdBrand(f),
-		configcmd.NewCmdConfig(f),
-		tokencmd.NewCmdToken(f),
-		keyscmd.NewCmdKeys(f),
-		jwkscmd.NewCmdJWKS(f),
-		mappingcmd.NewCmdMapping(f),
-		channelcmd.NewCmdChannel(f),
-		flowcmd.NewCmdFlow(f),
-		customercmd.NewCmdCustomer(f),
-		doctorcmd.NewCmdDoctor(f, nil),
-		sandboxcmd.NewCmdSandbox(f, nil),
-		democmd.NewCmdDemo(f, runChild, nil),
-		versioncmd.NewCmdVersion(f),
-		completioncmd.NewCmdCompletion(f),
-	)
+	addCommands(cmd, f, args)
 	return cmd
+}
+
+// topCommand is one command under the root, built on demand.
+type topCommand struct {
+	name  string
+	build func() *cobra.Command
+}
+
+func topCommands(f *cmdutil.Factory) []topCommand {
+	return []topCommand{
+		{"brand", func() *cobra.Command { return brandcmd.NewCmdBrand(f) }},
+		{"config", func() *cobra.Command { return configcmd.NewCmdConfig(f) }},
+		{"token", func() *cobra.Command { return tokencmd.NewCmdToken(f) }},
+		{"keys", func() *cobra.Command { return keyscmd.NewCmdKeys(f) }},
+		{"jwks", func() *cobra.Command { return jwkscmd.NewCmdJWKS(f) }},
+		{"mapping", func() *cobra.Command { return mappingcmd.NewCmdMapping(f) }},
+		{"channel", func() *cobra.Command { return channelcmd.NewCmdChannel(f) }},
+		{"flow", func() *cobra.Command { return flowcmd.NewCmdFlow(f) }},
+		{"customer", func() *cobra.Command { return customercmd.NewCmdCustomer(f) }},
+		{"doctor", func() *cobra.Command { return doctorcmd.NewCmdDoctor(f, nil) }},
+		{"sandbox", func() *cobra.Command { return sandboxcmd.NewCmdSandbox(f, nil) }},
+		{"demo", func() *cobra.Command { return democmd.NewCmdDemo(f, runChild, nil) }},
+		{"version", func() *cobra.Command { return versioncmd.NewCmdVersion(f) }},
+		{"completion", func() *cobra.Command { return completioncmd.NewCmdCompletion(f) }},
+	}
+}
+
+// addCommands attaches the whole tree, or only the command args start with.
+// Building every command costs start-up time (mostly page faults) that a CI
+// loop calling `token verify` pays on each run; help, completion, flags
+// before the command and unknown names (which need suggestions) get the
+// whole tree.
+func addCommands(root *cobra.Command, f *cmdutil.Factory, args []string) {
+	all := topCommands(f)
+	if len(args) > 0 && args[0] != "completion" {
+		for _, c := range all {
+			if c.name == args[0] {
+				root.AddCommand(c.build())
+				return
+			}
+		}
+	}
+	for _, c := range all {
+		root.AddCommand(c.build())
+	}
 }
 
 // runChild runs one command line in process with its own dependencies; the
 // demo walks the journey through it.
 func runChild(ctx context.Context, f *cmdutil.Factory, args []string) error {
-	cmd := NewCmdRoot(f)
+	cmd := NewCmdRootFor(f, args)
 	cmd.SetArgs(args)
 	cmd.SetIn(f.IOStreams.In)
 	cmd.SetOut(f.IOStreams.Out)

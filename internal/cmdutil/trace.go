@@ -1,0 +1,74 @@
+package cmdutil
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// traceTransport writes one line per request and one per response to w,
+// for --debug. It prints no header values and no bodies, and hides query
+// values: tokens and personal data never reach the trace. The Intouch client
+// keeps its own, richer (redacted) trace and bypasses this one.
+type traceTransport struct {
+	next http.RoundTripper
+	w    io.Writer
+	now  func() time.Time
+}
+
+// TracingHTTPClient wraps newClient so every client it returns traces its
+// requests to w.
+func TracingHTTPClient(newClient func() *http.Client, w io.Writer, now func() time.Time) func() *http.Client {
+	return func() *http.Client {
+		c := newClient()
+		next := c.Transport
+		if next == nil {
+			next = http.DefaultTransport
+		}
+		c.Transport = &traceTransport{next: next, w: w, now: now}
+		return c
+	}
+}
+
+// untraced strips the trace from a client built by TracingHTTPClient.
+func untraced(c *http.Client) *http.Client {
+	if t, ok := c.Transport.(*traceTransport); ok {
+		c.Transport = t.next
+	}
+	return c
+}
+
+func (t *traceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	u := traceURL(req.URL)
+	fmt.Fprintf(t.w, "http > %s %s\n", req.Method, u)
+	start := t.now()
+	resp, err := t.next.RoundTrip(req)
+	took := t.now().Sub(start).Round(time.Millisecond)
+	if err != nil {
+		fmt.Fprintf(t.w, "http < %s %s: error after %s: %v\n", req.Method, u, took, err)
+		return resp, err
+	}
+	extra := ""
+	for _, h := range []string{"Cache-Control", "ETag", "Location", "Retry-After"} {
+		if v := resp.Header.Get(h); v != "" {
+			extra += fmt.Sprintf(" %s=%q", h, v)
+		}
+	}
+	fmt.Fprintf(t.w, "http < %s %s: %s in %s%s\n", req.Method, u, resp.Status, took, extra)
+	return resp, nil
+}
+
+func traceURL(u *url.URL) string {
+	c := *u
+	c.User = nil
+	if c.RawQuery != "" {
+		q := c.Query()
+		for k := range q {
+			q[k] = []string{"…"}
+		}
+		c.RawQuery = q.Encode()
+	}
+	return c.String()
+}
