@@ -81,7 +81,7 @@ go test ./internal/oidc -run '^$' -bench 'RawRS256|VerifyRS256|BatchRS256' -benc
 
 if [ "${PEER:-0}" = 1 ]; then
   say "peer: jwx CLI, one process per token"
-  GOBIN="$work" go install github.com/lestrrat-go/jwx/v2/cmd/jwx@latest
+  GOBIN="$work" go install github.com/lestrrat-go/jwx/v3/cmd/jwx@latest
   n=200
   start=$(date +%s%N)
   head -$n "$work/distinct.txt" | while read -r t; do

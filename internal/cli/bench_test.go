@@ -1,0 +1,90 @@
+package cli_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ciamctl/ciamctl/internal/cli/clitest"
+	"github.com/ciamctl/ciamctl/internal/keys"
+)
+
+// Command-level benchmarks of issue 5: the whole command in process (flag
+// parsing, file reading, output), next to the package benchmarks in
+// internal/oidc that measure verification against the raw signature floor.
+//
+//	go test ./internal/cli -run '^$' -bench . -benchmem
+
+// BenchmarkTokenVerifyCommand is one `token verify --jwks FILE` run.
+func BenchmarkTokenVerifyCommand(b *testing.B) {
+	dir := b.TempDir()
+	jwksFile, token := signedFixture(b, dir)
+	args := []string{"token", "verify", "--jwks", jwksFile, "--issuer", "https://id.bench.example/", "--audience", "bench", token}
+	b.ReportAllocs()
+	for b.Loop() {
+		if res := clitest.Run(b, clitest.Opts{}, args...); res.Code != 0 {
+			b.Fatalf("exit %d: %s", res.Code, res.Stderr)
+		}
+	}
+}
+
+// BenchmarkConfigValidate1000 validates a workspace of 1,000 brand files;
+// ns/op is for all of them.
+func BenchmarkConfigValidate1000(b *testing.B) {
+	src, err := os.ReadFile(filepath.Join(clitest.RepoRoot(b), "testdata", "brands", "valid", "acme.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	for i := range 1000 {
+		name := fmt.Sprintf("brand-%04d", i)
+		data := strings.Replace(string(src), "brand: acme", "brand: "+name, 1)
+		if err := os.WriteFile(filepath.Join(dir, name+".yaml"), []byte(data), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if res := clitest.Run(b, clitest.Opts{}, "config", "validate", dir); res.Code != 0 || !strings.Contains(res.Stdout, "1000 brand files valid") {
+			b.Fatalf("exit %d: %s %s", res.Code, res.Stdout, res.Stderr)
+		}
+	}
+}
+
+// BenchmarkMappingDryRun maps a claims file with nested JSON Pointer and
+// namespaced URL claims (no network: --claims).
+func BenchmarkMappingDryRun(b *testing.B) {
+	root := clitest.RepoRoot(b)
+	args := []string{"mapping", "dry-run", "--dir", filepath.Join(root, "testdata", "brands", "valid"),
+		"--brand", "acme", "--claims", filepath.Join(root, "testdata", "claims", "nested.json"), "-o", "json"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if res := clitest.Run(b, clitest.Opts{}, args...); res.Code != 0 {
+			b.Fatalf("exit %d: %s", res.Code, res.Stderr)
+		}
+	}
+}
+
+// signedFixture writes an RS256 JWKS and returns its path and a token
+// signed for issuer https://id.bench.example/ and audience bench.
+func signedFixture(b *testing.B, dir string) (string, string) {
+	b.Helper()
+	priv, pub, err := keys.Generate("RS256", "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	jwksFile := filepath.Join(dir, "jwks.json")
+	if err := os.WriteFile(jwksFile, pub, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	token, err := keys.Sign(priv, map[string]any{"iss": "https://id.bench.example/", "aud": "bench", "sub": "u-1"},
+		keys.SignOptions{Now: func() time.Time { return clitestNow }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return jwksFile, token
+}
+
