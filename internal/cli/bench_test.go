@@ -87,4 +87,3 @@ func signedFixture(b *testing.B, dir string) (string, string) {
 	}
 	return jwksFile, token
 }
-
