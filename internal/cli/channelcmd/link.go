@@ -129,12 +129,54 @@ func linkRun(o *LinkOptions) error {
 		return cmdutil.FlagErrorf("no org ID: pass --org-id, set %s, or set orgId in %s", intouch.EnvOrgID, res.Path)
 	}
 
+	out := LinkResult{Source: intouch.SourceOAuthExternal, OrgID: client.OrgID(), File: res.Path, DryRun: o.DryRun}
+	if o.DryRun {
+		cur, err := os.ReadFile(res.Path)
+		if err != nil {
+			return workspace.IOError("read", res.Path, err)
+		}
+		next, err := o.link(client, cfg, cur, &out)
+		if err != nil {
+			return err
+		}
+		out.Changed = string(next) != string(cur)
+	} else {
+		// Find-or-create and the record happen under the workspace lock, so
+		// concurrent links of one brand create one account, and each sees
+		// the file as the previous one left it.
+		outcome, err := store.Update(o.Ctx, o.Brand, func(cur []byte) ([]byte, error) {
+			current := cfg
+			if c, _, _ := brand.Decode(cur); c != nil {
+				current = c
+			}
+			return o.link(client, current, cur, &out)
+		})
+		if err != nil {
+			if out.Created {
+				err = fmt.Errorf("created channel account %s in org %s, but %w; run the command again to record it", out.AccountID, out.OrgID, err)
+			}
+			return err
+		}
+		out.Changed = outcome != workspace.Unchanged
+	}
+
+	if f.Globals.Output != cmdutil.FormatText {
+		return cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, out)
+	}
+	return writeLinkText(f, cfg.Brand, out)
+}
+
+// link finds the account (or creates it; with --dry-run only describes the
+// create call) and returns the brand file cur with the account recorded.
+func (o *LinkOptions) link(client *intouch.Client, cfg *brand.Config, cur []byte, out *LinkResult) ([]byte, error) {
+	f := o.Factory
 	// What to look for, and what to create when it is not there.
 	searchID, searchName := o.AccountID, o.AccountName
-	newID, newName := DefaultAccount(cfg.Brand)
-	if cfg.Brand == "" {
-		newID, newName = DefaultAccount(o.Brand)
+	name := cfg.Brand
+	if name == "" {
+		name = o.Brand
 	}
+	newID, newName := DefaultAccount(name)
 	if o.AccountID == "" && o.AccountName == "" {
 		if rec := cfg.Channel; rec != nil && rec.AccountID != "" {
 			searchID, newID = rec.AccountID, rec.AccountID
@@ -155,9 +197,8 @@ func linkRun(o *LinkOptions) error {
 	all, err := client.ListChannelAccounts(o.Ctx)
 	stop()
 	if err != nil {
-		return cmdutil.IntouchError(err)
+		return nil, cmdutil.IntouchError(err)
 	}
-	out := LinkResult{Source: intouch.SourceOAuthExternal, OrgID: client.OrgID(), File: res.Path, DryRun: o.DryRun}
 	acc, found := intouch.FindOAuthExternal(all, searchID, searchName)
 	switch {
 	case found:
@@ -170,7 +211,7 @@ func linkRun(o *LinkOptions) error {
 		acc, err = client.CreateChannelAccount(o.Ctx, newName, newID)
 		stop()
 		if err != nil {
-			return cmdutil.IntouchError(err)
+			return nil, cmdutil.IntouchError(err)
 		}
 		if acc.SourceAccountIdentifier == "" { // the answer is undocumented; trust what was asked for
 			acc.SourceAccountIdentifier = newID
@@ -181,33 +222,11 @@ func linkRun(o *LinkOptions) error {
 		out.Created = true
 	}
 	out.AccountID, out.AccountName = acc.SourceAccountIdentifier, acc.Name
-	ch := brand.Channel{Source: brand.SourceOAuthExternal, AccountID: out.AccountID, AccountName: out.AccountName}
-
-	if o.DryRun {
-		cur, err := os.ReadFile(res.Path)
-		if err != nil {
-			return workspace.IOError("read", res.Path, err)
-		}
-		next, err := brand.SetChannel(cur, ch)
-		if err != nil {
-			return recordError(err, res.Path)
-		}
-		out.Changed = string(next) != string(cur)
-	} else {
-		outcome, err := store.Update(o.Ctx, o.Brand, func(cur []byte) ([]byte, error) { return brand.SetChannel(cur, ch) })
-		if err != nil {
-			if out.Created {
-				err = fmt.Errorf("created channel account %s in org %s, but %w; run the command again to record it", out.AccountID, out.OrgID, err)
-			}
-			return recordError(err, res.Path)
-		}
-		out.Changed = outcome != workspace.Unchanged
+	next, err := brand.SetChannel(cur, brand.Channel{Source: brand.SourceOAuthExternal, AccountID: out.AccountID, AccountName: out.AccountName})
+	if err != nil {
+		return nil, recordError(err, out.File)
 	}
-
-	if f.Globals.Output != cmdutil.FormatText {
-		return cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, out)
-	}
-	return writeLinkText(f, cfg.Brand, out)
+	return next, nil
 }
 
 func recordError(err error, path string) error {
