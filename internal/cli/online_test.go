@@ -21,6 +21,8 @@ import (
 type onlineCIAM struct {
 	srv      *httptest.Server
 	requests atomic.Int32
+	inFlight atomic.Int32
+	maxInFl  atomic.Int32
 
 	latency        time.Duration
 	issuerOverride string // discovery names this issuer instead
@@ -35,6 +37,10 @@ func newOnlineCIAM(t *testing.T, configure func(*onlineCIAM)) *onlineCIAM {
 	}
 	c.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c.requests.Add(1)
+		n := c.inFlight.Add(1)
+		defer c.inFlight.Add(-1)
+		for m := c.maxInFl.Load(); n > m && !c.maxInFl.CompareAndSwap(m, n); m = c.maxInFl.Load() {
+		}
 		if c.latency > 0 {
 			time.Sleep(c.latency)
 		}
@@ -220,8 +226,9 @@ func TestOnlineValidateUnreachableAndSkipped(t *testing.T) {
 	}
 }
 
-// Fifty brands behind a slow CIAM finish well within the time a serial run
-// would take (50 brands × 3 requests × 200ms = 30s).
+// Fifty brands behind a slow CIAM are checked at once: the server sees far
+// more requests in flight than one brand's three (a serial run would take
+// 50 brands × 200ms), so the run takes about one round trip, not fifty.
 func TestOnlineValidateManyBrandsConcurrently(t *testing.T) {
 	ciam := newOnlineCIAM(t, func(c *onlineCIAM) { c.latency = 200 * time.Millisecond })
 	dir := t.TempDir()
@@ -237,9 +244,13 @@ func TestOnlineValidateManyBrandsConcurrently(t *testing.T) {
 	if n := ciam.requests.Load(); n != 150 {
 		t.Errorf("%d requests, want 150", n)
 	}
+	if m := ciam.maxInFl.Load(); m < 50 {
+		t.Errorf("at most %d requests in flight; the brands are not checked concurrently", m)
+	}
 	if elapsed > 5*time.Second {
 		t.Errorf("took %s; the brands are not checked concurrently", elapsed)
 	}
+	t.Logf("50 brands at 200ms latency: %s, %d requests in flight at most", elapsed.Round(time.Millisecond), ciam.maxInFl.Load())
 	if !strings.Contains(res.Stdout, "online: 50 brands checked") {
 		t.Errorf("output:\n%s", res.Stdout)
 	}

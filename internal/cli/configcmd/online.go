@@ -14,7 +14,7 @@ import (
 
 // onlineConcurrency bounds how many brands are checked at once; each brand
 // makes up to three requests (discovery, JWKS, userinfo) in parallel.
-const onlineConcurrency = 8
+const onlineConcurrency = 64
 
 // onlineStats is what --online adds to the summary.
 type onlineStats struct {
