@@ -138,7 +138,9 @@ func (v *Verifier) checkTimes(claims map[string]any, now time.Time, cl *checklis
 	case err != nil:
 		cl.fail(CheckIssuedAt, ReasonMalformed, err.Error())
 	case !present:
-		cl.pass(CheckIssuedAt, "no iat claim")
+		// OpenID Connect Core 3.1.3.7 makes iat REQUIRED in ID tokens
+		// (certification case rp-id_token-iat).
+		cl.fail(CheckIssuedAt, ReasonMissingClaim, "iat claim is missing (required in ID tokens)")
 	case iat.After(now.Add(leeway)):
 		cl.fail(CheckIssuedAt, ReasonIssuedInFuture, fmt.Sprintf("issued at %s, %s in the future (leeway %s)", stamp(iat), iat.Sub(now).Round(time.Second), leeway))
 	default:

@@ -11,11 +11,14 @@
 //   - A kid missing from the set triggers one forced refresh per Verify (one
 //     per VerifyBatch), then fails unknown_kid. Tokens without kid are tried
 //     against at most MaxKeyCandidates fitting keys, without refresh.
+//   - Header and payload must each be one JSON object in valid UTF-8, with
+//     unique member names (compared decoded) and at most MaxJSONDepth levels;
+//     alg, kid and cty, when present, must be strings (null is not one).
 //   - Header "crit" with any extension, "b64", and "cty": "JWT" (nested
 //     tokens) are reported as malformed: this verifier implements none of them.
-//   - exp and a non-empty string sub are required; iat and nbf are checked
-//     when present. Leeway applies to all three; Policy.Leeway 0 means the
-//     60s default and a negative value means no leeway.
+//   - exp, iat (OIDC Core 3.1.3.7) and a non-empty string sub are required;
+//     nbf is checked when present. Leeway applies to all three; Policy.Leeway
+//     0 means the 60s default and a negative value means no leeway.
 //   - A missing iss/aud is missing_claim; claims of the wrong JSON type are
 //     malformed. The Result's Reason is that of the first failed check.
 package oidc

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func FuzzParseToken(f *testing.F) {
@@ -42,16 +43,25 @@ func FuzzParseToken(f *testing.F) {
 // FuzzStrictJSON checks the allocation-free fast path against the
 // encoding/json token walk: whenever the fast path accepts, the slow one
 // must too (the fast path may only be more cautious, never more lenient).
+// checkJSONObject refuses invalid UTF-8 before either runs (the fast path
+// compares raw names, the slow one decoded names with U+FFFD for bad bytes).
 func FuzzStrictJSON(f *testing.F) {
 	for _, s := range []string{
 		`{}`, `{"a":1}`, `{"a":1,"a":2}`, `{"a":{"a":1},"b":[{"a":1},{"a":2}]}`,
 		`{"a":1,"\u0061":2}`, `{"a":"}\"{","b":1}`, ` {"x":[1,2,{"y":null}]} `,
 		`[1]`, `"s"`, `{"a":1}{"b":2}`, `{"a":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}`,
 		`{"k":"v","k2":{"k":"v","k":"w"}}`, `{"":1,"":2}`, "{\"a\":1,\n\"b\":2}",
+		"{\"x\xff\":1,\"x\xfe\":2}", "{\"sub\":\"\xffadmin\"}",
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if !utf8.Valid(data) {
+			if checkJSONObject(data) == nil {
+				t.Fatalf("invalid UTF-8 accepted: %q", data)
+			}
+			return
+		}
 		if strictObjectFast(data) {
 			if err := checkJSONObjectSlow(data); err != nil {
 				t.Fatalf("fast path accepted %q, slow path says %v", data, err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unicode/utf8"
 )
 
 // MaxJSONDepth bounds nesting in token headers and payloads: real ID tokens
@@ -13,11 +14,19 @@ import (
 // attack on parsers, not data.
 const MaxJSONDepth = 32
 
-// checkJSONObject verifies that data is exactly one JSON object, with no
-// duplicate member names at any level (parsers disagree on which duplicate
-// wins, which lets a token say different things to different readers) and no
-// nesting beyond MaxJSONDepth.
+// checkJSONObject verifies that data is exactly one JSON object in valid
+// UTF-8, with no duplicate member names at any level (parsers disagree on
+// which duplicate wins, which lets a token say different things to different
+// readers) and no nesting beyond MaxJSONDepth.
+//
+// Invalid UTF-8 is refused first (RFC 7519 §7.2, RFC 8259 §8.1): encoding/json
+// would silently turn each bad byte into U+FFFD, so the claims shown and
+// checked would not be the bytes that were signed, and two distinct raw
+// member names such as "x\xff" and "x\xfe" would become one.
 func checkJSONObject(data []byte) error {
+	if !utf8.Valid(data) {
+		return errors.New("not valid UTF-8")
+	}
 	if strictObjectFast(data) {
 		return nil
 	}

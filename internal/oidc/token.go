@@ -68,6 +68,11 @@ func parseCompact(tok string, jsonPayload bool) (*jwsToken, error) {
 	}
 	if jsonPayload {
 		if err := checkJSONObject(t.payload); err != nil {
+			// A nested JWT's payload is a compact token, not JSON: say
+			// that rather than report a JSON syntax error.
+			if nerr := t.checkNesting(); nerr != nil {
+				return nil, nerr
+			}
 			return nil, fmt.Errorf("payload: %w", err)
 		}
 	}
@@ -75,16 +80,24 @@ func parseCompact(tok string, jsonPayload bool) (*jwsToken, error) {
 	if !ok {
 		return nil, errors.New(`header has no "alg"`)
 	}
-	if json.Unmarshal(rawAlg, &t.alg) != nil {
+	if !isJSONString(rawAlg) || json.Unmarshal(rawAlg, &t.alg) != nil {
 		return nil, errors.New(`header "alg" is not a string`)
 	}
 	if rawKid, ok := t.header["kid"]; ok {
-		if json.Unmarshal(rawKid, &t.kid) != nil {
+		// null would unmarshal as "" and be looked up (and refetched) as a kid.
+		if !isJSONString(rawKid) || json.Unmarshal(rawKid, &t.kid) != nil {
 			return nil, errors.New(`header "kid" is not a string`)
 		}
 		t.hasKid = true
 	}
 	return t, nil
+}
+
+// isJSONString reports whether raw (a member value from a strictly checked
+// object, so without surrounding space) is a JSON string: json.Unmarshal
+// accepts null for a string and leaves it empty.
+func isJSONString(raw json.RawMessage) bool {
+	return len(raw) > 0 && raw[0] == '"'
 }
 
 func isBase64URL(s string) bool {
@@ -104,7 +117,7 @@ func (t *jwsToken) headerString(name string) (string, bool, error) {
 		return "", false, nil
 	}
 	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
+	if !isJSONString(raw) || json.Unmarshal(raw, &s) != nil {
 		return "", true, fmt.Errorf("header %q is not a string", name)
 	}
 	return s, true, nil
