@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ciamctl/ciamctl/internal/jwks/httpget"
 )
 
 const maxResponseBody = 8 << 20
@@ -95,22 +97,22 @@ func (c *Client) call(ctx context.Context, id EndpointID, params map[string]stri
 		}
 		res, err := c.once(ctx, ep, u, body, authHeader, authValue, attempt)
 		if err != nil {
+			te := &TransportError{Method: ep.Method, URL: shownURL(u), Cause: httpget.Describe(err), Attempts: attempt, Err: err}
 			if ctx.Err() != nil {
-				return Meta{Attempts: attempt}, fmt.Errorf("%w: %s %s: %w", ErrUnavailable, ep.Method, u, err)
+				return Meta{Attempts: attempt}, te
 			}
-			// A request whose headers never left could not have been applied; otherwise only idempotent calls repeat.
-			if (ep.Idempotent || !res.sent) && retries < c.maxRetries {
+			// Only a dropped connection may go better on a new one: a refused connection, a DNS or TLS failure
+			// would fail again, and a timeout has used up --timeout (retrying it would multiply the wait). A
+			// request whose headers never left could not have been applied; otherwise only idempotent calls repeat.
+			if httpget.Transient(err) && (ep.Idempotent || !res.sent) && retries < c.maxRetries {
 				if serr := c.sleep(ctx, backoff(retries, c.rnd)); serr != nil {
-					return Meta{Attempts: attempt}, fmt.Errorf("%w: %s %s: %w", ErrUnavailable, ep.Method, u, serr)
+					return Meta{Attempts: attempt}, te
 				}
 				retries++
 				continue
 			}
-			if res.sent && !ep.Idempotent {
-				return Meta{Attempts: attempt}, fmt.Errorf("%w: %s %s: %w (the request reached the server and may have been applied: check its effect, e.g. with a lookup, before repeating it)",
-					ErrUnavailable, ep.Method, u, err)
-			}
-			return Meta{Attempts: attempt}, fmt.Errorf("%w: %s %s after %d attempt(s): %w", ErrUnavailable, ep.Method, u, attempt, err)
+			te.MayHaveApplied = res.sent && !ep.Idempotent
+			return Meta{Attempts: attempt}, te
 		}
 
 		meta := Meta{Status: res.status, RequestID: res.header.Get("X-Cap-Requestid"), Attempts: attempt}
@@ -137,13 +139,17 @@ func (c *Client) call(ctx context.Context, id EndpointID, params map[string]stri
 				return meta, apiErr
 			}
 			if serr := c.sleep(ctx, d); serr != nil {
-				return meta, fmt.Errorf("%w: %s %s: %w", ErrUnavailable, ep.Method, u, serr)
+				apiErr.Attempts = attempt
+				return meta, fmt.Errorf("%w; gave up waiting to retry: %w", apiErr, serr)
 			}
 			retries++
 			continue
 		}
 		if apiErr != nil {
 			apiErr.Attempts = attempt
+			if mayHaveApplied(ep, res.status) && apiErr.Hint == "" {
+				apiErr.Hint = "the platform may have applied the request before failing: check its effect (e.g. with a lookup) before repeating it"
+			}
 			return meta, apiErr
 		}
 		if out != nil && len(bytes.TrimSpace(res.body)) > 0 {
@@ -156,6 +162,7 @@ func (c *Client) call(ctx context.Context, id EndpointID, params map[string]stri
 }
 
 type rawResponse struct {
+	url    string
 	status int
 	header http.Header
 	body   []byte
@@ -194,7 +201,7 @@ func (c *Client) once(ctx context.Context, ep Endpoint, u string, body []byte, a
 		return rawResponse{sent: true}, fmt.Errorf("reading response: %w", err)
 	}
 	c.traceResponse(ep.Method, u, resp.StatusCode, resp.Header, b, time.Since(start), nil)
-	return rawResponse{status: resp.StatusCode, header: resp.Header, body: b, sent: true}, nil
+	return rawResponse{url: u, status: resp.StatusCode, header: resp.Header, body: b, sent: true}, nil
 }
 
 // toAPIError turns a non-2xx status or a non-empty errors[] into an *APIError (nil when all is well).
@@ -202,7 +209,7 @@ func (c *Client) toAPIError(ep Endpoint, res rawResponse, env envelope) *APIErro
 	if res.status >= 200 && res.status < 300 && len(env.Errors) == 0 {
 		return nil
 	}
-	e := &APIError{Status: res.status, RequestID: res.header.Get("X-Cap-Requestid"), Method: ep.Method, Path: ep.Path, Items: env.Errors}
+	e := &APIError{Status: res.status, RequestID: res.header.Get("X-Cap-Requestid"), Method: ep.Method, Path: ep.Path, URL: shownURL(res.url), Items: env.Errors}
 	if len(env.Errors) > 0 {
 		e.Code, e.Message = env.Errors[0].Code, env.Errors[0].Message
 		if len(env.Errors) > 1 {

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -365,6 +366,7 @@ func TestNoRetryOfPOSTAfterClientTimeout(t *testing.T) {
 	}
 }
 
+// A refused connection is final: nothing listens there, and retrying would only delay saying so.
 func TestConnectionRefusedIsUnavailable(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL
@@ -378,8 +380,105 @@ func TestConnectionRefusedIsUnavailable(t *testing.T) {
 	if !errors.Is(err, intouch.ErrUnavailable) {
 		t.Fatalf("err = %v, want ErrUnavailable", err)
 	}
-	if len(s.All()) != 3 {
-		t.Errorf("retried %d times, want 3", len(s.All()))
+	if want := "listing channel accounts of org 1: intouch: API unavailable: GET " + url + "/v2/org/1/sources: connection refused"; err.Error() != want {
+		t.Errorf("message\n got %q\nwant %q", err, want)
+	}
+	if len(s.All()) != 0 {
+		t.Errorf("retried %d times, want none", len(s.All()))
+	}
+}
+
+// dropping serves a request by closing the connection without an answer, drops times, then passes to next.
+func dropping(drops int, next http.Handler) (http.Handler, *atomic.Int32) {
+	var hits atomic.Int32
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if int(hits.Add(1)) <= drops {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				conn.Close()
+			}
+			return
+		}
+		next.ServeHTTP(w, r)
+	}), &hits
+}
+
+// A connection dropped before the answer is retried for a GET (a new connection may do), and the error after
+// the last attempt says what happened and how often.
+func TestDroppedConnectionRetriedForGET(t *testing.T) {
+	f := newFixture(t, intouchemu.Options{})
+	h, hits := dropping(2, f.emu.Handler())
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	c := f.client(t, func(cfg *intouch.Config) { cfg.BaseURL = srv.URL; cfg.HTTPClient = srv.Client() })
+	if _, err := c.ListChannelAccounts(context.Background()); err != nil {
+		t.Fatalf("after two dropped connections: %v", err)
+	}
+	if n := hits.Load(); n != 4 { // the token call is dropped twice, then mints; then the list
+		t.Errorf("%d requests, want 4", n)
+	}
+
+	h, _ = dropping(100, f.emu.Handler())
+	down := httptest.NewServer(h)
+	defer down.Close()
+	c = f.client(t, func(cfg *intouch.Config) {
+		cfg.BaseURL, cfg.HTTPClient, cfg.ClientKey, cfg.ClientSecret = down.URL, down.Client(), "", ""
+		cfg.Username, cfg.Password = "u", "p"
+	})
+	_, err := c.ListChannelAccounts(context.Background())
+	org := f.emu.Options().OrgID
+	want := "listing channel accounts of org " + org + ": intouch: API unavailable: GET " + down.URL + "/v2/org/" + org + "/sources: connection closed before a complete answer after 4 attempts"
+	if !errors.Is(err, intouch.ErrUnavailable) || err.Error() != want {
+		t.Errorf("err\n got %v\nwant %s", err, want)
+	}
+}
+
+// A POST whose connection dropped after it was sent may have been applied: it is not repeated.
+func TestDroppedConnectionNotRetriedForPOST(t *testing.T) {
+	f := newFixture(t, intouchemu.Options{})
+	c := f.client(t, nil)
+	acc := f.linkAccount(t, c)
+	h, hits := dropping(1, f.emu.Handler())
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	c = f.client(t, func(cfg *intouch.Config) {
+		cfg.BaseURL, cfg.HTTPClient, cfg.ClientKey, cfg.ClientSecret = srv.URL, srv.Client(), "", ""
+		cfg.Username, cfg.Password = f.emu.Options().Username, f.emu.Options().Password
+	})
+	_, err := c.AddCustomer(context.Background(), newCustomer(acc, "cuid-drop"))
+	if !errors.Is(err, intouch.ErrUnavailable) || !strings.Contains(err.Error(), "may have been applied") {
+		t.Errorf("err = %v", err)
+	}
+	if n := hits.Load(); n != 1 {
+		t.Errorf("POST sent %d times, want once", n)
+	}
+}
+
+// A GET that timed out is not repeated: it used up the timeout, and repeating would multiply the wait.
+func TestTimedOutGETNotRetried(t *testing.T) {
+	f := newFixture(t, intouchemu.Options{})
+	f.emu.InjectFaults("GET /v2/org/{orgId}/sources", intouchemu.Fault{Hang: true}, intouchemu.Fault{Hang: true})
+	hc := f.srv.Client()
+	hc.Timeout = 200 * time.Millisecond
+	c := f.client(t, func(cfg *intouch.Config) { cfg.HTTPClient = hc })
+	_, err := c.ListChannelAccounts(context.Background())
+	if !errors.Is(err, intouch.ErrUnavailable) || !strings.HasSuffix(err.Error(), "/sources: timed out") {
+		t.Errorf("err = %v", err)
+	}
+	if n := f.emu.Count(intouchemu.RouteListSources); n != 1 || len(f.sleeps.All()) != 0 {
+		t.Errorf("list sent %d times with backoff %v, want once and none", n, f.sleeps.All())
+	}
+}
+
+// API errors name the URL called, without its query (lookups carry identifiers there).
+func TestAPIErrorNamesTheURL(t *testing.T) {
+	f := newFixture(t, intouchemu.Options{})
+	c := f.client(t, func(cfg *intouch.Config) { cfg.MaxRetries = -1 })
+	acc := f.linkAccount(t, c)
+	f.emu.InjectFaults("GET /v2/customers/lookup", intouchemu.Fault{Status: 503})
+	_, _, err := c.LookupCustomer(context.Background(), intouch.SourceOAuthExternal, acc, intouch.IdentifierEmail, "ada@example.com")
+	if err == nil || !strings.Contains(err.Error(), "GET "+f.srv.URL+"/v2/customers/lookup: HTTP 503") || strings.Contains(err.Error(), "ada@") {
+		t.Errorf("err = %v", err)
 	}
 }
 

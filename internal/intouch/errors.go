@@ -73,7 +73,8 @@ type APIError struct {
 	Message   string
 	RequestID string
 
-	Method, Path string // the call, for context
+	Method, Path string // the call, for context (Path is the endpoint's template)
+	URL          string // the URL called, without its query (which may carry personal data)
 	Items        []Item // all errors[] items
 	Hint         string // what to do about it, when known
 	Attempts     int    // how many times the call was sent
@@ -83,7 +84,11 @@ func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("intouch")
 	if e.Method != "" {
-		fmt.Fprintf(&b, ": %s %s", e.Method, e.Path)
+		where := e.URL
+		if where == "" {
+			where = e.Path
+		}
+		fmt.Fprintf(&b, ": %s %s", e.Method, where)
 	}
 	fmt.Fprintf(&b, ": HTTP %d", e.Status)
 	if e.Code != 0 {
@@ -142,4 +147,37 @@ func oneLine(s string) string {
 		s = s[:300] + "…"
 	}
 	return s
+}
+
+// TransportError is a call that got no HTTP answer: the connection was refused, reset or timed out, the
+// name did not resolve, TLS failed. It wraps ErrUnavailable and the underlying error.
+type TransportError struct {
+	Method, URL string // URL without its query
+	Cause       string // a short cause, e.g. "connection refused"
+	Attempts    int
+	// MayHaveApplied is set when a non-idempotent request reached the server: it may have acted on it.
+	MayHaveApplied bool
+	Err            error
+}
+
+func (e *TransportError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s %s: %s", ErrUnavailable, e.Method, e.URL, e.Cause)
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	}
+	if e.MayHaveApplied {
+		b.WriteString(" (the request reached the server and may have been applied: check its effect, e.g. with a lookup, before repeating it)")
+	}
+	return b.String()
+}
+
+func (e *TransportError) Unwrap() []error { return []error{ErrUnavailable, e.Err} }
+
+// shownURL is u without its query: lookups carry identifiers (e-mail, mobile) there.
+func shownURL(u string) string {
+	if i := strings.IndexByte(u, '?'); i >= 0 {
+		return u[:i]
+	}
+	return u
 }

@@ -35,6 +35,12 @@ func shouldRetry(ep Endpoint, status int, apiErr *APIError) bool {
 	return status >= 500 && ep.Idempotent
 }
 
+// mayHaveApplied reports a failed write that the platform may have committed anyway: a 5xx other than the
+// gateway's 503 and the lock refusal 521 (see shouldRetry).
+func mayHaveApplied(ep Endpoint, status int) bool {
+	return !ep.Idempotent && status >= 500 && status != http.StatusServiceUnavailable && status != 521
+}
+
 // backoff is exponential with "equal jitter": half the step fixed, half random, so concurrent
 // clients spread out but never retry immediately.
 func backoff(retry int, rnd func() float64) time.Duration {

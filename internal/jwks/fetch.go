@@ -31,6 +31,9 @@ type Fetcher struct {
 	Now      func() time.Time // nil: time.Now
 	CacheDir string           // "": DefaultCacheDir(); caching is skipped if that fails
 	NoCache  bool             // neither read nor write the disk cache
+	// Retry is the retry policy for fetches (5xx, 429, dropped connections);
+	// nil: httpget.DefaultPolicy. Every retry happens within Timeout.
+	Retry *httpget.Policy
 }
 
 // Load returns the set at location, an http(s) URL or a file path, from the
@@ -60,9 +63,16 @@ func (f *Fetcher) load(ctx context.Context, location string, force bool) (*Set, 
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	tctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	return f.loadURL(ctx, location, force)
+	set, err := f.loadURL(tctx, location, force)
+	var le *LoadError
+	if err != nil && ctx.Err() == nil && errors.Is(tctx.Err(), context.DeadlineExceeded) &&
+		errors.Is(err, context.DeadlineExceeded) && errors.As(err, &le) {
+		// Our own deadline, not the caller's: say how long we waited.
+		le.Cause += " (after " + timeout.String() + ")"
+	}
+	return set, err
 }
 
 // classify accepts http(s) URLs and plain paths. Anything else with a scheme
@@ -160,7 +170,11 @@ func (f *Fetcher) loadURL(ctx context.Context, url string, force bool) (*Set, er
 	if cached != nil && cached.meta.ETag != "" {
 		hdr.Set("If-None-Match", cached.meta.ETag)
 	}
-	resp, err := httpget.Get(ctx, f.Client, url, hdr, MaxBytes)
+	policy := httpget.DefaultPolicy
+	if f.Retry != nil {
+		policy = *f.Retry
+	}
+	resp, err := policy.Get(ctx, f.Client, url, hdr, MaxBytes)
 	if err != nil {
 		return nil, &LoadError{Location: url, Cause: err.Error(), Err: err}
 	}

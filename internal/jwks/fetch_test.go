@@ -63,8 +63,12 @@ type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
 
+// fastRetry is the default retry policy with millisecond backoff, so tests
+// of failures that are retried stay fast.
+var fastRetry = httpget.Policy{MaxRetries: 3, Base: time.Millisecond, Cap: 10 * time.Millisecond, MaxRetryAfter: 10 * time.Millisecond}
+
 func newFetcher(t *testing.T, srv *jwksServer, clk *clock) *Fetcher {
-	return &Fetcher{Client: srv.Client(), CacheDir: t.TempDir(), Now: clk.now, Timeout: 5 * time.Second}
+	return &Fetcher{Client: srv.Client(), CacheDir: t.TempDir(), Now: clk.now, Timeout: 5 * time.Second, Retry: &fastRetry}
 }
 
 func TestFetchCacheMaxAge(t *testing.T) {

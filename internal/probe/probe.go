@@ -60,6 +60,16 @@ type Prober struct {
 	Client  *http.Client
 	Fetcher *jwks.Fetcher
 	Timeout time.Duration // per request; 0: 10s
+	// Retry is the policy for the userinfo probe (discovery and the JWKS use
+	// httpget's and the fetcher's); nil: httpget.DefaultPolicy.
+	Retry *httpget.Policy
+}
+
+func (p *Prober) retry() httpget.Policy {
+	if p.Retry != nil {
+		return *p.Retry
+	}
+	return httpget.DefaultPolicy
 }
 
 func (p *Prober) timeout() time.Duration {
@@ -205,10 +215,37 @@ func (p *Prober) Userinfo(ctx context.Context, cfg *brand.Config) Result {
 	req.Header.Set("User-Agent", "ciamctl")
 	client := *p.Client
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := client.Do(req)
-	if err != nil {
-		r.add(field, brand.SeverityError, true, "GET %s: %s", url, httpget.Describe(err))
-		r.Summary = "GET " + url + ": " + httpget.Describe(err)
+	// A GET without a token changes nothing: 5xx, 429 and dropped connections
+	// are retried within the timeout, as for discovery and the JWKS.
+	policy := p.retry()
+	var resp *http.Response
+	for attempt := 1; ; attempt++ {
+		resp, err = client.Do(req.Clone(ctx))
+		var failed *httpget.Error
+		switch {
+		case err != nil:
+			failed = &httpget.Error{Cause: httpget.Describe(err), Err: err}
+		case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests:
+			failed = httpget.StatusError(resp)
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
+			resp.Body.Close()
+		}
+		if failed == nil {
+			break
+		}
+		final := policy.Wait(ctx, attempt, failed)
+		if final == nil {
+			continue
+		}
+		if err != nil {
+			r.add(field, brand.SeverityError, true, "GET %s: %s", url, final.Cause)
+			r.Summary = "GET " + url + ": " + final.Cause
+		} else {
+			// "HTTP 503 Service Unavailable (server failure after 4 attempts; try again later)"
+			detail := strings.NewReplacer(" (", "; ", ")", "").Replace(strings.TrimPrefix(final.Cause, failed.Cause))
+			r.Summary = fmt.Sprintf("%s answers %s without a token", url, failed.Cause)
+			r.add(field, brand.SeverityError, true, "GET %s: %s (server failure%s; try again later)", url, failed.Cause, detail)
+		}
 		return r
 	}
 	defer resp.Body.Close()
@@ -219,8 +256,6 @@ func (p *Prober) Userinfo(ctx context.Context, cfg *brand.Config) Result {
 	case code >= 200 && code < 300, code == http.StatusUnauthorized, code == http.StatusForbidden,
 		code == http.StatusBadRequest, code == http.StatusMethodNotAllowed:
 		// Reachable: without a token, a refusal is the expected answer.
-	case code >= 500 || code == http.StatusTooManyRequests:
-		r.add(field, brand.SeverityError, true, "GET %s: HTTP %s (server failure; try again later)", url, resp.Status)
 	case code >= 300 && code < 400:
 		r.add(field, brand.SeverityError, false, "GET %s: redirects (HTTP %d) to %q; configure the final URL", url, code, resp.Header.Get("Location"))
 	default:

@@ -5,8 +5,10 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"io"
 	"net"
 	"net/url"
+	"strings"
 	"syscall"
 )
 
@@ -33,6 +35,8 @@ func Describe(err error) string {
 		return "connection refused"
 	case errors.Is(err, syscall.ECONNRESET):
 		return "connection reset"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "connection closed before a complete answer"
 	case errors.As(err, &dnsErr):
 		if dnsErr.IsNotFound {
 			return "DNS: no such host " + dnsErr.Name
@@ -50,10 +54,17 @@ func Describe(err error) string {
 	return err.Error()
 }
 
+// tlsCause is the certificate problem itself, without the "tls: failed to
+// verify certificate: x509: " prefixes that only repeat "TLS".
 func tlsCause(err error) string {
 	var urlErr *url.Error
 	if errors.As(err, &urlErr) {
 		err = urlErr.Err
 	}
-	return err.Error()
+	var verifErr *tls.CertificateVerificationError
+	if errors.As(err, &verifErr) && verifErr.Err != nil {
+		err = verifErr.Err
+	}
+	msg := strings.TrimPrefix(err.Error(), "tls: failed to verify certificate: ")
+	return strings.TrimPrefix(msg, "x509: ")
 }

@@ -33,7 +33,10 @@ type Response struct {
 type Error struct {
 	Cause      string
 	StatusCode int // the HTTP status for ErrStatus; 0 when no response came
+	Attempts   int // how many times the GET was sent (Policy.Get); 0 from GetOnce
 	Err        error
+
+	retryAfter string // the Retry-After header of a status error
 }
 
 func (e *Error) Error() string { return e.Cause }
@@ -60,11 +63,17 @@ func CheckURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// Get fetches rawURL with extra request headers. Bodies are read only for 2xx
-// responses, and never beyond maxBytes (<= 0 means MaxBody). A 304 is
-// returned as a Response so callers can revalidate caches; any other non-2xx
-// status is an *Error wrapping ErrStatus.
+// Get is DefaultPolicy.Get: GetOnce, repeated when a retry may help, within
+// ctx's deadline.
 func Get(ctx context.Context, client *http.Client, rawURL string, hdr http.Header, maxBytes int64) (*Response, error) {
+	return DefaultPolicy.Get(ctx, client, rawURL, hdr, maxBytes)
+}
+
+// GetOnce fetches rawURL with extra request headers, once. Bodies are read
+// only for 2xx responses, and never beyond maxBytes (<= 0 means MaxBody). A
+// 304 is returned as a Response so callers can revalidate caches; any other
+// non-2xx status is an *Error wrapping ErrStatus. Every error is an *Error.
+func GetOnce(ctx context.Context, client *http.Client, rawURL string, hdr http.Header, maxBytes int64) (*Response, error) {
 	if maxBytes <= 0 {
 		maxBytes = MaxBody
 	}
@@ -97,7 +106,7 @@ func Get(ctx context.Context, client *http.Client, rawURL string, hdr http.Heade
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		// Drain a little so the connection can be reused, but never much.
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
-		return nil, &Error{Cause: "HTTP " + statusText(resp), StatusCode: resp.StatusCode, Err: ErrStatus}
+		return nil, StatusError(resp)
 	}
 	if resp.ContentLength > maxBytes {
 		return nil, &Error{Cause: fmt.Sprintf("response too large (%d bytes, limit %s)", resp.ContentLength, human(maxBytes)), Err: ErrTooLarge}
@@ -135,8 +144,13 @@ func restrict(client *http.Client) *http.Client {
 	}
 	c := *client
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		for _, v := range via {
+			if v.URL.String() == req.URL.String() {
+				return errors.New("redirect loop refused (it redirects back to an earlier URL)")
+			}
+		}
 		if len(via) >= MaxRedirects {
-			return fmt.Errorf("stopped after %d redirects", MaxRedirects)
+			return fmt.Errorf("too many redirects (stopped after %d)", MaxRedirects)
 		}
 		first := via[0].URL
 		if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
