@@ -1,7 +1,6 @@
 package tokencmd
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,22 +28,24 @@ func (o *VerifyOptions) runBatch(v *oidc.Verifier, src *recordingSource) error {
 	}
 	defer closeIn()
 
-	out := bufio.NewWriter(f.IOStreams.Out)
+	// Results reach the output within flushEvery, without a write call each.
+	out := newTimedWriter(f.IOStreams.Out)
+	defer out.Close()
 	jsonLines := f.Globals.Output == cmdutil.FormatJSON
 	cs := f.IOStreams.ColorScheme()
 	emit := func(line int, res oidc.Result) error {
+		var b []byte
 		if jsonLines {
-			b, err := oidc.MarshalLine(line, res)
-			if err != nil {
+			var err error
+			if b, err = oidc.MarshalLine(line, res); err != nil {
 				return err
 			}
-			out.Write(b)
-			out.WriteByte('\n')
+			b = append(b, '\n')
 		} else {
-			out.WriteString(compactLine(cs, line, res))
+			b = []byte(compactLine(cs, line, res))
 		}
-		// Flush per result: a pipeline sees results as they are decided.
-		return out.Flush()
+		_, err := out.Write(b)
+		return err
 	}
 	sum, err := v.VerifyBatch(o.Ctx, in, o.Workers, emit)
 	if err != nil {
@@ -62,12 +63,17 @@ func (o *VerifyOptions) runBatch(v *oidc.Verifier, src *recordingSource) error {
 		if err != nil {
 			return err
 		}
-		out.Write(b)
-		out.WriteByte('\n')
+		if _, err := out.Write(append(b, '\n')); err != nil {
+			return err
+		}
 	} else {
+		// The results first, so stdout and stderr on one terminal read in order.
+		if err := out.Flush(); err != nil {
+			return err
+		}
 		writeSummary(f.IOStreams.ErrOut, f.IOStreams.ErrColorScheme(), sum)
 	}
-	if err := out.Flush(); err != nil {
+	if err := out.Close(); err != nil {
 		return err
 	}
 	switch {
