@@ -58,11 +58,19 @@ func (f *Factory) BrandVerifier(cfg *brand.Config, noCache bool) (*oidc.Verifier
 	return v, nil
 }
 
+// TokenTooLargeError is a token on stdin over oidc.MaxTokenBytes. Only the
+// size is kept: the input was counted, not held.
+type TokenTooLargeError struct{ Size int64 }
+
+func (e *TokenTooLargeError) Error() string {
+	return fmt.Sprintf("token on stdin is %d bytes; the limit is %d KiB", e.Size, oidc.MaxTokenBytes>>10)
+}
+
 // ReadToken returns the token named by a [TOKEN|-] argument: the argument
 // itself, or stdin for "-" (and for no argument when stdin is not a
-// terminal). Surrounding whitespace is dropped. Reading stops just past
-// oidc.MaxTokenBytes so a huge input costs bounded memory and still fails
-// verification as malformed rather than here.
+// terminal). Surrounding whitespace is dropped. A token on stdin over
+// oidc.MaxTokenBytes (after trimming) is a *TokenTooLargeError; the rest of
+// the input is counted without being kept, so memory stays bounded.
 func (f *Factory) ReadToken(args []string) (string, error) {
 	if len(args) > 0 && args[0] != "-" {
 		return strings.TrimSpace(args[0]), nil
@@ -70,11 +78,24 @@ func (f *Factory) ReadToken(args []string) (string, error) {
 	if len(args) == 0 && f.IOStreams.IsStdinTTY() {
 		return "", FlagErrorf("no token: pass it as an argument or pipe it on stdin (use - to read stdin)")
 	}
-	b, err := io.ReadAll(io.LimitReader(bufio.NewReader(f.IOStreams.In), oidc.MaxTokenBytes+1024))
+	// Room for the limit plus surrounding whitespace such as a final newline.
+	const room = oidc.MaxTokenBytes + 1024
+	in := bufio.NewReader(f.IOStreams.In)
+	b, err := io.ReadAll(io.LimitReader(in, room))
 	if err != nil {
 		return "", fmt.Errorf("reading token from stdin: %w", err)
 	}
 	tok := strings.TrimSpace(string(b))
+	if len(b) == room {
+		rest, err := io.Copy(io.Discard, in)
+		if err != nil {
+			return "", fmt.Errorf("reading token from stdin: %w", err)
+		}
+		return "", &TokenTooLargeError{Size: int64(len(tok)) + rest}
+	}
+	if len(tok) > oidc.MaxTokenBytes {
+		return "", &TokenTooLargeError{Size: int64(len(tok))}
+	}
 	if tok == "" {
 		return "", FlagErrorf("no token on stdin")
 	}

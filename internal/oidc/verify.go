@@ -11,17 +11,24 @@ import (
 
 // Verify checks one ID token against the policy. It never panics on bad
 // input and never returns an error: everything is in the Result.
+// Oversized is the result for a token of size bytes over MaxTokenBytes, for
+// callers that stop reading at the limit rather than hold the whole input.
+func Oversized(size int64) Result {
+	var cl checklist
+	cl.fail(CheckFormat, ReasonMalformed, fmt.Sprintf("token is %d bytes; the limit is %d KiB", size, MaxTokenBytes>>10))
+	return cl.result(nil, nil)
+}
+
 func (v *Verifier) Verify(ctx context.Context, token string) Result {
 	return v.verify(ctx, newKeyState(v.src), token)
 }
 
 func (v *Verifier) verify(ctx context.Context, ks *keyState, token string) Result {
-	var cl checklist
 	// Length first: nothing else is done with an oversized input.
 	if len(token) > MaxTokenBytes {
-		cl.fail(CheckFormat, ReasonMalformed, fmt.Sprintf("token is %d bytes; the limit is %d KiB", len(token), MaxTokenBytes>>10))
-		return cl.result(nil, nil)
+		return Oversized(int64(len(token)))
 	}
+	var cl checklist
 	t, err := parseCompact(strings.TrimSpace(token), true)
 	if err != nil {
 		cl.fail(CheckFormat, ReasonMalformed, err.Error())

@@ -160,9 +160,10 @@ func (o *VerifyOptions) validate() error {
 func verifyRun(o *VerifyOptions) error {
 	f := o.Factory
 	var tok string
+	var tooLarge *cmdutil.TokenTooLargeError
 	if o.Batch == "" {
 		var err error
-		if tok, err = f.ReadToken(o.Args); err != nil {
+		if tok, err = f.ReadToken(o.Args); err != nil && !errors.As(err, &tooLarge) {
 			return err
 		}
 	}
@@ -174,7 +175,12 @@ func verifyRun(o *VerifyOptions) error {
 		return o.runBatch(v, src)
 	}
 
-	res := v.Verify(o.Ctx, tok)
+	var res oidc.Result
+	if tooLarge != nil {
+		res = oidc.Oversized(tooLarge.Size)
+	} else {
+		res = v.Verify(o.Ctx, tok)
+	}
 	if f.Globals.Output != cmdutil.FormatText {
 		err = cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, res)
 	} else {
