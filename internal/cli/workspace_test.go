@@ -171,3 +171,43 @@ func TestReadOnlyWorkspace(t *testing.T) {
 		t.Error("a file was created in a read-only workspace")
 	}
 }
+
+// A full disk: the write fails with exit 3 and a one-line message, the
+// previous file is intact and no temporary file is left. It needs a tiny
+// tmpfs, so it runs only where mounting one is allowed (root on Linux).
+func TestFullWorkspace(t *testing.T) {
+	dir := t.TempDir()
+	if err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", dir).Run(); err != nil {
+		t.Skipf("cannot mount a small tmpfs here: %v", err)
+	}
+	t.Cleanup(func() { _ = exec.Command("umount", dir).Run() })
+	if res := clitest.Run(t, clitest.Opts{}, brandArgs(dir, "acme", "client-1")...); res.Code != 0 {
+		t.Fatalf("setup: %s", res.Stderr)
+	}
+	before, err := os.ReadFile(filepath.Join(dir, "acme.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Fill what is left.
+	fill, err := os.Create(filepath.Join(dir, "fill"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = fill.Write(make([]byte, 1<<20))
+	fill.Close()
+
+	res := clitest.Run(t, clitest.Opts{}, brandArgs(dir, "acme", "client-2-with-a-longer-client-id-than-before", "--force")...)
+	if res.Code != 3 || !strings.Contains(res.Stderr, "no space left on device") || strings.Count(strings.TrimSpace(res.Stderr), "\n") > 1 {
+		t.Errorf("full workspace: exit %d, stderr %q", res.Code, res.Stderr)
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, "acme.yaml"))
+	if string(after) != string(before) {
+		t.Error("the existing brand file changed")
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if n := e.Name(); n != "acme.yaml" && n != "fill" && n != ".ciamctl.lock" {
+			t.Errorf("left behind: %s", n)
+		}
+	}
+}
