@@ -66,6 +66,9 @@ verifies ID tokens against the CIAM's keys, and performs the platform-side steps
 		},
 	}
 	cmd.SetVersionTemplate("ciamctl {{.Version}}\n")
+	// `completion` is ours (completioncmd); cobra must not add its own when
+	// the tree is built only in part.
+	cmd.CompletionOptions.DisableDefaultCmd = true
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return cmdutil.WithHint(cmdutil.FlagErrorf("%s", err.Error()), "run `%s --help` for its flags", c.CommandPath())
 	})

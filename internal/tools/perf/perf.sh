@@ -93,9 +93,9 @@ if [ "${PEER:-0}" = 1 ]; then
     echo "$t" | "$step" crypto jwt verify --jwks "$work/keys/jwks.json" --iss $iss --aud $aud >/dev/null
   done
   end=$(date +%s%N)
-  printf 'step: %d tokens in %.2f s = %.0f tokens/s\n' $n "$(echo "($end - $start) / 1e9" | bc -l)" "$(echo "$n / (($end - $start) / 1e9)" | bc -l)"
+  printf 'step: %d tokens in %.2f s = %.0f tokens/s\n' $n "$(echo "($end - $start) / 1000000000" | bc -l)" "$(echo "$n / (($end - $start) / 1000000000)" | bc -l)"
   start=$(date +%s%N)
   head -$n "$work/distinct.txt" | while read -r t; do "${verify[@]}" "$t" >/dev/null; done
   end=$(date +%s%N)
-  printf 'ciamctl, one process per token: %.0f tokens/s\n' "$(echo "$n / (($end - $start) / 1e9)" | bc -l)"
+  printf 'ciamctl, one process per token: %.0f tokens/s\n' "$(echo "$n / (($end - $start) / 1000000000)" | bc -l)"
 fi
