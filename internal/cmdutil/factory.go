@@ -3,6 +3,7 @@
 package cmdutil
 
 import (
+	"io"
 	"net/http"
 	"time"
 
@@ -27,6 +28,9 @@ type Factory struct {
 	Now        func() time.Time
 	HTTPClient func() *http.Client
 	Globals    *Globals
+	// DebugOut receives --debug traces (nil without --debug). Requests run
+	// concurrently, so it serialises writes: a trace line is never split.
+	DebugOut io.Writer
 }
 
 // Workspace resolves the brand workspace from --dir and the environment.

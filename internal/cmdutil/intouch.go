@@ -50,8 +50,8 @@ func (f *Factory) IntouchConfig(fl IntouchFlags, orgFallback string) (intouch.Co
 	cfg.HTTPClient = untraced(f.HTTPClient())
 	cfg.HTTPClient.Timeout = f.Globals.Timeout
 	cfg.Now = f.Now
-	if f.Globals.Debug {
-		cfg.Debug = f.IOStreams.ErrOut
+	if f.DebugOut != nil {
+		cfg.Debug = f.DebugOut
 	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, WithHint(err, "run `ciamctl sandbox` for a local platform emulator and the variables to set")

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 )
 
@@ -16,6 +17,18 @@ type traceTransport struct {
 	next http.RoundTripper
 	w    io.Writer
 	now  func() time.Time
+}
+
+// SyncWriter serialises writes to W.
+type SyncWriter struct {
+	mu sync.Mutex
+	W  io.Writer
+}
+
+func (s *SyncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.W.Write(p)
 }
 
 // TracingHTTPClient wraps newClient so every client it returns traces its

@@ -60,7 +60,8 @@ verifies ID tokens against the CIAM's keys, and performs the platform-side steps
 				return cmdutil.FlagErrorf("--timeout: must be positive, e.g. 10s")
 			}
 			if g.Debug {
-				f.HTTPClient = cmdutil.TracingHTTPClient(f.HTTPClient, f.IOStreams.ErrOut, f.Now)
+				f.DebugOut = &cmdutil.SyncWriter{W: f.IOStreams.ErrOut}
+				f.HTTPClient = cmdutil.TracingHTTPClient(f.HTTPClient, f.DebugOut, f.Now)
 			}
 			return nil
 		},
