@@ -107,3 +107,21 @@ func TestUnknownCommandsAndFlagsAreUsageErrors(t *testing.T) {
 		t.Errorf("no suggestion: %q", res.Stderr)
 	}
 }
+
+// Extra positional arguments are usage errors (exit 2) on every command
+// that takes at most one.
+func TestTooManyArgumentsIsUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"token", "decode", "a", "b"},
+		{"token", "verify", "a", "b"},
+		{"mapping", "dry-run", "--brand", "acme", "a", "b"},
+		{"flow", "login", "--brand", "acme", "a", "b"},
+		{"jwks", "inspect", "a", "b"},
+		{"version", "extra"},
+	} {
+		res := clitest.Run(t, clitest.Opts{}, args...)
+		if res.Code != 2 || !strings.Contains(res.Stderr, "usage:") {
+			t.Errorf("%v: exit %d, stderr %q", args, res.Code, res.Stderr)
+		}
+	}
+}

@@ -37,6 +37,16 @@ func ExactArgs(n int, what string) cobra.PositionalArgs {
 	}
 }
 
+// MaximumArgs is cobra.MaximumNArgs as a usage error.
+func MaximumArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) > n {
+			return FlagErrorf("too many arguments (%s); usage: %s", strings.Join(args[n:], " "), cmd.UseLine())
+		}
+		return nil
+	}
+}
+
 // NoArgs is cobra.NoArgs as a usage error.
 func NoArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ciamctl/ciamctl/internal/jwks/httpget"
+	"github.com/ciamctl/ciamctl/internal/netretry"
 )
 
 const maxResponseBody = 8 << 20
@@ -47,7 +48,7 @@ func New(cfg Config) (*Client, error) {
 		c.now = time.Now
 	}
 	if c.sleep == nil {
-		c.sleep = defaultSleep
+		c.sleep = netretry.Sleep
 	}
 	switch {
 	case c.maxRetries == 0:
@@ -129,7 +130,7 @@ func (c *Client) call(ctx context.Context, id EndpointID, params map[string]stri
 			continue
 		}
 		if apiErr != nil && shouldRetry(ep, res.status, apiErr) && retries < c.maxRetries {
-			d, ok := parseRetryAfter(res.header.Get("Retry-After"), c.now())
+			d, ok := netretry.ParseRetryAfter(res.header.Get("Retry-After"), c.now())
 			if !ok {
 				d = backoff(retries, c.rnd)
 			}

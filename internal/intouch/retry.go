@@ -1,11 +1,8 @@
 package intouch
 
 import (
-	"context"
 	"math/rand/v2"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -50,43 +47,6 @@ func backoff(retry int, rnd func() float64) time.Duration {
 	}
 	half := d / 2
 	return half + time.Duration(rnd()*float64(half))
-}
-
-// parseRetryAfter reads delta-seconds or an HTTP date. The header is undocumented for this platform,
-// so absence or garbage simply falls back to backoff.
-func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if n, err := strconv.Atoi(v); err == nil {
-		if n < 0 {
-			return 0, false
-		}
-		return time.Duration(n) * time.Second, true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		d := t.Sub(now)
-		if d < 0 {
-			d = 0
-		}
-		return d, true
-	}
-	return 0, false
-}
-
-func defaultSleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 func defaultRand() float64 { return rand.Float64() }

@@ -60,12 +60,7 @@ fetched.`,
   pbpaste | ciamctl mapping dry-run --brand acme -
   ciamctl mapping dry-run --brand acme --claims claims.json
   ciamctl mapping dry-run --brand acme --no-verify "$EXPIRED_TOKEN" -o json`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 1 {
-				return cmdutil.FlagErrorf("too many arguments; usage: %s", cmd.UseLine())
-			}
-			return nil
-		},
+		Args: cmdutil.MaximumArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Ctx = cmd.Context()
 			opts.Args = args

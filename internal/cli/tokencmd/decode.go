@@ -37,7 +37,7 @@ A token that is not a signed JWT with JSON header and claims is exit 1.`,
 		Example: `  ciamctl token decode eyJhbGciOiJSUzI1NiIs...
   pbpaste | ciamctl token decode -
   ciamctl token decode -o json < token.txt | jq .claims.sub`,
-		Args: cobra.MaximumNArgs(1),
+		Args: cmdutil.MaximumArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
 			if runF != nil {

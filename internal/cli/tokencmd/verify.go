@@ -90,7 +90,7 @@ the key set cannot be had (unreachable, timed out, not a JWKS, no usable key).`,
   # many tokens: JSON Lines on stdout, summary on stderr
   ciamctl token verify --brand acme --batch tokens.txt -o json > results.jsonl
   ciamctl token verify --brand acme --batch - --summary-json -o json < tokens.txt`,
-		Args: cobra.MaximumNArgs(1),
+		Args: cmdutil.MaximumArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Ctx = cmd.Context()
 			opts.Args = args

@@ -8,10 +8,10 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
+
+	"github.com/ciamctl/ciamctl/internal/netretry"
 )
 
 // Policy says when and for how long a failed GET is repeated. A GET is
@@ -65,7 +65,7 @@ func (p Policy) Wait(ctx context.Context, attempt int, e *Error) *Error {
 	if attempt > p.MaxRetries || !Retryable(e) || ctx.Err() != nil {
 		return e.attempts(attempt)
 	}
-	wait, asked := ParseRetryAfter(e.retryAfter, p.now())
+	wait, asked := netretry.ParseRetryAfter(e.retryAfter, p.now())
 	if !asked {
 		wait = p.backoff(attempt - 1)
 	}
@@ -149,39 +149,7 @@ func (p Policy) sleep(ctx context.Context, d time.Duration) error {
 	if p.Sleep != nil {
 		return p.Sleep(ctx, d)
 	}
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-// ParseRetryAfter reads a Retry-After value: delta-seconds or an HTTP date
-// (a date in the past means now). ok is false when it is absent or garbage.
-func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n < 0 {
-			return 0, false
-		}
-		if n > int64(24*time.Hour/time.Second) {
-			n = int64(24 * time.Hour / time.Second) // anything longer is "much later"; avoid overflow
-		}
-		return time.Duration(n) * time.Second, true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
-	}
-	return 0, false
+	return netretry.Sleep(ctx, d)
 }
 
 // attempts records how many attempts were made; after more than one the

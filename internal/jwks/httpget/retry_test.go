@@ -246,23 +246,6 @@ func TestDescribeTLS(t *testing.T) {
 	}
 }
 
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-	for in, want := range map[string]time.Duration{
-		"0": 0, "5": 5 * time.Second, " 12 ": 12 * time.Second, "99999999999999": 24 * time.Hour,
-		now.Add(-time.Hour).Format(http.TimeFormat): 0, now.Add(time.Minute).Format(http.TimeFormat): time.Minute,
-	} {
-		if d, ok := ParseRetryAfter(in, now); !ok || d != want {
-			t.Errorf("%q: %s %v, want %s", in, d, ok, want)
-		}
-	}
-	for _, in := range []string{"", "-1", "soon", "1.5"} {
-		if _, ok := ParseRetryAfter(in, now); ok {
-			t.Errorf("%q accepted", in)
-		}
-	}
-}
-
 func TestBackoffBounds(t *testing.T) {
 	p := Policy{Base: 100 * time.Millisecond, Cap: time.Second}
 	for retry, want := range []time.Duration{100, 200, 400, 800, 1000, 1000} {
