@@ -19,12 +19,26 @@ type Summary struct {
 	ByReason map[string]int `json:"by_reason"`
 }
 
-// batchJob is one token line; out receives its Result.
-type batchJob struct {
+// Tokens travel between the reader, the workers and the writer in chunks,
+// so the hand-offs cost little next to the signature maths; a chunk is cut
+// at chunkTokens tokens or chunkBytes of them, and early whenever reading on
+// would wait, so a slow stream (a followed log) sees each result at once.
+const (
+	chunkTokens = 32
+	chunkBytes  = 64 << 10
+)
+
+// batchLine is one token line of the input.
+type batchLine struct {
 	line    int
 	token   string
 	tooLong bool
-	out     chan Result
+}
+
+// batchJob is a chunk of lines; out receives their results, in order.
+type batchJob struct {
+	lines []batchLine
+	out   chan []Result
 }
 
 // VerifyBatch verifies one token per line of r on workers goroutines and
@@ -32,9 +46,9 @@ type batchJob struct {
 // starting with '#' are skipped; line numbers are those of the input. The
 // key set is loaded once (a failure is returned as an error wrapping
 // jwks.ErrUnavailable) and refreshed at most once for the whole batch.
-// Memory stays bounded: lines are streamed through small channels, and a
-// line longer than MaxTokenBytes is reported malformed without being kept.
-// An error from emit stops the batch and is returned.
+// Memory stays bounded: lines stream through small channels in chunks of
+// bounded size, and a line longer than MaxTokenBytes is reported malformed
+// without being kept. An error from emit stops the batch and is returned.
 func (v *Verifier) VerifyBatch(ctx context.Context, r io.Reader, workers int, emit func(line int, res Result) error) (Summary, error) {
 	sum := Summary{ByReason: map[string]int{}}
 	if workers < 1 {
@@ -49,12 +63,12 @@ func (v *Verifier) VerifyBatch(ctx context.Context, r io.Reader, workers int, em
 	jobs := make(chan *batchJob, workers*2)
 	// order holds jobs in input order; its capacity bounds how far reading
 	// may run ahead of emitting.
-	order := make(chan *batchJob, workers*8)
+	order := make(chan *batchJob, workers*4)
 
 	g.Go(func() error {
 		defer close(order)
 		defer close(jobs)
-		return readLines(gctx, r, func(j *batchJob) error {
+		return readChunks(gctx, r, func(j *batchJob) error {
 			select {
 			case order <- j:
 			case <-gctx.Done():
@@ -71,34 +85,40 @@ func (v *Verifier) VerifyBatch(ctx context.Context, r io.Reader, workers int, em
 	for range workers {
 		g.Go(func() error {
 			for j := range jobs {
-				if j.tooLong {
-					var cl checklist
-					cl.fail(CheckFormat, ReasonMalformed, fmt.Sprintf("line is longer than the %d KiB token limit", MaxTokenBytes>>10))
-					j.out <- cl.result(nil, nil)
-					continue
+				results := make([]Result, len(j.lines))
+				for i, l := range j.lines {
+					if l.tooLong {
+						var cl checklist
+						cl.fail(CheckFormat, ReasonMalformed, fmt.Sprintf("line is longer than the %d KiB token limit", MaxTokenBytes>>10))
+						results[i] = cl.result(nil, nil)
+						continue
+					}
+					results[i] = v.verify(gctx, ks, l.token)
 				}
-				j.out <- v.verify(gctx, ks, j.token)
+				j.out <- results
 			}
 			return nil
 		})
 	}
 	g.Go(func() error {
 		for j := range order {
-			var res Result
+			var results []Result
 			select {
-			case res = <-j.out:
+			case results = <-j.out:
 			case <-gctx.Done():
 				return gctx.Err()
 			}
-			sum.Total++
-			if res.Valid {
-				sum.Valid++
-			} else {
-				sum.Invalid++
-				sum.ByReason[res.Reason]++
-			}
-			if err := emit(j.line, res); err != nil {
-				return err
+			for i, res := range results {
+				sum.Total++
+				if res.Valid {
+					sum.Valid++
+				} else {
+					sum.Invalid++
+					sum.ByReason[res.Reason]++
+				}
+				if err := emit(j.lines[i].line, res); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -107,10 +127,21 @@ func (v *Verifier) VerifyBatch(ctx context.Context, r io.Reader, workers int, em
 	return sum, err
 }
 
-// readLines streams r line by line with a fixed buffer, calling send for
-// each token line. Over-long lines are skipped to their end, not buffered.
-func readLines(ctx context.Context, r io.Reader, send func(*batchJob) error) error {
+// readChunks streams r line by line with a fixed buffer and hands the
+// token lines on in chunks. Over-long lines are skipped to their end, not
+// buffered.
+func readChunks(ctx context.Context, r io.Reader, send func(*batchJob) error) error {
 	br := bufio.NewReaderSize(r, MaxTokenBytes+1024)
+	var cur *batchJob
+	curBytes := 0
+	flush := func() error {
+		if cur == nil {
+			return nil
+		}
+		j := cur
+		cur, curBytes = nil, 0
+		return send(j)
+	}
 	line := 0
 	for {
 		if err := ctx.Err(); err != nil {
@@ -130,23 +161,35 @@ func readLines(ctx context.Context, r io.Reader, send func(*batchJob) error) err
 			text = bytes.TrimSpace(chunk)
 		}
 		if err != nil && err != io.EOF {
+			if ferr := flush(); ferr != nil {
+				return ferr
+			}
 			return fmt.Errorf("reading line %d: %w", line+1, err)
 		}
 		if len(chunk) == 0 && err == io.EOF {
-			return nil
+			return flush()
 		}
 		line++
 		if len(text) > 0 && text[0] != '#' {
-			j := &batchJob{line: line, tooLong: tooLong, out: make(chan Result, 1)}
+			if cur == nil {
+				cur = &batchJob{lines: make([]batchLine, 0, chunkTokens), out: make(chan []Result, 1)}
+			}
+			l := batchLine{line: line, tooLong: tooLong}
 			if !tooLong {
-				j.token = string(text)
+				l.token = string(text)
+				curBytes += len(text)
 			}
-			if serr := send(j); serr != nil {
-				return serr
-			}
+			cur.lines = append(cur.lines, l)
 		}
 		if err == io.EOF {
-			return nil
+			return flush()
+		}
+		// Cut the chunk when full, or when the next read might wait: a
+		// stream that is slow to deliver must not hold results back.
+		if cur != nil && (len(cur.lines) == chunkTokens || curBytes >= chunkBytes || br.Buffered() == 0) {
+			if err := flush(); err != nil {
+				return err
+			}
 		}
 	}
 }

@@ -2,11 +2,13 @@ package oidc
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ciamctl/ciamctl/internal/jwks"
 )
@@ -148,5 +150,76 @@ func TestVerifyBatchReadError(t *testing.T) {
 	_, err := v.VerifyBatch(t.Context(), &failingReader{n: 3}, 2, func(int, Result) error { return nil })
 	if err == nil || !strings.Contains(err.Error(), "disk on fire") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// A slow stream (a followed log) gets each result before the next line is
+// written: chunking never holds a result back waiting for more input.
+func TestVerifyBatchStreamsResults(t *testing.T) {
+	v := mustVerifier(t, testPolicy(), StaticSource{S: standardSet(t)})
+	tok := mint(t, goodClaims())
+	pr, pw := io.Pipe()
+	results := make(chan int, 10)
+	done := make(chan error, 1)
+	go func() {
+		_, err := v.VerifyBatch(context.Background(), pr, 2, func(line int, res Result) error {
+			if !res.Valid {
+				t.Errorf("line %d: %s", line, res.Error)
+			}
+			results <- line
+			return nil
+		})
+		done <- err
+	}()
+	for i := 1; i <= 3; i++ {
+		if _, err := io.WriteString(pw, tok+"\n"); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case line := <-results:
+			if line != i {
+				t.Fatalf("got line %d, want %d", line, i)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("no result for line %d while the input stays open", i)
+		}
+	}
+	pw.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Chunks keep input order across many lines, comments and blank lines.
+func TestVerifyBatchOrderAcrossChunks(t *testing.T) {
+	v := mustVerifier(t, testPolicy(), StaticSource{S: standardSet(t)})
+	good, bad := mint(t, goodClaims()), "not.a.token"
+	var in strings.Builder
+	want := map[int]bool{}
+	for i := 1; i <= 500; i++ {
+		switch {
+		case i%50 == 0:
+			in.WriteString("# comment\n")
+		case i%7 == 0:
+			in.WriteString(bad + "\n")
+			want[i] = false
+		default:
+			in.WriteString(good + "\n")
+			want[i] = true
+		}
+	}
+	last := 0
+	sum, err := v.VerifyBatch(context.Background(), strings.NewReader(in.String()), 3, func(line int, res Result) error {
+		if line <= last {
+			t.Fatalf("line %d after %d", line, last)
+		}
+		last = line
+		if res.Valid != want[line] {
+			t.Errorf("line %d: valid=%v", line, res.Valid)
+		}
+		return nil
+	})
+	if err != nil || sum.Total != len(want) {
+		t.Fatalf("total %d of %d, %v", sum.Total, len(want), err)
 	}
 }
