@@ -30,8 +30,6 @@ const (
 
 // Main runs ciamctl with the process's streams and environment.
 func Main() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	f := &cmdutil.Factory{
 		IOStreams:  iostreams.System(os.Getenv),
 		Getenv:     os.Getenv,
@@ -39,13 +37,23 @@ func Main() int {
 		HTTPClient: func() *http.Client { return &http.Client{} },
 		Globals:    &cmdutil.Globals{},
 	}
-	return Run(ctx, f, os.Args[1:])
+	return Run(context.Background(), f, os.Args[1:])
 }
 
 // Run executes one command line against the given dependencies and returns
 // the exit code. Tests call it with buffers and fakes.
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	cmd := root.NewCmdRootFor(f, args)
+	// Commands that must wind down cleanly on Ctrl-C or SIGTERM (servers,
+	// temporary workspaces, platform writes in flight) get a context that
+	// the signal cancels. Others keep the default (the process ends at
+	// once): listening for signals starts OS threads, which costs about a
+	// millisecond at start-up.
+	if c, _, err := cmd.Find(args); err == nil && cmdutil.WantsSignals(c) {
+		var stop context.CancelFunc
+		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+		defer stop()
+	}
 	cmd.SetArgs(args)
 	cmd.SetIn(f.IOStreams.In)
 	cmd.SetOut(f.IOStreams.Out)

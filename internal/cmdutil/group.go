@@ -54,3 +54,27 @@ func NoArgs(cmd *cobra.Command, args []string) error {
 	}
 	return nil
 }
+
+// annotationSignals marks a command that winds down on Ctrl-C or SIGTERM
+// through its context instead of ending at once.
+const annotationSignals = "ciamctl/signals"
+
+// HandleSignals marks cmd (and the commands under it) as one whose context
+// Ctrl-C and SIGTERM cancel.
+func HandleSignals(cmd *cobra.Command) *cobra.Command {
+	if cmd.Annotations == nil {
+		cmd.Annotations = map[string]string{}
+	}
+	cmd.Annotations[annotationSignals] = "true"
+	return cmd
+}
+
+// WantsSignals reports whether cmd or a parent was marked by HandleSignals.
+func WantsSignals(cmd *cobra.Command) bool {
+	for c := cmd; c != nil; c = c.Parent() {
+		if c.Annotations[annotationSignals] != "" {
+			return true
+		}
+	}
+	return false
+}
