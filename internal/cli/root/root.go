@@ -41,9 +41,12 @@ Auth0, Okta, Keycloak or NextReason) to the loyalty platform's API gateway.
 It keeps each brand's gateway configuration as a reviewed YAML file (application
 ID, client ID, claim mappings, userinfo endpoint, JWKS URI), validates it in CI,
 verifies ID tokens against the CIAM's keys, and performs the platform-side steps.`,
-		Example: `  ciamctl brand add --name acme --client-id acme-loyalty ...
-  ciamctl config validate --format github
-  ciamctl brand export acme --format ticket`,
+		Example: `  ciamctl demo                                   # the whole journey, no accounts needed
+  ciamctl brand add --discover https://id.acme.example/ --name acme ...
+  ciamctl config validate --online --format github
+  ciamctl token verify --brand acme "$ID_TOKEN"
+  ciamctl mapping dry-run --brand acme "$ID_TOKEN"
+  ciamctl channel link --brand acme`,
 		Version:       build.Current().Version,
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -92,26 +95,41 @@ verifies ID tokens against the CIAM's keys, and performs the platform-side steps
 // topCommand is one command under the root, built on demand.
 type topCommand struct {
 	name  string
+	group string
 	build func() *cobra.Command
+}
+
+// The headings of `ciamctl --help`, in the order of the journey.
+var groups = []*cobra.Group{
+	{ID: "brands", Title: "Brand configuration:"},
+	{ID: "tokens", Title: "ID tokens and keys:"},
+	{ID: "platform", Title: "Platform (Intouch):"},
+	{ID: "try", Title: "Try it without accounts:"},
 }
 
 func topCommands(f *cmdutil.Factory) []topCommand {
 	return []topCommand{
-		{"brand", func() *cobra.Command { return brandcmd.NewCmdBrand(f) }},
-		{"config", func() *cobra.Command { return configcmd.NewCmdConfig(f) }},
-		{"token", func() *cobra.Command { return tokencmd.NewCmdToken(f) }},
-		{"keys", func() *cobra.Command { return keyscmd.NewCmdKeys(f) }},
-		{"jwks", func() *cobra.Command { return jwkscmd.NewCmdJWKS(f) }},
-		{"mapping", func() *cobra.Command { return mappingcmd.NewCmdMapping(f) }},
-		{"channel", func() *cobra.Command { return cmdutil.HandleSignals(channelcmd.NewCmdChannel(f)) }},
-		{"flow", func() *cobra.Command { return cmdutil.HandleSignals(flowcmd.NewCmdFlow(f)) }},
-		{"customer", func() *cobra.Command { return customercmd.NewCmdCustomer(f) }},
-		{"doctor", func() *cobra.Command { return doctorcmd.NewCmdDoctor(f, nil) }},
-		{"sandbox", func() *cobra.Command { return cmdutil.HandleSignals(sandboxcmd.NewCmdSandbox(f, nil)) }},
-		{"demo", func() *cobra.Command { return cmdutil.HandleSignals(democmd.NewCmdDemo(f, runChild, nil)) }},
-		{"version", func() *cobra.Command { return versioncmd.NewCmdVersion(f) }},
-		{"completion", func() *cobra.Command { return completioncmd.NewCmdCompletion(f) }},
+		{"brand", "brands", func() *cobra.Command { return brandcmd.NewCmdBrand(f) }},
+		{"config", "brands", func() *cobra.Command { return configcmd.NewCmdConfig(f) }},
+		{"doctor", "brands", func() *cobra.Command { return doctorcmd.NewCmdDoctor(f, nil) }},
+		{"token", "tokens", func() *cobra.Command { return tokencmd.NewCmdToken(f) }},
+		{"jwks", "tokens", func() *cobra.Command { return jwkscmd.NewCmdJWKS(f) }},
+		{"keys", "tokens", func() *cobra.Command { return keyscmd.NewCmdKeys(f) }},
+		{"mapping", "tokens", func() *cobra.Command { return mappingcmd.NewCmdMapping(f) }},
+		{"channel", "platform", func() *cobra.Command { return cmdutil.HandleSignals(channelcmd.NewCmdChannel(f)) }},
+		{"flow", "platform", func() *cobra.Command { return cmdutil.HandleSignals(flowcmd.NewCmdFlow(f)) }},
+		{"customer", "platform", func() *cobra.Command { return customercmd.NewCmdCustomer(f) }},
+		{"demo", "try", func() *cobra.Command { return cmdutil.HandleSignals(democmd.NewCmdDemo(f, runChild, nil)) }},
+		{"sandbox", "try", func() *cobra.Command { return cmdutil.HandleSignals(sandboxcmd.NewCmdSandbox(f, nil)) }},
+		{"version", "", func() *cobra.Command { return versioncmd.NewCmdVersion(f) }},
+		{"completion", "", func() *cobra.Command { return completioncmd.NewCmdCompletion(f) }},
 	}
+}
+
+func (c topCommand) grouped() *cobra.Command {
+	cmd := c.build()
+	cmd.GroupID = c.group
+	return cmd
 }
 
 // addCommands attaches the whole tree, or only the command args start with.
@@ -120,17 +138,20 @@ func topCommands(f *cmdutil.Factory) []topCommand {
 // before the command and unknown names (which need suggestions) get the
 // whole tree.
 func addCommands(root *cobra.Command, f *cmdutil.Factory, args []string) {
+	// Help lists the commands in the order of the journey, not A to Z.
+	cobra.EnableCommandSorting = false
+	root.AddGroup(groups...)
 	all := topCommands(f)
 	if len(args) > 0 && args[0] != "completion" {
 		for _, c := range all {
 			if c.name == args[0] {
-				root.AddCommand(c.build())
+				root.AddCommand(c.grouped())
 				return
 			}
 		}
 	}
 	for _, c := range all {
-		root.AddCommand(c.build())
+		root.AddCommand(c.grouped())
 	}
 }
 
