@@ -7,7 +7,11 @@ import (
 )
 
 // StartProgress shows a spinner with a label on stderr while network work
-// runs, only when stderr is a terminal. The returned func stops and erases it.
+// runs, only when stderr is a terminal, and only once the work has taken
+// longer than progressDelay (a fast answer should not flicker). The
+// returned func stops and erases it.
+const progressDelay = 150 * time.Millisecond
+
 func (s *IOStreams) StartProgress(label string) (stop func()) {
 	if !s.stderrTTY {
 		return func() {}
@@ -17,6 +21,11 @@ func (s *IOStreams) StartProgress(label string) (stop func()) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
+		select {
+		case <-done:
+			return
+		case <-time.After(progressDelay):
+		}
 		frames := []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
 		tick := time.NewTicker(100 * time.Millisecond)
 		defer tick.Stop()

@@ -179,7 +179,9 @@ func verifyRun(o *VerifyOptions) error {
 	if tooLarge != nil {
 		res = oidc.Oversized(tooLarge.Size)
 	} else {
+		stop := f.IOStreams.StartProgress("Verifying the token")
 		res = v.Verify(o.Ctx, tok)
+		stop()
 	}
 	if f.Globals.Output != cmdutil.FormatText {
 		err = cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, res)
