@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/ciamctl/ciamctl/internal/jwks"
 	"github.com/ciamctl/ciamctl/internal/jwks/httpget"
@@ -60,9 +61,15 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (*Provide
 	if _, err := httpget.CheckURL(issuer); err != nil {
 		return nil, fmt.Errorf("issuer %q: %w", issuer, err)
 	}
+	start := time.Now()
 	resp, err := httpget.Get(ctx, client, url, nil, httpget.MaxBody)
 	if err != nil {
-		return nil, &DiscoveryError{URL: url, Cause: err.Error(), Kind: ErrUnavailable, Err: err}
+		cause := err.Error()
+		if dl, ok := ctx.Deadline(); ok && errors.Is(err, context.DeadlineExceeded) {
+			// Say how long was allowed, as a JWKS timeout does.
+			cause += " (after " + dl.Sub(start).Round(time.Millisecond).String() + ")"
+		}
+		return nil, &DiscoveryError{URL: url, Cause: cause, Kind: ErrUnavailable, Err: err}
 	}
 	bad := func(format string, args ...any) (*Provider, error) {
 		return nil, &DiscoveryError{URL: url, Cause: fmt.Sprintf(format, args...), Kind: ErrMismatch}
