@@ -38,6 +38,9 @@ func Current() Info {
 		GoVersion: runtime.Version(),
 		Platform:  runtime.GOOS + "/" + runtime.GOARCH,
 	}
+	if info.Version != "" && info.Commit != "" && info.Date != "" {
+		return info // a release build: nothing to look up
+	}
 	bi, ok := debug.ReadBuildInfo()
 	if ok {
 		if info.Version == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
