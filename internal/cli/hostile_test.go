@@ -6,50 +6,19 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/ciamctl/ciamctl/internal/cli/clitest"
 	"github.com/ciamctl/ciamctl/internal/oidc/hostile"
 )
 
-// Generous bounds that only catch a hang or a blow-up, never a slow machine.
-const (
-	hostileCLIDeadline = 20 * time.Second
-	hostileCLIMaxAlloc = 64 << 20
-)
-
-// hostileRun runs ciamctl on its own goroutine, failing only on a hang, and
-// returns the bytes allocated meanwhile when measure is set.
+// hostileRun runs ciamctl under hostile.Bounded: a hang fails the test,
+// and with measure the bytes allocated are returned.
 func hostileRun(t *testing.T, measure bool, o clitest.Opts, args ...string) (clitest.Result, uint64) {
 	t.Helper()
-	type out struct {
-		res   clitest.Result
-		alloc uint64
-	}
-	done := make(chan out, 1)
-	go func() {
-		var before, after runtime.MemStats
-		if measure {
-			runtime.GC()
-			runtime.ReadMemStats(&before)
-		}
-		res := clitest.Run(t, o, args...)
-		if measure {
-			runtime.ReadMemStats(&after)
-		}
-		done <- out{res, after.TotalAlloc - before.TotalAlloc}
-	}()
-	select {
-	case o := <-done:
-		return o.res, o.alloc
-	case <-time.After(hostileCLIDeadline):
-		t.Fatalf("ciamctl %s: no result after %s (hang)", args[0], hostileCLIDeadline)
-	}
-	panic("unreachable")
+	return hostile.Bounded(t, measure, "ciamctl "+args[0], func() clitest.Result { return clitest.Run(t, o, args...) })
 }
 
 // TestHostileTokensCLI runs every case of testdata/hostile/cases.json through
@@ -93,8 +62,8 @@ func TestHostileTokensCLI(t *testing.T) {
 			checkHostileText(t, c, res)
 			if c.Expect.BoundedAlloc {
 				t.Logf("%d bytes allocated for a %d-byte token", alloc, len(tok))
-				if alloc > hostileCLIMaxAlloc {
-					t.Errorf("token verify allocated %d MiB, limit %d MiB", alloc>>20, hostileCLIMaxAlloc>>20)
+				if alloc > hostile.MaxAlloc {
+					t.Errorf("token verify allocated %d MiB, limit %d MiB", alloc>>20, hostile.MaxAlloc>>20)
 				}
 			}
 
@@ -108,8 +77,8 @@ func TestHostileTokensCLI(t *testing.T) {
 				o.Stdin = strings.NewReader(tok)
 				res, alloc := hostileRun(t, true, o, append(args, "-")...)
 				checkHostileText(t, c, res)
-				if alloc > hostileCLIMaxAlloc {
-					t.Errorf("token verify - allocated %d MiB, limit %d MiB", alloc>>20, hostileCLIMaxAlloc>>20)
+				if alloc > hostile.MaxAlloc {
+					t.Errorf("token verify - allocated %d MiB, limit %d MiB", alloc>>20, hostile.MaxAlloc>>20)
 				}
 			}
 		})

@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -21,12 +20,6 @@ import (
 
 // hostileDir is the suite written by internal/tools/genhostile.
 var hostileDir = filepath.Join("..", "..", "testdata", "hostile")
-
-// Generous bounds that only catch a hang or a blow-up, never a slow machine.
-const (
-	hostileDeadline = 20 * time.Second
-	hostileMaxAlloc = 64 << 20
-)
 
 // refetchCounter counts forced refetches of the wrapped source.
 type refetchCounter struct {
@@ -55,37 +48,6 @@ func attackerServer(t *testing.T, dir string) (*httptest.Server, *atomic.Int32) 
 	}))
 	t.Cleanup(srv.Close)
 	return srv, &hits
-}
-
-// runBounded runs f on its own goroutine and fails only if it does not
-// finish within hostileDeadline (a hang), never on mere slowness. With
-// measure, it also reports the bytes allocated while f ran.
-func runBounded[T any](t *testing.T, measure bool, f func() T) (T, uint64) {
-	t.Helper()
-	type out struct {
-		v     T
-		alloc uint64
-	}
-	done := make(chan out, 1)
-	go func() {
-		var before, after runtime.MemStats
-		if measure {
-			runtime.GC()
-			runtime.ReadMemStats(&before)
-		}
-		v := f()
-		if measure {
-			runtime.ReadMemStats(&after)
-		}
-		done <- out{v, after.TotalAlloc - before.TotalAlloc}
-	}()
-	select {
-	case o := <-done:
-		return o.v, o.alloc
-	case <-time.After(hostileDeadline):
-		t.Fatalf("no result after %s: the verifier hangs", hostileDeadline)
-	}
-	panic("unreachable")
 }
 
 func loadHostile(t *testing.T) *hostile.Manifest {
@@ -118,12 +80,12 @@ func TestHostileSuite(t *testing.T) {
 				Now: func() time.Time { return now },
 			}, src)
 
-			res, alloc := runBounded(t, c.Expect.BoundedAlloc, func() Result { return v.Verify(context.Background(), tok) })
+			res, alloc := hostile.Bounded(t, c.Expect.BoundedAlloc, c.Name, func() Result { return v.Verify(context.Background(), tok) })
 			checkHostileResult(t, c, res)
 			if c.Expect.BoundedAlloc {
 				t.Logf("%d bytes allocated for a %d-byte token", alloc, len(tok))
-				if alloc > hostileMaxAlloc {
-					t.Errorf("verifying allocated %d MiB, limit %d MiB", alloc>>20, hostileMaxAlloc>>20)
+				if alloc > hostile.MaxAlloc {
+					t.Errorf("verifying allocated %d MiB, limit %d MiB", alloc>>20, hostile.MaxAlloc>>20)
 				}
 			}
 			if want := c.Expect.Refetches; want != nil && int(src.refreshes.Load()) != *want {
@@ -135,7 +97,7 @@ func TestHostileSuite(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			runBounded(t, false, func() error { _, err := VerifySignature(tok, set, c.Policy.Algorithms); return err })
+			hostile.Bounded(t, false, c.Name, func() error { _, err := VerifySignature(tok, set, c.Policy.Algorithms); return err })
 		})
 	}
 	if n := hits.Load(); n != 0 {
@@ -342,7 +304,7 @@ func TestHostileSuiteBatch(t *testing.T) {
 			}, NewFileSource(filepath.Join(hostileDir, g.jwks)))
 			input := strings.Join(g.tokens, "\n") + "\n"
 			got := map[int]Result{}
-			err, _ := runBounded(t, false, func() error {
+			err, _ := hostile.Bounded(t, false, "batch "+name, func() error {
 				_, err := v.VerifyBatch(context.Background(), strings.NewReader(input), 2, func(line int, r Result) error {
 					got[line] = r
 					return nil
