@@ -24,6 +24,8 @@ func ExitCode(err error) int {
 		errors.Is(err, jwks.ErrBadLocation),
 		errors.Is(err, intouch.ErrConfig):
 		return ExitUsage
+	case errors.Is(err, cmdutil.ErrInvalid):
+		return ExitInvalid
 	case errors.Is(err, workspace.ErrIO),
 		errors.Is(err, jwks.ErrUnavailable),
 		errors.Is(err, intouch.ErrUnavailable),

@@ -126,7 +126,7 @@ func TestJWKSInspect(t *testing.T) {
 		downURL + "/jwks":                   3,
 		"testdata/jwks/does-not-exist.json": 3,
 		"file:///etc/passwd":                2,
-		"README.md":                         3, // not a JWKS
+		"README.md":                         1, // read, but not a JWKS: a bad document
 	} {
 		res := clitest.Run(t, clitest.Opts{Env: tkEnv(t)}, "jwks", "inspect", loc)
 		if res.Code != want || res.Stdout != "" || !strings.HasPrefix(res.Stderr, "error: jwks ") {

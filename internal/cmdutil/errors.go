@@ -42,3 +42,22 @@ func WithHint(err error, format string, args ...any) error {
 	}
 	return &HintError{Err: err, Hint: fmt.Sprintf(format, args...)}
 }
+
+// ErrInvalid marks a checked document that is bad (exit 1) whatever else its
+// cause would say: `jwks inspect` of a file that is not a key set reports
+// a bad document, not an unreachable one.
+var ErrInvalid = errors.New("invalid")
+
+// Invalid keeps err's message and marks it ErrInvalid, hiding its other
+// sentinels from the exit code.
+func Invalid(err error) error {
+	if err == nil {
+		return nil
+	}
+	return invalidError{msg: err.Error()}
+}
+
+type invalidError struct{ msg string }
+
+func (e invalidError) Error() string        { return e.msg }
+func (e invalidError) Is(target error) bool { return target == ErrInvalid }

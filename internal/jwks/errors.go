@@ -10,6 +10,11 @@ var ErrUnavailable = errors.New("jwks unavailable")
 // when a set parsed but none of its keys can verify anything.
 var ErrNoUsableKeys = errors.New("no usable signing keys")
 
+// ErrNotJWKS marks a document that was read but is not a key set (not
+// JSON, no "keys" array). It wraps ErrUnavailable too: a verifier cannot
+// have keys from it.
+var ErrNotJWKS = errors.New("not a JWKS")
+
 // ErrBadLocation reports a location that is neither an http(s) URL nor a
 // file path; it is a usage problem, but it also wraps ErrUnavailable.
 var ErrBadLocation = errors.New("unsupported JWKS location")

@@ -225,7 +225,7 @@ func (f *Fetcher) loadURL(ctx context.Context, url string, force bool) (*Set, er
 func (f *Fetcher) parse(location string, data []byte) (*Set, error) {
 	set, err := ParseAt(data, f.now())
 	if err != nil {
-		return nil, &LoadError{Location: location, Cause: "not a valid JWKS: " + err.Error(), Err: err}
+		return nil, &LoadError{Location: location, Cause: "not a valid JWKS: " + err.Error(), Err: errors.Join(ErrNotJWKS, err)}
 	}
 	if len(set.Usable()) == 0 {
 		return set, &LoadError{Location: location, Cause: "no usable signing keys (see jwks inspect)", Err: ErrNoUsableKeys}

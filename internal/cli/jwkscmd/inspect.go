@@ -75,8 +75,11 @@ func inspectRun(o *InspectOptions) error {
 	set, err := f.JWKSFetcher(o.NoCache).Load(o.Ctx, o.Location)
 	stop()
 	if set == nil {
-		if errors.Is(err, jwks.ErrBadLocation) {
+		switch {
+		case errors.Is(err, jwks.ErrBadLocation):
 			return cmdutil.WithHint(err, "pass an http(s) URL or a file path")
+		case errors.Is(err, jwks.ErrNotJWKS):
+			return cmdutil.WithHint(cmdutil.Invalid(err), `a JWKS is a JSON object {"keys": [...]} of public JWKs`)
 		}
 		return err
 	}
