@@ -313,8 +313,10 @@ func jwksHint(err error, location string) error {
 	switch {
 	case errors.Is(err, jwks.ErrBadLocation):
 		return cmdutil.WithHint(err, "--jwks takes an http(s) URL or a file path")
-	case errors.Is(err, jwks.ErrNoUsableKeys):
+	case errors.Is(err, jwks.ErrNoUsableKeys), errors.Is(err, jwks.ErrNotJWKS):
 		return cmdutil.WithHint(err, "run `ciamctl jwks inspect %s` to see why", location)
+	case !strings.Contains(location, "://"):
+		return cmdutil.WithHint(err, "check the path of the key set file")
 	}
 	return cmdutil.WithHint(err, "check that the JWKS is reachable (see --timeout), or pass a saved copy with --jwks FILE")
 }
