@@ -39,6 +39,14 @@ func completeBrandNames(f *cmdutil.Factory) cobra.CompletionFunc {
 	}
 }
 
+// AddBrandFlag registers --brand NAME on cmd, completed from the workspace.
+func AddBrandFlag(f *cmdutil.Factory, cmd *cobra.Command, p *string, usage string) {
+	cmd.Flags().StringVar(p, "brand", "", usage)
+	_ = cmd.RegisterFlagCompletionFunc("brand", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		return BrandNames(f), cobra.ShellCompDirectiveNoFileComp
+	})
+}
+
 // BrandNames lists brand names in the workspace, for completion of NAME
 // arguments and --brand flags.
 func BrandNames(f *cmdutil.Factory) []string {

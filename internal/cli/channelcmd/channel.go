@@ -5,7 +5,6 @@ package channelcmd
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 )
 
@@ -30,11 +29,4 @@ and CIAMCTL_INTOUCH_CLIENT_KEY + CIAMCTL_INTOUCH_CLIENT_SECRET (or _USERNAME + _
 		NewCmdList(f, nil),
 	)
 	return cmd
-}
-
-// completeBrands offers the workspace's brand names for --brand.
-func completeBrands(f *cmdutil.Factory) cobra.CompletionFunc {
-	return func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		return brandcmd.BrandNames(f), cobra.ShellCompDirectiveNoFileComp
-	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/brand"
+	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
 	"github.com/ciamctl/ciamctl/internal/workspace"
@@ -73,12 +74,11 @@ The org is --org-id, else $CIAMCTL_INTOUCH_ORG_ID, else the brand's orgId.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Brand, "brand", "", "brand whose file records the channel account (required)")
+	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "brand whose file records the channel account (required)")
 	fl.StringVar(&opts.AccountName, "account-name", "", "name of the channel account to find or create (default \"<brand> CIAM\")")
 	fl.StringVar(&opts.AccountID, "account-id", "", "source account ID to find or create; customer calls send it as accountId (default ciamctl-<brand>)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "make only read calls; print the request and the record instead")
 	cmdutil.AddIntouchFlags(cmd, &opts.Intouch)
-	_ = cmd.RegisterFlagCompletionFunc("brand", completeBrands(f))
 	return cmd
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
 )
@@ -44,10 +45,9 @@ The org is --org-id, else $CIAMCTL_INTOUCH_ORG_ID, else the orgId of --brand.`,
 			return listRun(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Brand, "brand", "", "take the org ID from this brand's orgId when no other is set")
+	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "take the org ID from this brand's orgId when no other is set")
 	cmd.Flags().BoolVar(&opts.OAuthExternal, "oauth-external", false, "only OAUTH_EXTERNAL accounts")
 	cmdutil.AddIntouchFlags(cmd, &opts.Intouch)
-	_ = cmd.RegisterFlagCompletionFunc("brand", completeBrands(f))
 	return cmd
 }
 

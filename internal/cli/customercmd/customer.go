@@ -72,12 +72,9 @@ The channel account is --account-id, else the one recorded in --brand's file
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.CUID, "cuid", "", "the CIAM user ID (the ID token's sub) (required)")
-	fl.StringVar(&opts.Brand, "brand", "", "brand whose recorded channel account (and orgId) to use")
+	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "brand whose recorded channel account (and orgId) to use")
 	fl.StringVar(&opts.AccountID, "account-id", "", "OAUTH_EXTERNAL source account ID (default: the brand's channel.accountId)")
 	cmdutil.AddIntouchFlags(cmd, &opts.Intouch)
-	_ = cmd.RegisterFlagCompletionFunc("brand", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		return brandcmd.BrandNames(f), cobra.ShellCompDirectiveNoFileComp
-	})
 	return cmd
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/brand"
+	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
 	"github.com/ciamctl/ciamctl/internal/probe"
@@ -58,7 +59,7 @@ is wrong. Exit 0 when all pass (warnings allowed), 1 when any fails.`,
 			return run(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Brand, "brand", "", "brand to check (required)")
+	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "brand to check (required)")
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "fetch the JWKS even when a cached copy is fresh")
 	cmdutil.AddIntouchFlags(cmd, &opts.Intouch)
 	return cmd

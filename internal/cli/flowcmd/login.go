@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cli/mappingcmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
@@ -82,11 +83,10 @@ JWKS or the platform cannot be reached.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Brand, "brand", "", "brand whose policy, mappings and channel account to use (required)")
+	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "brand whose policy, mappings and channel account to use (required)")
 	fl.BoolVar(&opts.Apply, "apply", false, "make the calls that create or update the customer (default: print them)")
 	fl.BoolVar(&opts.NoCache, "no-cache", false, "fetch the JWKS even if a cached copy is fresh")
 	cmdutil.AddIntouchFlags(cmd, &opts.Intouch)
-	_ = cmd.RegisterFlagCompletionFunc("brand", mappingcmd.CompleteBrands(f))
 	return cmd
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/brand"
+	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
@@ -77,11 +78,10 @@ fetched.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Brand, "brand", "", "brand whose mappings and token policy to apply (required)")
+	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "brand whose mappings and token policy to apply (required)")
 	fl.StringVar(&opts.ClaimsFile, "claims", "", "map a JSON claims object from FILE (- for stdin) instead of a token")
 	fl.BoolVar(&opts.NoVerify, "no-verify", false, "map the token without verifying it")
 	fl.BoolVar(&opts.NoCache, "no-cache", false, "fetch the JWKS even if a cached copy is fresh")
-	_ = cmd.RegisterFlagCompletionFunc("brand", CompleteBrands(f))
 	_ = cmd.MarkFlagFilename("claims", "json")
 	return cmd
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/brand"
-	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/jwks"
 	"github.com/ciamctl/ciamctl/internal/oidc"
@@ -29,13 +28,6 @@ sub as the customer's cuid under the OAUTH_EXTERNAL source.`,
 	}
 	cmd.AddCommand(NewCmdDryRun(f, nil))
 	return cmd
-}
-
-// CompleteBrands offers the workspace's brand names for --brand.
-func CompleteBrands(f *cmdutil.Factory) cobra.CompletionFunc {
-	return func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		return brandcmd.BrandNames(f), cobra.ShellCompDirectiveNoFileComp
-	}
 }
 
 // LoadBrand loads a brand for a --brand flag, with a hint for a wrong name.

@@ -109,7 +109,7 @@ the key set cannot be had (unreachable, timed out, not a JWKS, no usable key).`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Brand, "brand", "", "take JWKS URI, issuer, client ID (audience) and algorithms from this brand")
+	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "take JWKS URI, issuer, client ID (audience) and algorithms from this brand")
 	fl.StringVar(&opts.JWKS, "jwks", "", "JWKS `URL|FILE` with the signing keys (overrides the brand's jwksUri)")
 	fl.StringVar(&opts.Issuer, "issuer", "", "expected iss, exactly (overrides the brand's issuer)")
 	fl.StringVar(&opts.Audience, "audience", "", "client ID that aud must contain (overrides the brand's clientId)")
@@ -120,9 +120,6 @@ the key set cannot be had (unreachable, timed out, not a JWKS, no usable key).`,
 	fl.StringVar(&opts.Batch, "batch", "", "verify one token per line of `FILE` (- for stdin)")
 	fl.BoolVar(&opts.SummaryJSON, "summary-json", false, "with --batch: print the summary as a last JSON object on stdout, not text on stderr")
 	fl.IntVar(&opts.Workers, "workers", 0, "with --batch: tokens verified in parallel (default: the number of CPUs)")
-	_ = cmd.RegisterFlagCompletionFunc("brand", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		return brandcmd.BrandNames(f), cobra.ShellCompDirectiveNoFileComp
-	})
 	_ = cmd.RegisterFlagCompletionFunc("alg", cobra.FixedCompletions(oidc.DefaultAlgorithms, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
