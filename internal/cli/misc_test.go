@@ -125,3 +125,18 @@ func TestTooManyArgumentsIsUsage(t *testing.T) {
 		}
 	}
 }
+
+// Every --brand flag completes the workspace's brand names.
+func TestBrandFlagCompletion(t *testing.T) {
+	dir := filepath.Join(clitest.RepoRoot(t), "testdata", "brands", "valid")
+	for _, args := range [][]string{
+		{"token", "verify"}, {"mapping", "dry-run"}, {"flow", "login"}, {"channel", "link"},
+		{"channel", "list"}, {"customer", "lookup"}, {"doctor"},
+	} {
+		full := append([]string{"__complete"}, args...)
+		res := clitest.Run(t, clitest.Opts{}, append(full, "--dir", dir, "--brand", "")...)
+		if res.Code != 0 || !strings.Contains(res.Stdout, "acme\n") || !strings.Contains(res.Stdout, "minimal\n") {
+			t.Errorf("%v --brand: exit %d, %q", args, res.Code, res.Stdout)
+		}
+	}
+}
