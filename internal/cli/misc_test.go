@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/ciamctl/ciamctl/internal/cli"
 	"github.com/ciamctl/ciamctl/internal/cli/clitest"
 	"github.com/ciamctl/ciamctl/internal/cli/completioncmd"
@@ -139,4 +141,25 @@ func TestBrandFlagCompletion(t *testing.T) {
 			t.Errorf("%v --brand: exit %d, %q", args, res.Code, res.Stdout)
 		}
 	}
+}
+
+// Every command a user can run carries examples (they are the help text
+// people copy from) and a one-line summary.
+func TestEveryCommandHasExamples(t *testing.T) {
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		for _, sub := range c.Commands() {
+			if sub.Hidden || sub.Name() == "help" {
+				continue
+			}
+			if sub.Short == "" {
+				t.Errorf("%s has no short description", sub.CommandPath())
+			}
+			if sub.Runnable() && sub.RunE != nil && strings.TrimSpace(sub.Example) == "" {
+				t.Errorf("%s has no examples", sub.CommandPath())
+			}
+			walk(sub)
+		}
+	}
+	walk(cli.NewRootForDocs())
 }

@@ -17,6 +17,9 @@ $CIAMCTL_DIR, else ./brands). It holds what the gateway needs to trust the
 brand's CIAM: application ID, client ID, issuer, userinfo endpoint, JWKS URI,
 allowed algorithms, and the claim mappings for firstname, lastname, mobile, email.`,
 		Args: cobra.ArbitraryArgs,
+		Example: `  ciamctl brand add --discover https://id.acme.example/ --name acme --application-id 6a1f --client-id acme-loyalty --map email=email
+  ciamctl brand list
+  ciamctl brand export acme --format ticket`,
 		RunE: cmdutil.GroupRunE,
 	}
 	cmd.AddCommand(

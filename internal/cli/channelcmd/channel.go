@@ -22,6 +22,8 @@ The API location and credentials come from CIAMCTL_INTOUCH_URL, CIAMCTL_INTOUCH_
 and CIAMCTL_INTOUCH_CLIENT_KEY + CIAMCTL_INTOUCH_CLIENT_SECRET (or _USERNAME + _PASSWORD);
 ` + "`ciamctl sandbox`" + ` prints them for a local emulator.`,
 		Args: cobra.ArbitraryArgs,
+		Example: `  ciamctl channel link --brand acme
+  ciamctl channel list --oauth-external`,
 		RunE: cmdutil.GroupRunE,
 	}
 	cmd.AddCommand(

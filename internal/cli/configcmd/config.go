@@ -13,7 +13,9 @@ func NewCmdConfig(f *cmdutil.Factory) *cobra.Command {
 		Use:   "config <command>",
 		Short: "Check brand configuration files",
 		Args:  cobra.ArbitraryArgs,
-		RunE:  cmdutil.GroupRunE,
+		Example: `  ciamctl config validate
+  ciamctl config validate --online --format github`,
+		RunE: cmdutil.GroupRunE,
 	}
 	cmd.AddCommand(NewCmdValidate(f, nil))
 	return cmd

@@ -23,8 +23,9 @@ func NewCmdCustomer(f *cmdutil.Factory) *cobra.Command {
 		Long: `A CIAM user is a platform customer whose cuid identifier, under the
 OAUTH_EXTERNAL source and the org's channel account, is the CIAM's user ID
 (the ID token's sub).`,
-		Args: cobra.ArbitraryArgs,
-		RunE: cmdutil.GroupRunE,
+		Args:    cobra.ArbitraryArgs,
+		Example: `  ciamctl customer lookup --brand acme --cuid 3f0c8a2e-1b7d-4c59-9e61-0a2b3c4d5e6f`,
+		RunE:    cmdutil.GroupRunE,
 	}
 	cmd.AddCommand(NewCmdLookup(f, nil))
 	return cmd

@@ -28,7 +28,9 @@ func NewCmdFlow(f *cmdutil.Factory) *cobra.Command {
 		Use:   "flow <command>",
 		Short: "Run the gateway's login and profile-update flow against the platform",
 		Args:  cobra.ArbitraryArgs,
-		RunE:  cmdutil.GroupRunE,
+		Example: `  ciamctl flow login --brand acme "$ID_TOKEN"
+  ciamctl flow login --brand acme "$ID_TOKEN" --apply`,
+		RunE: cmdutil.GroupRunE,
 	}
 	cmd.AddCommand(NewCmdLogin(f, nil))
 	return cmd

@@ -24,6 +24,8 @@ func NewCmdMapping(f *cmdutil.Factory) *cobra.Command {
 lastname, mobile, email; see mappings: in the brand file) and uses the token's
 sub as the customer's cuid under the OAUTH_EXTERNAL source.`,
 		Args: cobra.ArbitraryArgs,
+		Example: `  ciamctl mapping dry-run --brand acme "$ID_TOKEN"
+  ciamctl mapping dry-run --brand acme --claims claims.json -o json`,
 		RunE: cmdutil.GroupRunE,
 	}
 	cmd.AddCommand(NewCmdDryRun(f, nil))
