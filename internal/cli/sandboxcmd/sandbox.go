@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -191,10 +190,9 @@ func printText(f *cmdutil.Factory, info Info, env []string) {
 }
 
 func printTry(w io.Writer, info Info) {
-	users := slices.Clone(info.CIAM.Users)
 	user := "alice"
-	if len(users) > 0 {
-		user = users[0]
+	if len(info.CIAM.Users) > 0 {
+		user = info.CIAM.Users[0]
 	}
 	fmt.Fprintf(w, "  ciamctl brand add --name sandbox --application-id sandbox-app --client-id %s \\\n", info.CIAM.ClientID)
 	fmt.Fprintf(w, "      --discover %s --map firstname=given_name --map lastname=family_name \\\n", info.CIAM.Issuer)
