@@ -333,6 +333,17 @@ type failure struct {
 	name   string
 	base   func(t *testing.T) string // the server's base URL
 	causes []string
+	// timeout replaces faultTimeout for servers that answer at once but
+	// must be asked several times: the retries need room on a slow (or
+	// race-instrumented) machine.
+	timeout string
+}
+
+func (f failure) timeoutFlag() string {
+	if f.timeout != "" {
+		return f.timeout
+	}
+	return faultTimeout
 }
 
 // transportFailures are the faults that do not depend on what is served.
@@ -394,7 +405,7 @@ func documentFailures() []failure {
 		}, causes: []string{"redirect to another host", "refused"}},
 		{name: "persistent 503", base: serve(func(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "internal detail", http.StatusServiceUnavailable)
-		}), causes: []string{"HTTP 503 Service Unavailable after "}},
+		}), causes: []string{"HTTP 503 Service Unavailable after "}, timeout: "10s"},
 		{name: "429 asking for a long wait", base: serve(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", "120")
 			http.Error(w, "internal detail", http.StatusTooManyRequests)
@@ -420,7 +431,7 @@ func TestFaultJWKS(t *testing.T) {
 			} {
 				cache := filepath.Join(t.TempDir(), "cache")
 				res := runFault(t, clitest.Opts{Env: map[string]string{"CIAMCTL_CACHE_DIR": cache}},
-					append(args, "--timeout", faultTimeout)...)
+					append(args, "--timeout", f.timeoutFlag())...)
 				expectRemoteFailure(t, res, "jwks "+url+": ", f.causes...)
 				expectEmptyDir(t, cache, args[0]+" "+args[1])
 			}
@@ -437,7 +448,7 @@ func TestFaultDiscovery(t *testing.T) {
 			dir := t.TempDir()
 			res := runFault(t, clitest.Opts{}, "brand", "add", "--no-input", "--dir", dir, "--name", "acme",
 				"--application-id", "app", "--client-id", "acme-loyalty", "--map", "email=email",
-				"--discover", issuer, "--timeout", faultTimeout)
+				"--discover", issuer, "--timeout", f.timeoutFlag())
 			expectRemoteFailure(t, res, "discovery "+issuer+"/.well-known/openid-configuration: ", f.causes...)
 			expectEmptyDir(t, dir, "brand add --discover")
 		})
