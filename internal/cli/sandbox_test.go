@@ -124,3 +124,27 @@ func TestSandboxRefusesNonLoopback(t *testing.T) {
 		}
 	}
 }
+
+// --basic prints Basic credentials, and the platform emulator accepts them.
+func TestSandboxBasicCredentials(t *testing.T) {
+	cmd := ciamctl("sandbox", "--basic", "-o", "json")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	var info sandboxcmd.Info
+	if err := json.NewDecoder(stdout).Decode(&info); err != nil {
+		t.Fatal(err)
+	}
+	if info.Env["CIAMCTL_INTOUCH_USERNAME"] == "" || info.Env["CIAMCTL_INTOUCH_CLIENT_KEY"] != "" {
+		t.Fatalf("env %v", info.Env)
+	}
+	res := clitest.Run(t, clitest.Opts{Env: info.Env}, "channel", "list")
+	if res.Code != 0 {
+		t.Errorf("channel list with the sandbox's Basic credentials: exit %d: %s", res.Code, res.Stderr)
+	}
+}

@@ -103,6 +103,12 @@ func (s *Sandbox) Env() []string {
 	return s.Intouch.Env(s.IntouchURL, false)
 }
 
+// BasicEnv is Env with HTTP Basic credentials instead of the OAuth key and
+// secret, for trying the platform's other way of authenticating.
+func (s *Sandbox) BasicEnv() []string {
+	return s.Intouch.Env(s.IntouchURL, true)
+}
+
 // Endpoints of the CIAM emulator.
 func (s *Sandbox) DiscoveryURL() string { return s.Issuer + ciamemu.PathDiscovery }
 func (s *Sandbox) JWKSURL() string      { return s.Issuer + ciamemu.PathJWKS }

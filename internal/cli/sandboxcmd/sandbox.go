@@ -22,6 +22,7 @@ type Options struct {
 	ClientID string
 	Seed     string
 	EnvFile  string
+	Basic    bool
 	// Ready, when set, is called once both emulators listen (tests use it).
 	Ready func(*sandbox.Sandbox)
 }
@@ -49,6 +50,7 @@ sandbox in the background and wait for the file.`,
 		Example: `  ciamctl sandbox
   ciamctl sandbox --addr 127.0.0.1:8080
   ciamctl sandbox --env-file sandbox.env &   # then: . ./sandbox.env
+  ciamctl sandbox --basic                    # Basic credentials instead of OAuth
   ciamctl sandbox -o json`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -63,6 +65,7 @@ sandbox in the background and wait for the file.`,
 	fl.StringVar(&opts.ClientID, "client-id", sandbox.DefaultClientID, "OAuth client ID of the emulated CIAM application (the ID token audience)")
 	fl.StringVar(&opts.Seed, "seed", "", "make keys and user IDs reproducible across runs")
 	fl.StringVar(&opts.EnvFile, "env-file", "", "also write the CIAMCTL_INTOUCH_* assignments to this file")
+	fl.BoolVar(&opts.Basic, "basic", false, "print Basic credentials (username, password) instead of the OAuth key and secret")
 	_ = cmd.MarkFlagFilename("env-file")
 	return cmd
 }
@@ -100,9 +103,13 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	defer sb.Close()
 
-	info := describe(sb)
+	env := sb.Env()
+	if opts.Basic {
+		env = sb.BasicEnv()
+	}
+	info := describe(sb, env)
 	if opts.EnvFile != "" {
-		if err := atomicfile.WriteFile(opts.EnvFile, []byte(exportLines(sb.Env(), "")), 0o600); err != nil {
+		if err := atomicfile.WriteFile(opts.EnvFile, []byte(exportLines(env, "")), 0o600); err != nil {
 			return workspace.IOError("writing", opts.EnvFile, err)
 		}
 	}
@@ -111,7 +118,7 @@ func run(ctx context.Context, opts *Options) error {
 			return err
 		}
 	} else {
-		printText(f, info, sb.Env())
+		printText(f, info, env)
 	}
 	if opts.Ready != nil {
 		opts.Ready(sb)
@@ -121,7 +128,7 @@ func run(ctx context.Context, opts *Options) error {
 	return nil
 }
 
-func describe(sb *sandbox.Sandbox) Info {
+func describe(sb *sandbox.Sandbox, env []string) Info {
 	info := Info{
 		CIAM: CIAMInfo{
 			Issuer:       sb.Issuer,
@@ -138,7 +145,7 @@ func describe(sb *sandbox.Sandbox) Info {
 	for _, u := range sb.CIAM.Users() {
 		info.CIAM.Users = append(info.CIAM.Users, u.Username)
 	}
-	for _, kv := range sb.Env() {
+	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")
 		info.Env[k] = v
 	}
