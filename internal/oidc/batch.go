@@ -38,7 +38,13 @@ type batchLine struct {
 // batchJob is a chunk of lines; out receives their results, in order.
 type batchJob struct {
 	lines []batchLine
-	out   chan []Result
+	out   chan batchOut
+}
+
+// batchOut is a chunk's results and, when a renderer is set, their output.
+type batchOut struct {
+	results  []Result
+	rendered [][]byte
 }
 
 // VerifyBatch verifies one token per line of r on workers goroutines and
@@ -50,6 +56,14 @@ type batchJob struct {
 // bounded size, and a line longer than MaxTokenBytes is reported malformed
 // without being kept. An error from emit stops the batch and is returned.
 func (v *Verifier) VerifyBatch(ctx context.Context, r io.Reader, workers int, emit func(line int, res Result) error) (Summary, error) {
+	return v.VerifyBatchRendered(ctx, r, workers, nil, func(line int, res Result, _ []byte) error { return emit(line, res) })
+}
+
+// VerifyBatchRendered is VerifyBatch with each result also turned into its
+// output by render on the worker goroutines, so formatting runs on all
+// cores rather than in the one goroutine that keeps the order; emit gets
+// the result with its output (nil without a renderer).
+func (v *Verifier) VerifyBatchRendered(ctx context.Context, r io.Reader, workers int, render func(line int, res Result) []byte, emit func(line int, res Result, out []byte) error) (Summary, error) {
 	sum := Summary{ByReason: map[string]int{}}
 	if workers < 1 {
 		workers = 1
@@ -85,30 +99,36 @@ func (v *Verifier) VerifyBatch(ctx context.Context, r io.Reader, workers int, em
 	for range workers {
 		g.Go(func() error {
 			for j := range jobs {
-				results := make([]Result, len(j.lines))
+				out := batchOut{results: make([]Result, len(j.lines))}
+				if render != nil {
+					out.rendered = make([][]byte, len(j.lines))
+				}
 				for i, l := range j.lines {
 					if l.tooLong {
 						var cl checklist
 						cl.fail(CheckFormat, ReasonMalformed, fmt.Sprintf("line is longer than the %d KiB token limit", MaxTokenBytes>>10))
-						results[i] = cl.result(nil, nil)
-						continue
+						out.results[i] = cl.result(nil, nil)
+					} else {
+						out.results[i] = v.verify(gctx, ks, l.token)
 					}
-					results[i] = v.verify(gctx, ks, l.token)
+					if render != nil {
+						out.rendered[i] = render(l.line, out.results[i])
+					}
 				}
-				j.out <- results
+				j.out <- out
 			}
 			return nil
 		})
 	}
 	g.Go(func() error {
 		for j := range order {
-			var results []Result
+			var out batchOut
 			select {
-			case results = <-j.out:
+			case out = <-j.out:
 			case <-gctx.Done():
 				return gctx.Err()
 			}
-			for i, res := range results {
+			for i, res := range out.results {
 				sum.Total++
 				if res.Valid {
 					sum.Valid++
@@ -116,7 +136,11 @@ func (v *Verifier) VerifyBatch(ctx context.Context, r io.Reader, workers int, em
 					sum.Invalid++
 					sum.ByReason[res.Reason]++
 				}
-				if err := emit(j.lines[i].line, res); err != nil {
+				var rendered []byte
+				if out.rendered != nil {
+					rendered = out.rendered[i]
+				}
+				if err := emit(j.lines[i].line, res, rendered); err != nil {
 					return err
 				}
 			}
@@ -172,7 +196,7 @@ func readChunks(ctx context.Context, r io.Reader, send func(*batchJob) error) er
 		line++
 		if len(text) > 0 && text[0] != '#' {
 			if cur == nil {
-				cur = &batchJob{lines: make([]batchLine, 0, chunkTokens), out: make(chan []Result, 1)}
+				cur = &batchJob{lines: make([]batchLine, 0, chunkTokens), out: make(chan batchOut, 1)}
 			}
 			l := batchLine{line: line, tooLong: tooLong}
 			if !tooLong {

@@ -33,21 +33,24 @@ func (o *VerifyOptions) runBatch(v *oidc.Verifier, src *recordingSource) error {
 	defer out.Close()
 	jsonLines := f.Globals.Output == cmdutil.FormatJSON
 	cs := f.IOStreams.ColorScheme()
-	emit := func(line int, res oidc.Result) error {
-		var b []byte
+	// Each result is formatted on the worker that verified it; the writer
+	// only copies bytes, in input order.
+	render := func(line int, res oidc.Result) []byte {
 		if jsonLines {
-			var err error
-			if b, err = oidc.MarshalLine(line, res); err != nil {
-				return err
+			b, err := oidc.MarshalLine(line, res)
+			if err != nil {
+				// A Result always marshals; keep the line count right regardless.
+				b = fmt.Appendf(nil, `{"line":%d,"valid":false,"error":%q}`, line, err.Error())
 			}
-			b = append(b, '\n')
-		} else {
-			b = []byte(compactLine(cs, line, res))
+			return append(b, '\n')
 		}
-		_, err := out.Write(b)
+		return []byte(compactLine(cs, line, res))
+	}
+	emit := func(_ int, _ oidc.Result, line []byte) error {
+		_, err := out.Write(line)
 		return err
 	}
-	sum, err := v.VerifyBatch(o.Ctx, in, o.Workers, emit)
+	sum, err := v.VerifyBatchRendered(o.Ctx, in, o.Workers, render, emit)
 	if err != nil {
 		if ferr := out.Flush(); ferr != nil {
 			return ferr
