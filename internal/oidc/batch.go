@@ -38,13 +38,7 @@ type batchLine struct {
 // batchJob is a chunk of lines; out receives their results, in order.
 type batchJob struct {
 	lines []batchLine
-	out   chan batchOut
-}
-
-// batchOut is a chunk's results and, when a renderer is set, their output.
-type batchOut struct {
-	results  []Result
-	rendered [][]byte
+	out   chan []Result
 }
 
 // VerifyBatch verifies one token per line of r on workers goroutines and
@@ -56,14 +50,6 @@ type batchOut struct {
 // bounded size, and a line longer than MaxTokenBytes is reported malformed
 // without being kept. An error from emit stops the batch and is returned.
 func (v *Verifier) VerifyBatch(ctx context.Context, r io.Reader, workers int, emit func(line int, res Result) error) (Summary, error) {
-	return v.VerifyBatchRendered(ctx, r, workers, nil, func(line int, res Result, _ []byte) error { return emit(line, res) })
-}
-
-// VerifyBatchRendered is VerifyBatch with each result also turned into its
-// output by render on the worker goroutines, so formatting runs on all
-// cores rather than in the one goroutine that keeps the order; emit gets
-// the result with its output (nil without a renderer).
-func (v *Verifier) VerifyBatchRendered(ctx context.Context, r io.Reader, workers int, render func(line int, res Result) []byte, emit func(line int, res Result, out []byte) error) (Summary, error) {
 	sum := Summary{ByReason: map[string]int{}}
 	if workers < 1 {
 		workers = 1
@@ -99,36 +85,30 @@ func (v *Verifier) VerifyBatchRendered(ctx context.Context, r io.Reader, workers
 	for range workers {
 		g.Go(func() error {
 			for j := range jobs {
-				out := batchOut{results: make([]Result, len(j.lines))}
-				if render != nil {
-					out.rendered = make([][]byte, len(j.lines))
-				}
+				results := make([]Result, len(j.lines))
 				for i, l := range j.lines {
 					if l.tooLong {
 						var cl checklist
 						cl.fail(CheckFormat, ReasonMalformed, fmt.Sprintf("line is longer than the %d KiB token limit", MaxTokenBytes>>10))
-						out.results[i] = cl.result(nil, nil)
-					} else {
-						out.results[i] = v.verify(gctx, ks, l.token)
+						results[i] = cl.result(nil, nil)
+						continue
 					}
-					if render != nil {
-						out.rendered[i] = render(l.line, out.results[i])
-					}
+					results[i] = v.verify(gctx, ks, l.token)
 				}
-				j.out <- out
+				j.out <- results
 			}
 			return nil
 		})
 	}
 	g.Go(func() error {
 		for j := range order {
-			var out batchOut
+			var results []Result
 			select {
-			case out = <-j.out:
+			case results = <-j.out:
 			case <-gctx.Done():
 				return gctx.Err()
 			}
-			for i, res := range out.results {
+			for i, res := range results {
 				sum.Total++
 				if res.Valid {
 					sum.Valid++
@@ -136,11 +116,7 @@ func (v *Verifier) VerifyBatchRendered(ctx context.Context, r io.Reader, workers
 					sum.Invalid++
 					sum.ByReason[res.Reason]++
 				}
-				var rendered []byte
-				if out.rendered != nil {
-					rendered = out.rendered[i]
-				}
-				if err := emit(j.lines[i].line, res, rendered); err != nil {
+				if err := emit(j.lines[i].line, res); err != nil {
 					return err
 				}
 			}
@@ -196,7 +172,7 @@ func readChunks(ctx context.Context, r io.Reader, send func(*batchJob) error) er
 		line++
 		if len(text) > 0 && text[0] != '#' {
 			if cur == nil {
-				cur = &batchJob{lines: make([]batchLine, 0, chunkTokens), out: make(chan batchOut, 1)}
+				cur = &batchJob{lines: make([]batchLine, 0, chunkTokens), out: make(chan []Result, 1)}
 			}
 			l := batchLine{line: line, tooLong: tooLong}
 			if !tooLong {

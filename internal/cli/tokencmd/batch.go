@@ -33,24 +33,21 @@ func (o *VerifyOptions) runBatch(v *oidc.Verifier, src *recordingSource) error {
 	defer out.Close()
 	jsonLines := f.Globals.Output == cmdutil.FormatJSON
 	cs := f.IOStreams.ColorScheme()
-	// Each result is formatted on the worker that verified it; the writer
-	// only copies bytes, in input order.
-	render := func(line int, res oidc.Result) []byte {
+	emit := func(line int, res oidc.Result) error {
+		var b []byte
 		if jsonLines {
-			b, err := oidc.MarshalLine(line, res)
-			if err != nil {
-				// A Result always marshals; keep the line count right regardless.
-				b = fmt.Appendf(nil, `{"line":%d,"valid":false,"error":%q}`, line, err.Error())
+			var err error
+			if b, err = oidc.MarshalLine(line, res); err != nil {
+				return err
 			}
-			return append(b, '\n')
+			b = append(b, '\n')
+		} else {
+			b = []byte(compactLine(cs, line, res))
 		}
-		return []byte(compactLine(cs, line, res))
-	}
-	emit := func(_ int, _ oidc.Result, line []byte) error {
-		_, err := out.Write(line)
+		_, err := out.Write(b)
 		return err
 	}
-	sum, err := v.VerifyBatchRendered(o.Ctx, in, o.Workers, render, emit)
+	sum, err := v.VerifyBatch(o.Ctx, in, o.Workers, emit)
 	if err != nil {
 		if ferr := out.Flush(); ferr != nil {
 			return ferr
