@@ -32,23 +32,33 @@ func CheckFile(path string, data []byte) FileResult {
 			if structuralAt(structural, fp.Field) {
 				continue // already reported where it was written
 			}
-			p := pos.Lookup(fp.Field)
-			res.Problems = append(res.Problems, Problem{File: path, Line: p.Line, Column: p.Column,
-				Severity: fp.Severity, Field: fp.Field, Message: fp.Message})
+			res.addAt(fp.Field, fp.Severity, fp.Message)
 		}
 	}
 	if cfg.Brand != "" && ValidateName(cfg.Brand) == nil {
 		base := filepath.Base(path)
 		stem := strings.TrimSuffix(strings.TrimSuffix(base, ".yaml"), ".yml")
 		if stem != cfg.Brand {
-			p := pos.Lookup("brand")
-			res.Problems = append(res.Problems, Problem{File: path, Line: p.Line, Column: p.Column,
-				Severity: SeverityError, Field: "brand",
-				Message: fmt.Sprintf("brand: %q does not match the file name %q; rename the file to %s.yaml", cfg.Brand, base, cfg.Brand)})
+			res.addAt("brand", SeverityError,
+				fmt.Sprintf("brand: %q does not match the file name %q; rename the file to %s.yaml", cfg.Brand, base, cfg.Brand))
 		}
 	}
 	sortProblems(res.Problems)
 	return res
+}
+
+// AddProblem records a problem found after the check (online, say) at the
+// place of field in the file, keeping the problems in file order.
+func (r *FileResult) AddProblem(field string, sev Severity, message string) {
+	r.addAt(field, sev, message)
+	sortProblems(r.Problems)
+}
+
+// addAt appends a problem placed at field (or its nearest parent).
+func (r *FileResult) addAt(field string, sev Severity, message string) {
+	p := r.pos.Lookup(field)
+	r.Problems = append(r.Problems, Problem{File: r.Path, Line: p.Line, Column: p.Column,
+		Severity: sev, Field: field, Message: message})
 }
 
 // structuralAt is true when decoding already reported field (or its

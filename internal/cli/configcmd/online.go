@@ -3,8 +3,6 @@ package configcmd
 import (
 	"context"
 	"fmt"
-	"os"
-	"sort"
 	"sync"
 
 	"github.com/ciamctl/ciamctl/internal/brand"
@@ -55,17 +53,9 @@ func (o *ValidateOptions) checkOnline(results []brand.FileResult) *onlineStats {
 
 	for i := range results {
 		out := outcomes[i]
-		if len(out.problems) == 0 && !out.unreachable {
-			continue
+		for _, fd := range out.findings {
+			results[i].AddProblem(fd.Field, fd.Severity, fd.Field+": "+fd.Message)
 		}
-		results[i].Problems = append(results[i].Problems, out.problems...)
-		sort.SliceStable(results[i].Problems, func(a, b int) bool {
-			pa, pb := results[i].Problems[a], results[i].Problems[b]
-			if pa.Line != pb.Line {
-				return pa.Line < pb.Line
-			}
-			return pa.Column < pb.Column
-		})
 		if out.unreachable {
 			st.unreachable = append(st.unreachable, results[i].Config.Brand)
 		}
@@ -75,33 +65,17 @@ func (o *ValidateOptions) checkOnline(results []brand.FileResult) *onlineStats {
 
 // onlineOutcome is what the remote checks found for one brand file.
 type onlineOutcome struct {
-	problems    []brand.Problem
+	findings    []probe.Finding
 	unreachable bool
 }
 
 // onlineBrand checks one brand's CIAM (discovery when the issuer is set, the
-// JWKS, the userinfo endpoint) and places each finding at its field.
+// JWKS, the userinfo endpoint).
 func (o *ValidateOptions) onlineBrand(r brand.FileResult, p *probe.Prober) onlineOutcome {
-	pos := positions(r.Path)
 	var out onlineOutcome
 	for _, res := range p.Brand(o.Ctx, r.Config) {
-		for _, fd := range res.Findings {
-			at := pos.Lookup(fd.Field)
-			out.problems = append(out.problems, brand.Problem{File: r.Path, Line: at.Line, Column: at.Column,
-				Severity: fd.Severity, Field: fd.Field, Message: fd.Field + ": " + fd.Message})
-		}
+		out.findings = append(out.findings, res.Findings...)
 		out.unreachable = out.unreachable || res.Unreachable()
 	}
 	return out
-}
-
-// positions re-reads a brand file for the places of its fields; online
-// problems point at the value they are about.
-func positions(path string) brand.Positions {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil
-	}
-	_, pos, _ := brand.Decode(data)
-	return pos
 }
