@@ -23,10 +23,7 @@ func sandboxBrand(t *testing.T) (*sandbox.Sandbox, clitest.Opts, string) {
 	t.Cleanup(func() { _ = sb.Close() })
 	dir := t.TempDir()
 	env := map[string]string{"CIAMCTL_DIR": dir, "CIAMCTL_CACHE_DIR": filepath.Join(dir, ".cache")}
-	for _, kv := range sb.Env() {
-		k, v, _ := strings.Cut(kv, "=")
-		env[k] = v
-	}
+	sb.SetEnv(env, false)
 	opts := clitest.Opts{Env: env}
 	add := clitest.Run(t, opts, "brand", "add", "--no-input", "--name", "acme", "--application-id", "acme-app",
 		"--client-id", "acme-loyalty", "--discover", sb.Issuer, "--map", "email=email")

@@ -67,10 +67,7 @@ func newPlatform(t *testing.T) *platform {
 	t.Cleanup(func() { emu.Close() })
 
 	p := &platform{t: t, ciam: ciam, emu: emu, iss: iss, dir: t.TempDir(), env: map[string]string{"CIAMCTL_CACHE_DIR": t.TempDir()}}
-	for _, kv := range emu.Env(base, false) {
-		k, v, _ := strings.Cut(kv, "=")
-		p.env[k] = v
-	}
+	emu.SetEnv(p.env, base, false)
 	p.writeBrand("acme", acmeBrandTemplate)
 	return p
 }
@@ -485,10 +482,7 @@ func TestDebugTraceHidesSecrets(t *testing.T) {
 
 	basicEnv := map[string]string{"CIAMCTL_CACHE_DIR": p.env["CIAMCTL_CACHE_DIR"]}
 	o := p.emu.Options()
-	for _, kv := range p.emu.Env(p.env["CIAMCTL_INTOUCH_URL"], true) {
-		k, v, _ := strings.Cut(kv, "=")
-		basicEnv[k] = v
-	}
+	p.emu.SetEnv(basicEnv, p.env["CIAMCTL_INTOUCH_URL"], true)
 	basic := p.runEnv(basicEnv, "customer", "lookup", "--brand", "acme", "--cuid", p.sub("alice"), "--debug")
 	expectCode(t, basic, 0)
 	if !strings.Contains(basic.Stderr, "Authorization=") {

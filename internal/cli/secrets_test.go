@@ -33,10 +33,7 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 	oauthEnv["CIAMCTL_INTOUCH_USERNAME"] = o.Username
 	oauthEnv["CIAMCTL_INTOUCH_PASSWORD"] = o.Password
 	basicEnv := map[string]string{"CIAMCTL_CACHE_DIR": p.env["CIAMCTL_CACHE_DIR"]}
-	for _, kv := range p.emu.Env(p.env["CIAMCTL_INTOUCH_URL"], true) {
-		k, v, _ := strings.Cut(kv, "=")
-		basicEnv[k] = v
-	}
+	p.emu.SetEnv(basicEnv, p.env["CIAMCTL_INTOUCH_URL"], true)
 
 	keysDir := t.TempDir()
 	second := t.TempDir()

@@ -97,16 +97,16 @@ func (s *Sandbox) Close() error {
 	return errors.Join(s.CIAM.Close(), s.Intouch.Close())
 }
 
-// Env is the environment that points ciamctl at the Intouch emulator (OAuth
-// credentials), as `export` lines would set it. Order is fixed.
-func (s *Sandbox) Env() []string {
-	return s.Intouch.Env(s.IntouchURL, false)
+// Env is the environment that points ciamctl at the Intouch emulator, as
+// KEY=VALUE assignments in a fixed order: OAuth key and secret, or with
+// basic the username and password.
+func (s *Sandbox) Env(basic bool) []string {
+	return s.Intouch.Env(s.IntouchURL, basic)
 }
 
-// BasicEnv is Env with HTTP Basic credentials instead of the OAuth key and
-// secret, for trying the platform's other way of authenticating.
-func (s *Sandbox) BasicEnv() []string {
-	return s.Intouch.Env(s.IntouchURL, true)
+// SetEnv adds Env's assignments to dst, an environment as a map.
+func (s *Sandbox) SetEnv(dst map[string]string, basic bool) {
+	s.Intouch.SetEnv(dst, s.IntouchURL, basic)
 }
 
 // Endpoints of the CIAM emulator.

@@ -37,7 +37,7 @@ func TestStart(t *testing.T) {
 		t.Fatalf("discovery: %v %v", res, err)
 	}
 	res.Body.Close()
-	env := strings.Join(sb.Env(), "\n")
+	env := strings.Join(sb.Env(false), "\n")
 	if !strings.Contains(env, "CIAMCTL_INTOUCH_URL="+sb.IntouchURL) || !strings.HasPrefix(sb.IntouchURL, "http://127.0.0.1:") {
 		t.Errorf("env %q for %s", env, sb.IntouchURL)
 	}

@@ -8,10 +8,12 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/ciamctl/ciamctl/internal/brand"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/emulator/ciamemu"
 	"github.com/ciamctl/ciamctl/internal/emulator/intouchemu"
 	"github.com/ciamctl/ciamctl/internal/sandbox"
+	"github.com/ciamctl/ciamctl/internal/workspace"
 )
 
 const stepCount = 9
@@ -36,10 +38,7 @@ func (j *journey) walk(ctx context.Context) error {
 		"CIAMCTL_DIR":       j.dir,
 		"CIAMCTL_CACHE_DIR": j.dir + "/.cache",
 	}
-	for _, kv := range j.sb.Env() {
-		k, v, _ := strings.Cut(kv, "=")
-		j.env[k] = v
-	}
+	j.sb.SetEnv(j.env, false)
 	j.intro()
 
 	mobileClaim := ciamemu.MobileClaim(j.sb.Issuer)
@@ -187,28 +186,27 @@ func (j *journey) changeProfile() error {
 func (j *journey) outro() error {
 	cs := j.f.IOStreams.ColorScheme()
 	w := j.f.IOStreams.Out
-	id, p, ok := customerByCUID(j.sb.Intouch, j.sub)
-	if !ok {
-		return fmt.Errorf("the platform has no customer with cuid %s under OAUTH_EXTERNAL", j.sub)
+	// The account is the one channel link recorded in the brand file.
+	res, err := (&workspace.Store{Dir: j.dir}).Load(j.brand)
+	if err != nil {
+		return err
 	}
-	fmt.Fprintf(w, "\n%s Customer %d in Member Care: %s %s, cuid %s under OAUTH_EXTERNAL (account %s).\n",
-		cs.SuccessIcon(), id, p.FirstName, p.LastName, j.sub, p.AccountID)
-	fmt.Fprintln(w, cs.Gray("  Try it yourself: `ciamctl sandbox` serves the same emulators until Ctrl-C."))
-	return nil
-}
-
-func customerByCUID(emu *intouchemu.Server, sub string) (int64, intouchemu.Profile, bool) {
-	for _, c := range emu.Customers() {
-		for _, p := range c.Profiles {
-			if !strings.EqualFold(p.Source, "OAUTH_EXTERNAL") {
-				continue
-			}
-			for _, id := range p.Identifiers {
-				if id.Type == "cuid" && id.Value == sub {
-					return c.ID, p, true
-				}
-			}
+	if res.Config == nil || res.Config.Channel == nil {
+		return fmt.Errorf("%s records no channel account", res.Path)
+	}
+	account := res.Config.Channel.AccountID
+	c, ok := j.sb.Intouch.FindCustomer(brand.SourceOAuthExternal, account, "cuid", j.sub)
+	if !ok {
+		return fmt.Errorf("the platform has no customer with cuid %s under OAUTH_EXTERNAL/%s", j.sub, account)
+	}
+	var p intouchemu.Profile
+	for _, prof := range c.Profiles {
+		if strings.EqualFold(prof.Source, brand.SourceOAuthExternal) && prof.AccountID == account {
+			p = prof
 		}
 	}
-	return 0, intouchemu.Profile{}, false
+	fmt.Fprintf(w, "\n%s Customer %d in Member Care: %s %s, cuid %s under OAUTH_EXTERNAL (account %s).\n",
+		cs.SuccessIcon(), c.ID, p.FirstName, p.LastName, j.sub, account)
+	fmt.Fprintln(w, cs.Gray("  Try it yourself: `ciamctl sandbox` serves the same emulators until Ctrl-C."))
+	return nil
 }

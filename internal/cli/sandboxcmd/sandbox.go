@@ -103,11 +103,8 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	defer sb.Close()
 
-	env := sb.Env()
-	if opts.Basic {
-		env = sb.BasicEnv()
-	}
-	info := describe(sb, env)
+	env := sb.Env(opts.Basic)
+	info := describe(sb, opts.Basic)
 	if opts.EnvFile != "" {
 		if err := atomicfile.WriteFile(opts.EnvFile, []byte(exportLines(env, "")), 0o600); err != nil {
 			return workspace.IOError("writing", opts.EnvFile, err)
@@ -128,7 +125,7 @@ func run(ctx context.Context, opts *Options) error {
 	return nil
 }
 
-func describe(sb *sandbox.Sandbox, env []string) Info {
+func describe(sb *sandbox.Sandbox, basic bool) Info {
 	info := Info{
 		CIAM: CIAMInfo{
 			Issuer:       sb.Issuer,
@@ -145,10 +142,7 @@ func describe(sb *sandbox.Sandbox, env []string) Info {
 	for _, u := range sb.CIAM.Users() {
 		info.CIAM.Users = append(info.CIAM.Users, u.Username)
 	}
-	for _, kv := range env {
-		k, v, _ := strings.Cut(kv, "=")
-		info.Env[k] = v
-	}
+	sb.SetEnv(info.Env, basic)
 	return info
 }
 

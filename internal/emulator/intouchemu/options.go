@@ -2,6 +2,7 @@ package intouchemu
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -57,6 +58,14 @@ func (s *Server) Env(baseURL string, basic bool) []string {
 		return append(env, "CIAMCTL_INTOUCH_USERNAME="+s.opts.Username, "CIAMCTL_INTOUCH_PASSWORD="+s.opts.Password)
 	}
 	return append(env, "CIAMCTL_INTOUCH_CLIENT_KEY="+s.opts.ClientKey, "CIAMCTL_INTOUCH_CLIENT_SECRET="+s.opts.ClientSecret)
+}
+
+// SetEnv adds Env's assignments to dst, an environment as a map.
+func (s *Server) SetEnv(dst map[string]string, baseURL string, basic bool) {
+	for _, kv := range s.Env(baseURL, basic) {
+		k, v, _ := strings.Cut(kv, "=")
+		dst[k] = v
+	}
 }
 
 func (s *Server) String() string { return fmt.Sprintf("intouchemu(org %s)", s.opts.OrgID) }
