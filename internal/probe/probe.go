@@ -119,7 +119,7 @@ func (p *Prober) Discovery(ctx context.Context, cfg *brand.Config) Result {
 		r.add("ciam.userinfoEndpoint", brand.SeverityWarning, false, "discovery publishes userinfo_endpoint %q, not this one; check which is right", d.UserinfoEndpoint)
 	}
 	if supported := d.IDTokenSigningAlgValuesSupported; len(supported) > 0 {
-		allowed := AllowedAlgorithms(cfg)
+		allowed := allowedAlgorithms(cfg)
 		if !slices.ContainsFunc(supported, func(a string) bool { return allowed[a] }) {
 			r.add("ciam.algorithms", brand.SeverityError, false, "the CIAM signs ID tokens with %s and none of them is allowed (%s)",
 				strings.Join(supported, ", "), strings.Join(sortedKeys(allowed), ", "))
@@ -163,7 +163,7 @@ func (p *Prober) JWKS(ctx context.Context, cfg *brand.Config) Result {
 	if len(usable) == 0 {
 		return r // the set's own problems say why
 	}
-	allowed := AllowedAlgorithms(cfg)
+	allowed := allowedAlgorithms(cfg)
 	for _, k := range set.Keys {
 		if !k.Usable {
 			continue
@@ -280,9 +280,9 @@ func unreachable(err error) bool {
 	return true
 }
 
-// AllowedAlgorithms is the brand's allow-list as a set (the default when
+// allowedAlgorithms is the brand's allow-list as a set (the default when
 // the brand names none), without none and HS*.
-func AllowedAlgorithms(cfg *brand.Config) map[string]bool {
+func allowedAlgorithms(cfg *brand.Config) map[string]bool {
 	algs := cfg.CIAM.Algorithms
 	if len(algs) == 0 {
 		algs = oidc.DefaultAlgorithms

@@ -119,15 +119,21 @@ func run(opts *Options) error {
 	return finish(f, rep)
 }
 
+// add records a problem; an error fails the check, a warning marks a
+// passing one.
+func (c *Check) add(sev brand.Severity, problem string) {
+	c.Problems = append(c.Problems, problem)
+	if sev == brand.SeverityError {
+		c.Status = statusFailed
+	} else if c.Status == statusOK {
+		c.Status = statusWarning
+	}
+}
+
 func configCheck(res brand.FileResult) Check {
 	c := Check{Name: "config", Status: statusOK, Detail: res.Path + " is valid"}
 	for _, p := range res.Problems {
-		c.Problems = append(c.Problems, fmt.Sprintf("%d:%d %s", p.Line, p.Column, p.Message))
-		if p.Severity == brand.SeverityError {
-			c.Status = statusFailed
-		} else if c.Status == statusOK {
-			c.Status = statusWarning
-		}
+		c.add(p.Severity, fmt.Sprintf("%d:%d %s", p.Line, p.Column, p.Message))
 	}
 	switch c.Status {
 	case statusFailed:
@@ -144,12 +150,7 @@ func fromProbe(r probe.Result) Check {
 		c.Status = statusSkipped
 	}
 	for _, fd := range r.Findings {
-		c.Problems = append(c.Problems, fd.Field+": "+fd.Message)
-		if fd.Severity == brand.SeverityError {
-			c.Status = statusFailed
-		} else if c.Status == statusOK {
-			c.Status = statusWarning
-		}
+		c.add(fd.Severity, fd.Field+": "+fd.Message)
 	}
 	if c.Status == statusFailed && len(c.Problems) > 0 {
 		c.Detail, c.Problems = c.Problems[0], c.Problems[1:]
