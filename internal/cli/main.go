@@ -8,9 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -43,22 +41,7 @@ func Main() int {
 // Run executes one command line against the given dependencies and returns
 // the exit code. Tests call it with buffers and fakes.
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
-	cmd := root.NewCmdRootFor(f, args)
-	// Commands that must wind down cleanly on Ctrl-C or SIGTERM (servers,
-	// temporary workspaces, platform writes in flight) get a context that
-	// the signal cancels. Others keep the default (the process ends at
-	// once): listening for signals starts OS threads, which costs about a
-	// millisecond at start-up.
-	if c, _, err := cmd.Find(args); err == nil && cmdutil.WantsSignals(c) {
-		var stop context.CancelFunc
-		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-		defer stop()
-	}
-	cmd.SetArgs(args)
-	cmd.SetIn(f.IOStreams.In)
-	cmd.SetOut(f.IOStreams.Out)
-	cmd.SetErr(f.IOStreams.ErrOut)
-	err := cmd.ExecuteContext(ctx)
+	err := root.Execute(ctx, f, args)
 	code := ExitCode(err)
 	if err != nil && !errors.Is(err, cmdutil.ErrFailed) {
 		printError(f, err)

@@ -3,6 +3,9 @@ package root
 
 import (
 	"context"
+	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -119,7 +122,7 @@ func topCommands(f *cmdutil.Factory) []topCommand {
 		{"channel", "platform", func() *cobra.Command { return cmdutil.HandleSignals(channelcmd.NewCmdChannel(f)) }},
 		{"flow", "platform", func() *cobra.Command { return cmdutil.HandleSignals(flowcmd.NewCmdFlow(f)) }},
 		{"customer", "platform", func() *cobra.Command { return customercmd.NewCmdCustomer(f) }},
-		{"demo", "try", func() *cobra.Command { return cmdutil.HandleSignals(democmd.NewCmdDemo(f, runChild, nil)) }},
+		{"demo", "try", func() *cobra.Command { return cmdutil.HandleSignals(democmd.NewCmdDemo(f, Execute, nil)) }},
 		{"sandbox", "try", func() *cobra.Command { return cmdutil.HandleSignals(sandboxcmd.NewCmdSandbox(f, nil)) }},
 		{"version", "", func() *cobra.Command { return versioncmd.NewCmdVersion(f) }},
 		{"completion", "", func() *cobra.Command { return completioncmd.NewCmdCompletion(f) }},
@@ -155,10 +158,20 @@ func addCommands(root *cobra.Command, f *cmdutil.Factory, args []string) {
 	}
 }
 
-// runChild runs one command line in process with its own dependencies; the
-// demo walks the journey through it.
-func runChild(ctx context.Context, f *cmdutil.Factory, args []string) error {
+// Execute runs one command line with the given dependencies: ciamctl's
+// main path, and the demo's steps in process.
+func Execute(ctx context.Context, f *cmdutil.Factory, args []string) error {
 	cmd := NewCmdRootFor(f, args)
+	// Commands that must wind down cleanly on Ctrl-C or SIGTERM (servers,
+	// temporary workspaces, platform writes in flight) get a context that
+	// the signal cancels. Others keep the default (the process ends at
+	// once): listening for signals starts OS threads, which costs about a
+	// millisecond at start-up.
+	if c, _, err := cmd.Find(args); err == nil && cmdutil.WantsSignals(c) {
+		var stop context.CancelFunc
+		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+		defer stop()
+	}
 	cmd.SetArgs(args)
 	cmd.SetIn(f.IOStreams.In)
 	cmd.SetOut(f.IOStreams.Out)
