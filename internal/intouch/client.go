@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -40,7 +41,7 @@ func New(cfg Config) (*Client, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg, hc: cfg.HTTPClient, now: cfg.Now, sleep: cfg.Sleep, rnd: defaultRand, maxRetries: cfg.MaxRetries}
+	c := &Client{cfg: cfg, hc: cfg.HTTPClient, now: cfg.Now, sleep: cfg.Sleep, rnd: rand.Float64, maxRetries: cfg.MaxRetries}
 	if c.hc == nil {
 		c.hc = &http.Client{Timeout: 30 * time.Second}
 	}
@@ -106,7 +107,7 @@ func (c *Client) call(ctx context.Context, id EndpointID, params map[string]stri
 			// would fail again, and a timeout has used up --timeout (retrying it would multiply the wait). A
 			// request whose headers never left could not have been applied; otherwise only idempotent calls repeat.
 			if httpget.Transient(err) && (ep.Idempotent || !res.sent) && retries < c.maxRetries {
-				if serr := c.sleep(ctx, backoff(retries, c.rnd)); serr != nil {
+				if serr := c.sleep(ctx, netretry.Backoff(retries, backoffBase, backoffCap, c.rnd)); serr != nil {
 					return Meta{Attempts: attempt}, te
 				}
 				retries++
@@ -132,7 +133,7 @@ func (c *Client) call(ctx context.Context, id EndpointID, params map[string]stri
 		if apiErr != nil && shouldRetry(ep, res.status, apiErr) && retries < c.maxRetries {
 			d, ok := netretry.ParseRetryAfter(res.header.Get("Retry-After"), c.now())
 			if !ok {
-				d = backoff(retries, c.rnd)
+				d = netretry.Backoff(retries, backoffBase, backoffCap, c.rnd)
 			}
 			if d > maxRetryAfter {
 				apiErr.Hint = fmt.Sprintf("the platform asked to retry after %s; try again later", d)

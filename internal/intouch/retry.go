@@ -1,7 +1,6 @@
 package intouch
 
 import (
-	"math/rand/v2"
 	"net/http"
 	"time"
 )
@@ -37,16 +36,3 @@ func shouldRetry(ep Endpoint, status int, apiErr *APIError) bool {
 func mayHaveApplied(ep Endpoint, status int) bool {
 	return !ep.Idempotent && status >= 500 && status != http.StatusServiceUnavailable && status != 521
 }
-
-// backoff is exponential with "equal jitter": half the step fixed, half random, so concurrent
-// clients spread out but never retry immediately.
-func backoff(retry int, rnd func() float64) time.Duration {
-	d := backoffBase << min(retry, 10)
-	if d > backoffCap {
-		d = backoffCap
-	}
-	half := d / 2
-	return half + time.Duration(rnd()*float64(half))
-}
-
-func defaultRand() float64 { return rand.Float64() }

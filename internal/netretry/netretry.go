@@ -1,9 +1,11 @@
-// Package netretry holds what every retrying client here shares: reading a
-// server's Retry-After and waiting without outliving the context.
+// Package netretry holds what every retrying client here shares: the
+// backoff between attempts, reading a server's Retry-After, and waiting
+// without outliving the context.
 package netretry
 
 import (
 	"context"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
@@ -35,6 +37,22 @@ func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 		return min(max(t.Sub(now), 0), maxRetryAfter), true
 	}
 	return 0, false
+}
+
+// Backoff is the wait before retry number retry (0 for the first):
+// exponential from base, capped at max when max > 0, with "equal jitter":
+// half the step fixed, half random from rnd (nil: math/rand), so concurrent
+// clients spread out but never retry at once.
+func Backoff(retry int, base, max time.Duration, rnd func() float64) time.Duration {
+	d := base << min(retry, 16)
+	if max > 0 && (d > max || d <= 0) {
+		d = max
+	}
+	if rnd == nil {
+		rnd = rand.Float64
+	}
+	half := d / 2
+	return half + time.Duration(rnd()*float64(half))
 }
 
 // Sleep waits d, or returns the context's error as soon as it is done.

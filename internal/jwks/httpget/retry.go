@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"syscall"
@@ -126,16 +125,7 @@ func Transient(err error) bool {
 // backoff is exponential with "equal jitter": half of each step fixed, half
 // random, so clients spread out but never retry at once.
 func (p Policy) backoff(retry int) time.Duration {
-	d := p.Base << min(retry, 16)
-	if p.Cap > 0 && (d > p.Cap || d <= 0) {
-		d = p.Cap
-	}
-	half := d / 2
-	r := p.Rand
-	if r == nil {
-		r = rand.Float64
-	}
-	return half + time.Duration(r()*float64(half))
+	return netretry.Backoff(retry, p.Base, p.Cap, p.Rand)
 }
 
 func (p Policy) now() time.Time {
