@@ -76,7 +76,7 @@ func gatewayConfig(c *brand.Config) GatewayConfig {
 
 func exportRun(o *ExportOptions) error {
 	f := o.Factory
-	res, err := loadBrand(f, o.Name)
+	res, err := LoadBrand(f, o.Name)
 	if err != nil {
 		return err
 	}

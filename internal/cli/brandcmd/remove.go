@@ -45,7 +45,7 @@ func NewCmdRemove(f *cmdutil.Factory, runF func(*RemoveOptions) error) *cobra.Co
 func removeRun(cmd *cobra.Command, o *RemoveOptions) error {
 	f := o.Factory
 	store := f.Workspace()
-	if _, err := loadBrand(f, o.Name); err != nil {
+	if _, err := LoadBrand(f, o.Name); err != nil {
 		return err
 	}
 	path := store.Path(o.Name)

@@ -38,7 +38,7 @@ func NewCmdShow(f *cmdutil.Factory, runF func(*ShowOptions) error) *cobra.Comman
 
 func showRun(o *ShowOptions) error {
 	f := o.Factory
-	res, err := loadBrand(f, o.Name)
+	res, err := LoadBrand(f, o.Name)
 	if err != nil {
 		return err
 	}
@@ -54,10 +54,13 @@ func showRun(o *ShowOptions) error {
 }
 
 // loadBrand loads a brand by name with a hint for the common mistakes.
-func loadBrand(f *cmdutil.Factory, name string) (brand.FileResult, error) {
-	res, err := f.Workspace().Load(name)
+// LoadBrand loads and checks the brand a command names, with a hint when
+// there is no such brand.
+func LoadBrand(f *cmdutil.Factory, name string) (brand.FileResult, error) {
+	store := f.Workspace()
+	res, err := store.Load(name)
 	if err != nil {
-		return res, cmdutil.WithHint(err, "run `ciamctl brand list` to see the brands in %s", f.Workspace().Dir)
+		return res, cmdutil.WithHint(err, "run `ciamctl brand list` to see the brands in %s", store.Dir)
 	}
 	return res, nil
 }

@@ -112,9 +112,9 @@ func DefaultAccount(brandName string) (id, name string) {
 func linkRun(o *LinkOptions) error {
 	f := o.Factory
 	store := f.Workspace()
-	res, err := store.Load(o.Brand)
+	res, err := brandcmd.LoadBrand(f, o.Brand)
 	if err != nil {
-		return cmdutil.WithHint(err, "run `ciamctl brand list` to see the brands in %s", store.Dir)
+		return err
 	}
 	cfg := res.Config
 	org := ""

@@ -94,10 +94,9 @@ func lookupRun(o *LookupOptions) error {
 	f := o.Factory
 	accountID, org := o.AccountID, ""
 	if o.Brand != "" {
-		store := f.Workspace()
-		res, err := store.Load(o.Brand)
+		res, err := brandcmd.LoadBrand(f, o.Brand)
 		if err != nil {
-			return cmdutil.WithHint(err, "run `ciamctl brand list` to see the brands in %s", store.Dir)
+			return err
 		}
 		if res.Config.OrgID != 0 {
 			org = fmt.Sprint(res.Config.OrgID)

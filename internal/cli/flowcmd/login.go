@@ -131,7 +131,7 @@ type LoginResult struct {
 
 func loginRun(o *LoginOptions) error {
 	f := o.Factory
-	res, err := mappingcmd.LoadBrand(f, o.Brand)
+	res, err := brandcmd.LoadBrand(f, o.Brand)
 	if err != nil {
 		return err
 	}

@@ -98,7 +98,7 @@ const CodeInvalidToken = "invalid_token"
 
 func dryRunRun(o *DryRunOptions) error {
 	f := o.Factory
-	res, err := LoadBrand(f, o.Brand)
+	res, err := brandcmd.LoadBrand(f, o.Brand)
 	if err != nil {
 		return err
 	}

@@ -32,16 +32,6 @@ sub as the customer's cuid under the OAUTH_EXTERNAL source.`,
 	return cmd
 }
 
-// LoadBrand loads a brand for a --brand flag, with a hint for a wrong name.
-func LoadBrand(f *cmdutil.Factory, name string) (brand.FileResult, error) {
-	store := f.Workspace()
-	res, err := store.Load(name)
-	if err != nil {
-		return res, cmdutil.WithHint(err, "run `ciamctl brand list` to see the brands in %s", store.Dir)
-	}
-	return res, nil
-}
-
 // TokenCheck is the verification of the token a command was given.
 type TokenCheck struct {
 	Verified bool   `json:"verified"`

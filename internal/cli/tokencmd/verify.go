@@ -248,9 +248,9 @@ func (o *VerifyOptions) verifier() (*oidc.Verifier, *recordingSource, error) {
 // loadBrand loads a brand for verification; a brand with errors is refused
 // (its problems go to stderr) because its policy cannot be trusted.
 func loadBrand(f *cmdutil.Factory, name string) (*brand.Config, error) {
-	res, err := f.Workspace().Load(name)
+	res, err := brandcmd.LoadBrand(f, name)
 	if err != nil {
-		return nil, cmdutil.WithHint(err, "run `ciamctl brand list` to see the brands in %s", f.Workspace().Dir)
+		return nil, err
 	}
 	if brand.HasErrors(res.Problems) {
 		cs := f.IOStreams.ErrColorScheme()
