@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 )
 
@@ -17,10 +18,8 @@ const (
 // checkClaims adds the issuer, audience, expiry, not_before, issued_at and
 // subject checks. The payload is already known to be a strict JSON object.
 func (v *Verifier) checkClaims(payload []byte, cl *checklist) {
-	var claims map[string]any
-	dec := json.NewDecoder(bytes.NewReader(payload))
-	dec.UseNumber()
-	if err := dec.Decode(&claims); err != nil {
+	claims, err := objectMembers(payload)
+	if err != nil {
 		cl.fail(CheckIssuer, ReasonMalformed, "claims: "+err.Error())
 		return
 	}
@@ -31,14 +30,14 @@ func (v *Verifier) checkClaims(payload []byte, cl *checklist) {
 	checkSubject(claims, cl)
 }
 
-func (v *Verifier) checkIssuer(claims map[string]any, cl *checklist) {
-	raw, ok := claims["iss"]
-	iss, isStr := raw.(string)
+func (v *Verifier) checkIssuer(claims members, cl *checklist) {
+	raw, ok := claims.get("iss")
+	iss, isStr := jsonString(raw)
 	switch {
 	case ok && !isStr:
 		cl.fail(CheckIssuer, ReasonMalformed, "iss is not a string")
 	case v.issuer == "" && ok:
-		cl.pass(CheckIssuer, fmt.Sprintf("iss %q (not checked: no expected issuer)", truncate(iss, 200)))
+		cl.pass(CheckIssuer, "iss "+strconv.Quote(truncate(iss, 200))+" (not checked: no expected issuer)")
 	case v.issuer == "":
 		cl.pass(CheckIssuer, "not checked: no expected issuer")
 	case !ok:
@@ -46,24 +45,29 @@ func (v *Verifier) checkIssuer(claims map[string]any, cl *checklist) {
 	case iss != v.issuer:
 		cl.fail(CheckIssuer, ReasonIssuerMismatch, fmt.Sprintf("iss is %q, expected %q", truncate(iss, 200), v.issuer))
 	default:
-		cl.pass(CheckIssuer, fmt.Sprintf("iss is %q", iss))
+		cl.pass(CheckIssuer, "iss is "+strconv.Quote(iss))
 	}
 }
 
-func (v *Verifier) checkAudience(claims map[string]any, cl *checklist) {
-	raw, ok := claims["aud"]
+func (v *Verifier) checkAudience(claims members, cl *checklist) {
+	raw, ok := claims.get("aud")
 	var auds []string
-	switch a := raw.(type) {
-	case nil:
-		if ok {
-			cl.fail(CheckAudience, ReasonMalformed, "aud is null")
+	switch {
+	case !ok:
+	case string(raw) == "null":
+		cl.fail(CheckAudience, ReasonMalformed, "aud is null")
+		return
+	case raw[0] == '"':
+		a, _ := jsonString(raw)
+		auds = []string{a}
+	case raw[0] == '[':
+		var elems []json.RawMessage
+		if err := json.Unmarshal(raw, &elems); err != nil {
+			cl.fail(CheckAudience, ReasonMalformed, "aud: "+err.Error())
 			return
 		}
-	case string:
-		auds = []string{a}
-	case []any:
-		for _, e := range a {
-			s, isStr := e.(string)
+		for _, e := range elems {
+			s, isStr := jsonString(e)
 			if !isStr {
 				cl.fail(CheckAudience, ReasonMalformed, "aud array holds a non-string")
 				return
@@ -92,8 +96,8 @@ func (v *Verifier) checkAudience(claims map[string]any, cl *checklist) {
 	}
 	// With several audiences, azp names the party the token was issued to
 	// (OIDC Core §3.1.3.7); it must be us.
-	if azpRaw, has := claims["azp"]; has && len(auds) > 1 {
-		azp, isStr := azpRaw.(string)
+	if azpRaw, has := claims.get("azp"); has && len(auds) > 1 {
+		azp, isStr := jsonString(azpRaw)
 		if !isStr {
 			cl.fail(CheckAudience, ReasonMalformed, "azp is not a string")
 			return
@@ -102,13 +106,13 @@ func (v *Verifier) checkAudience(claims map[string]any, cl *checklist) {
 			cl.fail(CheckAudience, ReasonAudienceMismatch, fmt.Sprintf("aud has several audiences and azp is %q, not %q", truncate(azp, 200), v.audience))
 			return
 		}
-		cl.pass(CheckAudience, fmt.Sprintf("aud contains %q and azp matches", v.audience))
+		cl.pass(CheckAudience, "aud contains "+strconv.Quote(v.audience)+" and azp matches")
 		return
 	}
-	cl.pass(CheckAudience, fmt.Sprintf("aud contains %q", v.audience))
+	cl.pass(CheckAudience, "aud contains "+strconv.Quote(v.audience))
 }
 
-func (v *Verifier) checkTimes(claims map[string]any, now time.Time, cl *checklist) {
+func (v *Verifier) checkTimes(claims members, now time.Time, cl *checklist) {
 	leeway := v.leeway
 	stamp := func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
@@ -120,7 +124,7 @@ func (v *Verifier) checkTimes(claims map[string]any, now time.Time, cl *checklis
 	case !now.Before(exp.Add(leeway)):
 		cl.fail(CheckExpiry, ReasonExpired, fmt.Sprintf("expired at %s (%s ago, leeway %s)", stamp(exp), now.Sub(exp).Round(time.Second), leeway))
 	default:
-		cl.pass(CheckExpiry, fmt.Sprintf("expires at %s", stamp(exp)))
+		cl.pass(CheckExpiry, "expires at "+stamp(exp))
 	}
 
 	switch nbf, present, err := numericDate(claims, "nbf"); {
@@ -131,7 +135,7 @@ func (v *Verifier) checkTimes(claims map[string]any, now time.Time, cl *checklis
 	case now.Add(leeway).Before(nbf):
 		cl.fail(CheckNotBefore, ReasonNotYetValid, fmt.Sprintf("not valid before %s (in %s, leeway %s)", stamp(nbf), nbf.Sub(now).Round(time.Second), leeway))
 	default:
-		cl.pass(CheckNotBefore, fmt.Sprintf("valid since %s", stamp(nbf)))
+		cl.pass(CheckNotBefore, "valid since "+stamp(nbf))
 	}
 
 	switch iat, present, err := numericDate(claims, "iat"); {
@@ -144,13 +148,13 @@ func (v *Verifier) checkTimes(claims map[string]any, now time.Time, cl *checklis
 	case iat.After(now.Add(leeway)):
 		cl.fail(CheckIssuedAt, ReasonIssuedInFuture, fmt.Sprintf("issued at %s, %s in the future (leeway %s)", stamp(iat), iat.Sub(now).Round(time.Second), leeway))
 	default:
-		cl.pass(CheckIssuedAt, fmt.Sprintf("issued at %s", stamp(iat)))
+		cl.pass(CheckIssuedAt, "issued at "+stamp(iat))
 	}
 }
 
-func checkSubject(claims map[string]any, cl *checklist) {
-	raw, ok := claims["sub"]
-	sub, isStr := raw.(string)
+func checkSubject(claims members, cl *checklist) {
+	raw, ok := claims.get("sub")
+	sub, isStr := jsonString(raw)
 	switch {
 	case !ok:
 		cl.fail(CheckSubject, ReasonMissingClaim, "sub claim is missing")
@@ -159,22 +163,21 @@ func checkSubject(claims map[string]any, cl *checklist) {
 	case sub == "":
 		cl.fail(CheckSubject, ReasonMissingClaim, "sub is empty")
 	default:
-		cl.pass(CheckSubject, fmt.Sprintf("sub is %q", truncate(sub, 200)))
+		cl.pass(CheckSubject, "sub is "+strconv.Quote(truncate(sub, 200)))
 	}
 }
 
 // numericDate reads a NumericDate (RFC 7519 §2): seconds since the epoch,
 // possibly with a fraction.
-func numericDate(claims map[string]any, name string) (time.Time, bool, error) {
-	raw, ok := claims[name]
+func numericDate(claims members, name string) (time.Time, bool, error) {
+	raw, ok := claims.get(name)
 	if !ok {
 		return time.Time{}, false, nil
 	}
-	n, isNum := raw.(json.Number)
-	if !isNum {
+	if !isJSONNumber(raw) {
 		return time.Time{}, true, fmt.Errorf("%s is not a number", name)
 	}
-	f, err := n.Float64()
+	f, err := strconv.ParseFloat(string(raw), 64)
 	if err != nil || math.IsNaN(f) || f < minNumericDate || f > maxNumericDate {
 		return time.Time{}, true, fmt.Errorf("%s is not a valid date", name)
 	}

@@ -1,6 +1,7 @@
 package oidc
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"slices"
@@ -65,6 +66,40 @@ func FuzzStrictJSON(f *testing.F) {
 		if strictObjectFast(data) {
 			if err := checkJSONObjectSlow(data); err != nil {
 				t.Fatalf("fast path accepted %q, slow path says %v", data, err)
+			}
+		}
+	})
+}
+
+// FuzzObjectMembers checks the top-level member scan against encoding/json
+// on every object checkJSONObject accepts: same names, same raw values.
+func FuzzObjectMembers(f *testing.F) {
+	for _, s := range []string{
+		`{}`, ` { } `, `{"iss":"https://id.example/","aud":["a","b"],"exp":1e3,"n":null,"t":true}`,
+		`{"a":{"b":[1,{"c":"}]\"{"}]},"d":-0.5}`, `{"\u0069ss":"x"}`, "{\n\t\"a\" :\r\n 1 ,\"b\":\"\\\"\"\n}",
+		`{"a":"\\"}`, `{"a":[]}`, `{"a":""}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if checkJSONObject(data) != nil {
+			return
+		}
+		got, err := objectMembers(data)
+		if err != nil {
+			t.Fatalf("objectMembers(%q): %v", data, err)
+		}
+		var want map[string]json.RawMessage
+		if err := json.Unmarshal(data, &want); err != nil {
+			t.Fatalf("encoding/json refuses %q: %v", data, err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%q: %d members, encoding/json has %d", data, len(got), len(want))
+		}
+		for _, m := range got {
+			w, ok := want[m.name]
+			if !ok || !bytes.Equal(bytes.TrimSpace(w), m.value) {
+				t.Fatalf("%q: member %q = %q, encoding/json has %q", data, m.name, m.value, w)
 			}
 		}
 	})

@@ -37,6 +37,8 @@ const (
 	CheckNotBefore = "not_before"
 	CheckIssuedAt  = "issued_at"
 	CheckSubject   = "subject"
+
+	checkCount = 11
 )
 
 // Check is one step of the verification, as shown to users.
@@ -95,6 +97,11 @@ func (r Result) wire(line *int) wireResult {
 type checklist struct {
 	checks  []Check
 	reasons []string
+}
+
+// newChecklist has room for every check, so a verification grows no slice.
+func newChecklist() checklist {
+	return checklist{checks: make([]Check, 0, checkCount), reasons: make([]string, 0, checkCount)}
 }
 
 func (c *checklist) pass(name, detail string) {

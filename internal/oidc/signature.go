@@ -3,6 +3,7 @@ package oidc
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/ciamctl/ciamctl/internal/jwks"
@@ -44,7 +45,7 @@ func (v *Verifier) checkSignature(ctx context.Context, ks *keyState, t *jwsToken
 		cl.fail(CheckSignature, "", "not checked: the key does not fit the algorithm")
 		return
 	}
-	cl.pass(CheckAlgorithm, fmt.Sprintf("%s is allowed and fits the key", t.alg))
+	cl.pass(CheckAlgorithm, t.alg+" is allowed and fits the key")
 	cl.pass(CheckKid, sel.kidDetail)
 	if reason, detail := verifyWith(t, sel.set, sel.keys); reason != "" {
 		cl.fail(CheckSignature, reason, detail)
@@ -89,7 +90,7 @@ func selectKeys(ctx context.Context, ks *keyState, set *jwks.Set, t *jwsToken) s
 		return selection{set: set, keys: fit, kidDetail: fmt.Sprintf("token has no kid; trying %d key(s) that fit %s", len(fit), t.alg)}
 	}
 
-	kid := fmt.Sprintf("%q", truncate(t.kid, 64))
+	kid := strconv.Quote(truncate(t.kid, 64))
 	keys := set.ByKid(t.kid)
 	note := ""
 	if len(keys) == 0 {
@@ -119,7 +120,7 @@ func selectKeys(ctx context.Context, ks *keyState, set *jwks.Set, t *jwsToken) s
 	if len(fit) > MaxKeyCandidates {
 		fit = fit[:MaxKeyCandidates]
 	}
-	return selection{set: set, keys: fit, kidDetail: fmt.Sprintf("%s found%s", kid, note)}
+	return selection{set: set, keys: fit, kidDetail: kid + " found" + note}
 }
 
 // fitting keeps keys whose type (and curve) suit alg and whose own alg, when
@@ -174,7 +175,7 @@ func verifyWith(t *jwsToken, set *jwks.Set, keys []jwk.Key) (reason, detail stri
 			continue
 		}
 		if verifier.Verify(input, t.signature, raw) == nil {
-			return "", fmt.Sprintf("verified with %s key %s", t.alg, keyLabel(k))
+			return "", "verified with " + t.alg + " key " + keyLabel(k)
 		}
 	}
 	if len(keys) == 1 {
@@ -185,7 +186,7 @@ func verifyWith(t *jwsToken, set *jwks.Set, keys []jwk.Key) (reason, detail stri
 
 func keyLabel(k jwk.Key) string {
 	if kid := k.KeyID(); kid != "" {
-		return fmt.Sprintf("%q", truncate(kid, 64))
+		return strconv.Quote(truncate(kid, 64))
 	}
 	return "(no kid)"
 }

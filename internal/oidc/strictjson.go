@@ -109,6 +109,9 @@ func checkJSONObjectSlow(data []byte) error {
 
 // truncate shortens attacker-controlled text before it goes into a message.
 func truncate(s string, n int) string {
+	if len(s) <= n || utf8.RuneCountInString(s) <= n {
+		return s
+	}
 	r := []rune(s)
 	if len(r) <= n {
 		return s

@@ -16,7 +16,7 @@ const MaxTokenBytes = 64 << 10
 type jwsToken struct {
 	raw        string
 	headerJSON []byte
-	header     map[string]json.RawMessage
+	header     members
 	payload    []byte
 	signature  []byte
 	alg        string
@@ -43,8 +43,11 @@ func parseCompact(tok string, jsonPayload bool) (*jwsToken, error) {
 	default:
 		return nil, fmt.Errorf("token has %d segment(s); a signed JWT has 3 (header.payload.signature)", n)
 	}
-	segs := strings.SplitN(tok, ".", 3)
+	first, last := strings.IndexByte(tok, '.'), strings.LastIndexByte(tok, '.')
+	segs := [3]string{tok[:first], tok[first+1 : last], tok[last+1:]}
 	names := [3]string{"header", "payload", "signature"}
+	// One buffer holds all three decoded segments.
+	buf := make([]byte, 0, b64.DecodedLen(len(tok)))
 	var dec [3][]byte
 	for i, seg := range segs {
 		if i < 2 && seg == "" {
@@ -53,19 +56,23 @@ func parseCompact(tok string, jsonPayload bool) (*jwsToken, error) {
 		if !isBase64URL(seg) {
 			return nil, fmt.Errorf("%s segment has characters outside base64url (padding, spaces or '+/' are not allowed)", names[i])
 		}
-		b, err := b64.DecodeString(seg)
+		start := len(buf)
+		n, err := b64.Decode(buf[start:start+b64.DecodedLen(len(seg))], []byte(seg))
 		if err != nil {
 			return nil, fmt.Errorf("%s segment is not valid base64url", names[i])
 		}
-		dec[i] = b
+		buf = buf[:start+n]
+		dec[i] = buf[start : start+n : start+n]
 	}
 	t := &jwsToken{raw: tok, headerJSON: dec[0], payload: dec[1], signature: dec[2]}
 	if err := checkJSONObject(t.headerJSON); err != nil {
 		return nil, fmt.Errorf("header: %w", err)
 	}
-	if err := json.Unmarshal(t.headerJSON, &t.header); err != nil {
+	header, err := objectMembers(t.headerJSON)
+	if err != nil {
 		return nil, fmt.Errorf("header: %w", err)
 	}
+	t.header = header
 	if jsonPayload {
 		if err := checkJSONObject(t.payload); err != nil {
 			// A nested JWT's payload is a compact token, not JSON: say
@@ -76,28 +83,21 @@ func parseCompact(tok string, jsonPayload bool) (*jwsToken, error) {
 			return nil, fmt.Errorf("payload: %w", err)
 		}
 	}
-	rawAlg, ok := t.header["alg"]
+	rawAlg, ok := t.header.get("alg")
 	if !ok {
 		return nil, errors.New(`header has no "alg"`)
 	}
-	if !isJSONString(rawAlg) || json.Unmarshal(rawAlg, &t.alg) != nil {
+	if t.alg, ok = jsonString(rawAlg); !ok {
 		return nil, errors.New(`header "alg" is not a string`)
 	}
-	if rawKid, ok := t.header["kid"]; ok {
+	if rawKid, ok := t.header.get("kid"); ok {
 		// null would unmarshal as "" and be looked up (and refetched) as a kid.
-		if !isJSONString(rawKid) || json.Unmarshal(rawKid, &t.kid) != nil {
+		if t.kid, ok = jsonString(rawKid); !ok {
 			return nil, errors.New(`header "kid" is not a string`)
 		}
 		t.hasKid = true
 	}
 	return t, nil
-}
-
-// isJSONString reports whether raw (a member value from a strictly checked
-// object, so without surrounding space) is a JSON string: json.Unmarshal
-// accepts null for a string and leaves it empty.
-func isJSONString(raw json.RawMessage) bool {
-	return len(raw) > 0 && raw[0] == '"'
 }
 
 func isBase64URL(s string) bool {
@@ -112,12 +112,12 @@ func isBase64URL(s string) bool {
 
 // headerString reads an optional string header parameter.
 func (t *jwsToken) headerString(name string) (string, bool, error) {
-	raw, ok := t.header[name]
+	raw, ok := t.header.get(name)
 	if !ok {
 		return "", false, nil
 	}
-	var s string
-	if !isJSONString(raw) || json.Unmarshal(raw, &s) != nil {
+	s, ok := jsonString(raw)
+	if !ok {
 		return "", true, fmt.Errorf("header %q is not a string", name)
 	}
 	return s, true, nil
@@ -132,7 +132,7 @@ func (t *jwsToken) checkNesting() error {
 	} else if strings.EqualFold(cty, "JWT") {
 		return errors.New("nested JWT (cty: JWT) is not accepted")
 	}
-	if _, ok := t.header["b64"]; ok {
+	if _, ok := t.header.get("b64"); ok {
 		return errors.New(`"b64" (unencoded payload) is not supported`)
 	}
 	return nil
@@ -142,7 +142,7 @@ func (t *jwsToken) checkNesting() error {
 // "crit" lists extensions it does not understand, and we understand none.
 // Such tokens are reported as malformed.
 func (t *jwsToken) checkCrit() (detail string, err error) {
-	raw, ok := t.header["crit"]
+	raw, ok := t.header.get("crit")
 	if !ok {
 		return "no critical extensions", nil
 	}

@@ -28,7 +28,7 @@ func (v *Verifier) verify(ctx context.Context, ks *keyState, token string) Resul
 	if len(token) > MaxTokenBytes {
 		return Oversized(int64(len(token)))
 	}
-	var cl checklist
+	cl := newChecklist()
 	t, err := parseCompact(strings.TrimSpace(token), true)
 	if err != nil {
 		cl.fail(CheckFormat, ReasonMalformed, err.Error())
