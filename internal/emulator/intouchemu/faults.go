@@ -2,7 +2,6 @@ package intouchemu
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"path"
 	"strconv"
 	"strings"
@@ -95,9 +94,9 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault, aut
 		return
 	}
 	if f.AfterApply {
-		rec := httptest.NewRecorder()
-		if !auth || s.authorized(rec, r) {
-			h(rec, r)
+		var discard discardWriter
+		if !auth || s.authorized(&discard, r) {
+			h(&discard, r)
 		}
 	}
 	if f.RetryAfter != "" {
@@ -123,3 +122,18 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault, aut
 	}
 	writeErr(w, status, code, msg)
 }
+
+// discardWriter lets a handler apply its change while its answer is
+// dropped: the fault is what the client gets.
+type discardWriter struct{ header http.Header }
+
+func (d *discardWriter) Header() http.Header {
+	if d.header == nil {
+		d.header = http.Header{}
+	}
+	return d.header
+}
+
+func (d *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+
+func (d *discardWriter) WriteHeader(int) {}
