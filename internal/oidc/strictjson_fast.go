@@ -56,12 +56,9 @@ func strictObjectFast(data []byte) bool {
 			if !seenRoot {
 				return false
 			}
-			end := i + 1
-			for data[end] != '"' {
-				if data[end] == '\\' {
-					end++
-				}
-				end++
+			end, ok := stringEnd(data, i)
+			if !ok {
+				return false
 			}
 			if expectKey {
 				name := data[i+1 : end]
