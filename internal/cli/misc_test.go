@@ -71,8 +71,14 @@ func TestVersion(t *testing.T) {
 			t.Errorf("version -o json lacks %s: %v", k, info)
 		}
 	}
-	if flag := clitest.Run(t, clitest.Opts{}, "--version"); !strings.HasPrefix(flag.Stdout, "ciamctl ") {
-		t.Errorf("--version: %q", flag.Stdout)
+	want := "ciamctl " + info["version"] + "\n"
+	for _, args := range [][]string{{"--version"}, {"-v"}, {"--no-color", "--version"}} {
+		if flag := clitest.Run(t, clitest.Opts{}, args...); flag.Code != 0 || flag.Stdout != want {
+			t.Errorf("%v: %d %q, want %q", args, flag.Code, flag.Stdout, want)
+		}
+	}
+	if sub := clitest.Run(t, clitest.Opts{}, "brand", "--version"); sub.Code != 2 {
+		t.Errorf("brand --version: exit %d, want 2 (the flag is the root's only)", sub.Code)
 	}
 }
 

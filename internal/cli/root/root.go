@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ciamctl/ciamctl/internal/build"
 	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cli/channelcmd"
 	"github.com/ciamctl/ciamctl/internal/cli/completioncmd"
@@ -50,11 +49,10 @@ verifies ID tokens against the CIAM's keys, and performs the platform-side steps
   ciamctl token verify --brand acme "$ID_TOKEN"
   ciamctl mapping dry-run --brand acme "$ID_TOKEN"
   ciamctl channel link --brand acme`,
-		Version:       build.Current().Version,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Args:          cobra.ArbitraryArgs,
-		RunE:          cmdutil.GroupRunE,
+		RunE:          runRoot,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			if err := cmdutil.ValidateFormat(g.Output); err != nil {
 				return err
@@ -72,7 +70,7 @@ verifies ID tokens against the CIAM's keys, and performs the platform-side steps
 			return nil
 		},
 	}
-	cmd.SetVersionTemplate("ciamctl {{.Version}}\n")
+	addVersionFlag(cmd)
 	// `completion` is ours (completioncmd); cobra must not add its own when
 	// the tree is built only in part.
 	cmd.CompletionOptions.DisableDefaultCmd = true
