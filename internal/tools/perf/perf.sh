@@ -6,6 +6,7 @@
 #   internal/tools/perf/perf.sh                  # 10k, 100k and 1M tokens
 #   SIZES="10000 100000" internal/tools/perf/perf.sh
 #   REPEAT=5 internal/tools/perf/perf.sh         # runs per batch size (median reported; default 3)
+#   ROUNDS=20 internal/tools/perf/perf.sh        # start-up rounds of 100 runs (median reported; default 10)
 #   PEER=1 internal/tools/perf/perf.sh           # also time smallstep's step CLI, one process per token
 #
 # It builds ciamctl and a hello-world Go binary, makes an RS256 key with
@@ -22,10 +23,12 @@ cd "$root"
 SIZES=${SIZES:-"10000 100000 1000000"}
 DISTINCT=${DISTINCT:-256}
 REPEAT=${REPEAT:-3}
+ROUNDS=${ROUNDS:-10}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 say() { printf '\n== %s\n' "$*"; }
+median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
 say "build"
 # The release build (.goreleaser.yaml): static, stripped, version injected.
@@ -70,12 +73,35 @@ echo "$DISTINCT distinct tokens; batch files: $SIZES"
 say "start-up"
 # stackfloor links only the chosen libraries and prints: what their package
 # initialisation costs before ciamctl's main runs at all.
-names=(hello-world "stack floor (libraries only)" "ciamctl version" "ciamctl token verify (1 token, JWKS file)")
+#
+# One hyperfine run is not enough on a shared VM: ciamctl's mean drifted
+# between 3.4 and 4.8 ms over minutes while hello-world stayed near 1.7 ms.
+# So the commands run in ROUNDS interleaved rounds of 100 runs each, and the
+# report is, per command, the median over rounds of that round's median
+# against hello-world (and against the stack floor), with the range.
+names=(hello-world "stack floor (libraries only)" "ciamctl version" "ciamctl token verify (1 token; JWKS file)")
 cmds=("$work/hello-bin" "$work/stackfloor" "$c version" "${verify[*]} $one")
 if command -v hyperfine >/dev/null; then
   args=()
   for i in "${!cmds[@]}"; do args+=(-n "${names[$i]}" "${cmds[$i]}"); done
-  hyperfine -N --warmup 20 --runs 300 "${args[@]}"
+  : > "$work/ratios.tsv"
+  for _ in $(seq "$ROUNDS"); do
+    hyperfine -N --warmup 10 --runs 100 --export-csv "$work/round.csv" "${args[@]}" > /dev/null 2>&1
+    # CSV rows: header, then the commands in order; column 4 is the median.
+    awk -F, 'NR > 1 {name[NR] = $1; med[NR] = $4}
+      END {for (i = 2; i <= NR; i++) printf "%s\t%.3f\t%.4f\t%.4f\n", name[i], med[i] * 1000, med[i] / med[2], med[i] / med[3]}' \
+      "$work/round.csv" >> "$work/ratios.tsv"
+  done
+  printf '%-42s %9s %24s %15s\n' "median of $ROUNDS rounds" ms "x hello-world (range)" "x stack floor"
+  for name in "${names[@]}"; do
+    column() { awk -F'\t' -v n="$name" -v c="$1" '$1 == n {print $c}' "$work/ratios.tsv" | sort -n; }
+    ms=$(column 2 | median)
+    x=$(column 3 | median)
+    lo=$(column 3 | head -1)
+    hi=$(column 3 | tail -1)
+    xf=$(column 4 | median)
+    printf '%-42s %9.2f %10.2f (%.2f-%.2f) %15.2f\n' "$name" "$ms" "$x" "$lo" "$hi" "$xf"
+  done
 else
   for i in "${!cmds[@]}"; do
     start=$(date +%s%N)
@@ -89,7 +115,6 @@ say "batch (all cores: $(nproc); median of $REPEAT runs)"
 # Peak RSS of a 0.3 s run varies by about ±0.4 MiB from run to run, which is
 # most of the 10% the 10k-to-1M comparison allows, so each size runs REPEAT
 # times and the medians are reported.
-median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 printf '%10s %10s %12s %10s\n' tokens seconds tokens/s maxRSS_MiB
 for n in $SIZES; do
   : > "$work/secs.txt"
