@@ -26,3 +26,24 @@ func TestDecode(t *testing.T) {
 		}
 	}
 }
+
+// Go's base64 decoder skips CR and LF, so a token broken across lines would
+// decode; each segment must be rejected instead, with the reason named.
+func TestSegmentsRejectLineBreaksAndForeignCharacters(t *testing.T) {
+	tok := mint(t, goodClaims())
+	first, last := strings.IndexByte(tok, '.'), strings.LastIndexByte(tok, '.')
+	at := map[string]int{"header": first / 2, "payload": (first + last) / 2, "signature": (last + len(tok)) / 2}
+	for seg, i := range at {
+		for _, c := range []string{"\n", "\r", "\r\n", " ", "=", "+", "/"} {
+			bad := tok[:i] + c + tok[i:]
+			_, err := parseCompact(bad, true)
+			want := seg + " segment has characters outside base64url"
+			if err == nil || !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("%q in the %s: %v, want %q", c, seg, err, want)
+			}
+		}
+	}
+	if _, err := parseCompact(tok, true); err != nil {
+		t.Fatalf("the untouched token: %v", err)
+	}
+}
