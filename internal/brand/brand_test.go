@@ -155,3 +155,11 @@ func FuzzCheckFile(f *testing.F) {
 		}
 	})
 }
+
+func TestOrgIsTheIntouchForm(t *testing.T) {
+	for id, want := range map[int64]string{0: "", 100737: "100737", 9007199254740993: "9007199254740993"} {
+		if got := (&Config{OrgID: id}).Org(); got != want {
+			t.Errorf("OrgID %d: Org() = %q, want %q", id, got, want)
+		}
+	}
+}

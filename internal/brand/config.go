@@ -2,6 +2,8 @@
 // tells the gateway how to trust the brand's CIAM and map its ID-token claims.
 package brand
 
+import "strconv"
+
 // APIVersion and Kind identify a brand file.
 const (
 	APIVersion = "ciamctl/v1"
@@ -19,6 +21,15 @@ type Config struct {
 	CIAM       CIAM     `yaml:"ciam" json:"ciam"`
 	Mappings   Mappings `yaml:"mappings" json:"mappings"`
 	Channel    *Channel `yaml:"channel,omitempty" json:"channel,omitempty"`
+}
+
+// Org returns the brand's platform org ID as the Intouch API writes it, or
+// "" when the file sets none (the environment or --org-id must then).
+func (c *Config) Org() string {
+	if c.OrgID == 0 {
+		return ""
+	}
+	return strconv.FormatInt(c.OrgID, 10)
 }
 
 // CIAM holds what the gateway needs from the brand's OpenID Connect provider.

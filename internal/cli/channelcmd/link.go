@@ -117,11 +117,7 @@ func linkRun(o *LinkOptions) error {
 		return err
 	}
 	cfg := res.Config
-	org := ""
-	if cfg.OrgID != 0 {
-		org = fmt.Sprint(cfg.OrgID)
-	}
-	client, err := f.Intouch(o.Intouch, org)
+	client, err := f.Intouch(o.Intouch, cfg.Org())
 	if err != nil {
 		return err
 	}

@@ -59,9 +59,7 @@ func listRun(o *ListOptions) error {
 		if err != nil {
 			return err
 		}
-		if res.Config.OrgID != 0 {
-			org = fmt.Sprint(res.Config.OrgID)
-		}
+		org = res.Config.Org()
 	}
 	client, err := f.Intouch(o.Intouch, org)
 	if err != nil {

@@ -98,9 +98,7 @@ func lookupRun(o *LookupOptions) error {
 		if err != nil {
 			return err
 		}
-		if res.Config.OrgID != 0 {
-			org = fmt.Sprint(res.Config.OrgID)
-		}
+		org = res.Config.Org()
 		if accountID == "" {
 			if res.Config.Channel == nil || res.Config.Channel.AccountID == "" {
 				return cmdutil.WithHint(cmdutil.FlagErrorf("brand %q records no channel account", o.Brand),

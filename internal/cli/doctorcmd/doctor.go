@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -163,11 +162,7 @@ func platformChecks(opts *Options, cfg *brand.Config) []Check {
 	f := opts.Factory
 	creds := Check{Name: "intouch", Status: statusOK}
 	channel := Check{Name: "channel", Status: statusSkipped, Detail: "not checked: no platform access"}
-	org := ""
-	if cfg.OrgID != 0 {
-		org = strconv.FormatInt(cfg.OrgID, 10)
-	}
-	client, err := f.Intouch(opts.Intouch, org)
+	client, err := f.Intouch(opts.Intouch, cfg.Org())
 	if err != nil {
 		creds.Status, creds.Detail = statusFailed, oneLine(err)
 		return []Check{creds, channel}

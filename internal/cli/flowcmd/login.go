@@ -168,11 +168,7 @@ func loginRun(o *LoginOptions) error {
 		return finish(f, out, cmdutil.ErrFailed)
 	}
 
-	org := ""
-	if cfg.OrgID != 0 {
-		org = strconv.FormatInt(cfg.OrgID, 10)
-	}
-	client, err := f.Intouch(o.Intouch, org)
+	client, err := f.Intouch(o.Intouch, cfg.Org())
 	if err != nil {
 		return err
 	}
