@@ -28,7 +28,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 say() { printf '\n== %s\n' "$*"; }
-median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+# median of the numbers on stdin, one a line (the mean of the middle two when
+# their count is even).
+median() { sort -n | awk '{v[NR] = $1} END {print (v[int((NR + 1) / 2)] + v[int(NR / 2) + 1]) / 2}'; }
 
 say "build"
 # The release build (.goreleaser.yaml): static, stripped, version injected.
@@ -92,14 +94,15 @@ if command -v hyperfine >/dev/null; then
       END {for (i = 2; i <= NR; i++) printf "%s\t%.3f\t%.4f\t%.4f\n", name[i], med[i] * 1000, med[i] / med[2], med[i] / med[3]}' \
       "$work/round.csv" >> "$work/ratios.tsv"
   done
+  # field NAME N: column N of NAME's rows in ratios.tsv, one value a line.
+  field() { awk -F'\t' -v n="$1" -v c="$2" '$1 == n {print $c}' "$work/ratios.tsv"; }
   printf '%-42s %9s %24s %15s\n' "median of $ROUNDS rounds" ms "x hello-world (range)" "x stack floor"
   for name in "${names[@]}"; do
-    column() { awk -F'\t' -v n="$name" -v c="$1" '$1 == n {print $c}' "$work/ratios.tsv" | sort -n; }
-    ms=$(column 2 | median)
-    x=$(column 3 | median)
-    lo=$(column 3 | head -1)
-    hi=$(column 3 | tail -1)
-    xf=$(column 4 | median)
+    ms=$(field "$name" 2 | median)
+    x=$(field "$name" 3 | median)
+    lo=$(field "$name" 3 | sort -n | head -1)
+    hi=$(field "$name" 3 | sort -n | tail -1)
+    xf=$(field "$name" 4 | median)
     printf '%-42s %9.2f %10.2f (%.2f-%.2f) %15.2f\n' "$name" "$ms" "$x" "$lo" "$hi" "$xf"
   done
 else
