@@ -2,11 +2,11 @@ package tokencmd
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -318,7 +318,9 @@ func jwksHint(err error, location string) error {
 	return cmdutil.WithHint(err, "check that the JWKS is reachable (see --timeout), or pass a saved copy with --jwks FILE")
 }
 
-// writeResult prints one line per check and a verdict.
+// writeResult prints one line per check and a verdict. Check details quote
+// the token's values, but pass through iostreams.SafeText anyway: nothing
+// from a token reaches the terminal unescaped.
 func writeResult(w io.Writer, cs *iostreams.ColorScheme, res oidc.Result) error {
 	var b strings.Builder
 	width := 0
@@ -330,32 +332,31 @@ func writeResult(w io.Writer, cs *iostreams.ColorScheme, res oidc.Result) error 
 		if !c.OK {
 			icon = cs.FailureIcon()
 		}
-		fmt.Fprintf(&b, "%s %-*s  %s\n", icon, width, c.Name, c.Detail)
+		fmt.Fprintf(&b, "%s %-*s  %s\n", icon, width, c.Name, iostreams.SafeText(c.Detail))
 	}
 	if res.Valid {
 		fmt.Fprintf(&b, "\n%s %s", cs.SuccessIcon(), cs.Bold("Valid ID token"))
-		if sub := subject(res.Claims); sub != "" {
-			fmt.Fprintf(&b, " for sub %q", sub)
+		if sub := subject(res); sub != "" {
+			fmt.Fprintf(&b, " for sub %s", sub)
 		}
 		b.WriteString("\n")
 	} else {
-		fmt.Fprintf(&b, "\n%s %s (%s): %s\n", cs.FailureIcon(), cs.Bold("Invalid ID token"), res.Reason, res.Error)
+		fmt.Fprintf(&b, "\n%s %s (%s): %s\n", cs.FailureIcon(), cs.Bold("Invalid ID token"), res.Reason, iostreams.SafeText(res.Error))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-// subject is the token's sub for display, shortened; "" when absent.
-func subject(claims json.RawMessage) string {
-	var c struct {
-		Sub any `json:"sub"`
-	}
-	if json.Unmarshal(claims, &c) != nil {
+// subject is the sub the subject check accepted, quoted and shortened for
+// display; "" when there is none. It is never decoded again from the
+// claims, where another member (a case-insensitive "SUB") could stand in.
+func subject(res oidc.Result) string {
+	s := res.Subject
+	if s == "" {
 		return ""
 	}
-	s, _ := c.Sub.(string)
 	if r := []rune(s); len(r) > 64 {
 		s = string(r[:64]) + "…"
 	}
-	return s
+	return strconv.Quote(s)
 }
