@@ -29,6 +29,7 @@ type Provider struct {
 	UserinfoEndpoint                 string   `json:"userinfo_endpoint,omitempty"`
 	TokenEndpoint                    string   `json:"token_endpoint,omitempty"`
 	IDTokenSigningAlgValuesSupported []string `json:"id_token_signing_alg_values_supported,omitempty"`
+	OAuth                            // the endpoints and grants for getting tokens (token fetch)
 }
 
 // DiscoveryError names the document URL and one-line cause.
@@ -104,6 +105,9 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (*Provide
 		return bad("jwks_uri: %v", err)
 	}
 	p := &Provider{Issuer: *doc.Issuer, JWKSURI: *doc.JWKSURI}
+	if err := p.readOAuth(resp.Body); err != nil {
+		return bad("%v", err)
+	}
 	if doc.UserinfoEndpoint != nil {
 		p.UserinfoEndpoint = *doc.UserinfoEndpoint
 	}

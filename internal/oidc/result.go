@@ -22,7 +22,7 @@ const (
 var Reasons = []string{
 	ReasonMalformed, ReasonWrongType, ReasonAlgNotAllowed, ReasonJWKSUnavailable, ReasonUnknownKid, ReasonBadSignature,
 	ReasonIssuerMismatch, ReasonAudienceMismatch, ReasonExpired, ReasonNotYetValid, ReasonIssuedInFuture,
-	ReasonMissingClaim,
+	ReasonMissingClaim, ReasonNonceMismatch, ReasonAtHashMismatch, ReasonCHashMismatch,
 }
 
 // Check names.
