@@ -29,7 +29,7 @@ type Provider struct {
 	UserinfoEndpoint                 string   `json:"userinfo_endpoint,omitempty"`
 	TokenEndpoint                    string   `json:"token_endpoint,omitempty"`
 	IDTokenSigningAlgValuesSupported []string `json:"id_token_signing_alg_values_supported,omitempty"`
-	OAuth                            // the endpoints and grants for getting tokens (token fetch)
+	OAuth                                     // the endpoints and grants for getting tokens (token fetch)
 }
 
 // DiscoveryError names the document URL and one-line cause.
