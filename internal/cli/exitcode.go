@@ -7,6 +7,7 @@ import (
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
 	"github.com/ciamctl/ciamctl/internal/jwks"
+	"github.com/ciamctl/ciamctl/internal/oauthflow"
 	"github.com/ciamctl/ciamctl/internal/oidc"
 	"github.com/ciamctl/ciamctl/internal/workspace"
 )
@@ -22,7 +23,8 @@ func ExitCode(err error) int {
 		errors.Is(err, workspace.ErrNotFound),
 		errors.Is(err, workspace.ErrExists),
 		errors.Is(err, jwks.ErrBadLocation),
-		errors.Is(err, intouch.ErrConfig):
+		errors.Is(err, intouch.ErrConfig),
+		errors.Is(err, oauthflow.ErrNotOffered):
 		return ExitUsage
 	case errors.Is(err, cmdutil.ErrInvalid):
 		return ExitInvalid
@@ -33,7 +35,8 @@ func ExitCode(err error) int {
 		return ExitRemote
 	case errors.Is(err, cmdutil.ErrFailed),
 		errors.Is(err, brand.ErrInvalid),
-		errors.Is(err, oidc.ErrMismatch):
+		errors.Is(err, oidc.ErrMismatch),
+		errors.Is(err, oauthflow.ErrRefused):
 		return ExitInvalid
 	}
 	return ExitInvalid

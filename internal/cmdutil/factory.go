@@ -31,6 +31,9 @@ type Factory struct {
 	// DebugOut receives --debug traces (nil without --debug). Requests run
 	// concurrently, so it serialises writes: a trace line is never split.
 	DebugOut io.Writer
+	// Browser opens a URL in the user's browser (token fetch's sign-in);
+	// tests replace it with an HTTP client that plays the browser.
+	Browser func(url string) error
 }
 
 // Workspace resolves the brand workspace from --dir and the environment.

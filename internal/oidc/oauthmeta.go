@@ -15,6 +15,7 @@ type OAuth struct {
 	ResponseTypesSupported            []string `json:"response_types_supported,omitempty"`
 	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported,omitempty"`
 	CodeChallengeMethodsSupported     []string `json:"code_challenge_methods_supported,omitempty"`
+	ScopesSupported                   []string `json:"scopes_supported,omitempty"`
 }
 
 // readOAuth fills p.OAuth from the discovery document. A member of the
@@ -49,6 +50,7 @@ func (p *Provider) readOAuth(doc []byte) error {
 		list("response_types_supported", &o.ResponseTypesSupported),
 		list("token_endpoint_auth_methods_supported", &o.TokenEndpointAuthMethodsSupported),
 		list("code_challenge_methods_supported", &o.CodeChallengeMethodsSupported),
+		list("scopes_supported", &o.ScopesSupported),
 	} {
 		if err != nil {
 			return err

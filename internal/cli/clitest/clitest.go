@@ -4,6 +4,7 @@ package clitest
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"io"
 	"net/http"
@@ -36,6 +37,8 @@ type Opts struct {
 	TTY   bool
 	Color bool
 	Now   time.Time
+	// Browser plays the user's browser for token fetch; nil: opening a URL fails.
+	Browser func(url string) error
 }
 
 // Run executes ciamctl with args and returns exit code and output.
@@ -59,6 +62,10 @@ func Run(t testing.TB, o Opts, args ...string) Result {
 		Now:        func() time.Time { return now },
 		HTTPClient: func() *http.Client { return &http.Client{} },
 		Globals:    &cmdutil.Globals{},
+		Browser:    o.Browser,
+	}
+	if f.Browser == nil {
+		f.Browser = func(string) error { return errors.New("no browser in tests") }
 	}
 	code := cli.Run(context.Background(), f, args)
 	return Result{Code: code, Stdout: out.String(), Stderr: errOut.String()}
