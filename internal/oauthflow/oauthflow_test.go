@@ -1,0 +1,124 @@
+package oauthflow
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ciamctl/ciamctl/internal/oidc"
+)
+
+func TestOffered(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		meta oidc.OAuth
+		want []string
+	}{
+		{"discovery's default grants", oidc.OAuth{AuthorizationEndpoint: "https://id/a"}, []string{FlowCode}},
+		{"default grants and a device endpoint", oidc.OAuth{AuthorizationEndpoint: "https://id/a", DeviceAuthorizationEndpoint: "https://id/d"}, []string{FlowCode, FlowDevice}},
+		{"no authorization endpoint", oidc.OAuth{GrantTypesSupported: []string{"authorization_code", "password"}}, []string{FlowPassword}},
+		{"all", oidc.OAuth{AuthorizationEndpoint: "https://id/a", DeviceAuthorizationEndpoint: "https://id/d",
+			GrantTypesSupported: []string{"client_credentials", "password", "authorization_code", grantDeviceCode}},
+			[]string{FlowCode, FlowClientCredentials, FlowPassword, FlowDevice}},
+		{"device endpoint without the grant listed", oidc.OAuth{DeviceAuthorizationEndpoint: "https://id/d", GrantTypesSupported: []string{"password"}}, []string{FlowPassword}},
+	} {
+		if got := Offered(c.meta); !slices.Equal(got, c.want) {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+	err := CheckOffered(oidc.OAuth{GrantTypesSupported: []string{"password"}}, FlowDevice)
+	if !errors.Is(err, ErrNotOffered) || err.Error() != "--flow device: the CIAM's discovery document does not advertise it; it offers password" {
+		t.Errorf("CheckOffered: %v", err)
+	}
+}
+
+func provider(tokenEndpoint string) *oidc.Provider {
+	return &oidc.Provider{Issuer: "https://id.example", TokenEndpoint: tokenEndpoint,
+		OAuth: oidc.OAuth{GrantTypesSupported: []string{"client_credentials"}}}
+}
+
+// A token endpoint that redirects to another origin never gets the secret
+// there: the request stops at the redirect.
+func TestTokenRequestsFollowNoRedirectToAnotherOrigin(t *testing.T) {
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"access_token":"stolen","token_type":"Bearer"}`))
+	}))
+	defer other.Close()
+	ciam := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/token", http.StatusTemporaryRedirect)
+	}))
+	defer ciam.Close()
+	// Another port on the same host is another origin.
+	c := &Client{HTTP: &http.Client{}, Provider: provider(ciam.URL + "/token"), ClientID: "acme", ClientSecret: "s3cret", Budget: NewBudget(5*time.Second, "--timeout")}
+	_, err := c.ClientCredentials(t.Context())
+	if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "redirect refused: to another origin") {
+		t.Errorf("err = %v", err)
+	}
+	if n := elsewhere.Load(); n != 0 {
+		t.Errorf("the other origin got %d request(s)", n)
+	}
+}
+
+func TestEndpointsMustBeHTTPSUnlessLoopback(t *testing.T) {
+	for _, u := range []string{"http://id.example/token", "https://user:pw@id.example/token", "ftp://id.example/token", ""} {
+		c := &Client{Provider: provider(u), ClientID: "acme", ClientSecret: "s", Budget: NewBudget(time.Second, "--timeout")}
+		_, err := c.ClientCredentials(t.Context())
+		if !errors.Is(err, oidc.ErrMismatch) || strings.Contains(err.Error(), "pw@") {
+			t.Errorf("%q: %v", u, err)
+		}
+	}
+	for _, ok := range []string{"https://id.example/token", "http://127.0.0.1:8080/token", "http://[::1]/token", "http://localhost/token"} {
+		if err := checkURL(ok); err != nil {
+			t.Errorf("%s: %v", ok, err)
+		}
+	}
+}
+
+func TestNetworkWorkStaysWithinTheBudget(t *testing.T) {
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(time.Second):
+		}
+	}))
+	defer slow.Close()
+	c := &Client{Provider: provider(slow.URL + "/token"), ClientID: "acme", ClientSecret: "s", Budget: NewBudget(100*time.Millisecond, "--timeout")}
+	_, err := c.ClientCredentials(t.Context())
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "the token request did not finish within --timeout 100ms") {
+		t.Errorf("err = %v", err)
+	}
+	// Nothing left: the next request is not started.
+	_, err = c.ClientCredentials(t.Context())
+	if !errors.Is(err, ErrUnavailable) {
+		t.Errorf("second request: %v", err)
+	}
+}
+
+func TestServerErrorsAreUnavailableAndEchoedSecretsRedacted(t *testing.T) {
+	status := http.StatusServiceUnavailable
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(`{"error":"invalid_client","error_description":"secret s3cret is wrong"}`))
+	}))
+	defer srv.Close()
+	c := &Client{Provider: provider(srv.URL + "/token"), ClientID: "acme", ClientSecret: "s3cret", Budget: NewBudget(5*time.Second, "--timeout")}
+	_, err := c.ClientCredentials(context.Background())
+	if !errors.Is(err, ErrUnavailable) {
+		t.Errorf("503: %v", err)
+	}
+	status = http.StatusUnauthorized
+	_, err = c.ClientCredentials(context.Background())
+	if !errors.Is(err, ErrRefused) || strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "invalid_client: secret [redacted] is wrong") {
+		t.Errorf("401: %v", err)
+	}
+}
