@@ -11,6 +11,7 @@ import (
 
 	"github.com/ciamctl/ciamctl/internal/atomicfile"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
+	"github.com/ciamctl/ciamctl/internal/emulator/ciamemu"
 	"github.com/ciamctl/ciamctl/internal/sandbox"
 	"github.com/ciamctl/ciamctl/internal/workspace"
 )
@@ -36,8 +37,10 @@ func NewCmdSandbox(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command
 		Long: `Serve two emulators on loopback until interrupted (Ctrl-C or SIGTERM):
 
   - a CIAM: OpenID Connect discovery, a JWKS with an RS256 and an ES256 key,
-    a token endpoint issuing ID and access tokens for seeded users (alice and
-    bob, password "password"), and userinfo for those access tokens;
+    sign-in for seeded users (alice and bob, password "password") by the
+    authorization code flow (a login page, PKCE, any loopback redirect port),
+    the password grant and the device flow, and userinfo for the access
+    tokens it issues: ` + "`ciamctl token fetch`" + ` gets tokens from it;
   - the Intouch API: channel accounts and customers, with real auth checks.
 
 It prints the URLs and the CIAMCTL_INTOUCH_* variables that point ciamctl at
@@ -82,6 +85,7 @@ type CIAMInfo struct {
 	Issuer       string   `json:"issuer"`
 	Discovery    string   `json:"discovery"`
 	JWKSURI      string   `json:"jwksUri"`
+	Authorize    string   `json:"authorizationEndpoint"`
 	Token        string   `json:"tokenEndpoint"`
 	Userinfo     string   `json:"userinfoEndpoint"`
 	ClientID     string   `json:"clientId"`
@@ -131,6 +135,7 @@ func describe(sb *sandbox.Sandbox, basic bool) Info {
 			Issuer:       sb.Issuer,
 			Discovery:    sb.DiscoveryURL(),
 			JWKSURI:      sb.JWKSURL(),
+			Authorize:    sb.Issuer + ciamemu.PathAuthorize,
 			Token:        sb.TokenURL(),
 			Userinfo:     sb.UserinfoURL(),
 			ClientID:     sb.CIAM.ClientID(),
@@ -173,6 +178,7 @@ func printText(f *cmdutil.Factory, info Info, env []string) {
 	row("issuer", info.CIAM.Issuer)
 	row("discovery", info.CIAM.Discovery)
 	row("jwks", info.CIAM.JWKSURI)
+	row("authorize", info.CIAM.Authorize)
 	row("token", info.CIAM.Token)
 	row("userinfo", info.CIAM.Userinfo)
 	row("client ID", info.CIAM.ClientID)
@@ -199,7 +205,8 @@ func printTry(w io.Writer, info Info) {
 	fmt.Fprintf(w, "      --discover %s --map firstname=given_name --map lastname=family_name \\\n", info.CIAM.Issuer)
 	fmt.Fprintln(w, "      --map email=email --map mobile=phone_number")
 	fmt.Fprintln(w, "  ciamctl channel link --brand sandbox")
-	fmt.Fprintf(w, "  TOKEN=$(curl -s %s -d grant_type=password -d username=%s -d password=%s \\\n", info.CIAM.Token, user, info.CIAM.UserPassword)
-	fmt.Fprintf(w, "      -d client_id=%s | sed 's/.*\"id_token\":\"\\([^\"]*\\)\".*/\\1/')\n", info.CIAM.ClientID)
+	fmt.Fprintln(w, "  # sign in as a seeded user: scripted (password flow), or in your browser (code flow)")
+	fmt.Fprintf(w, "  TOKEN=$(CIAMCTL_CIAM_PASSWORD=%s ciamctl token fetch --brand sandbox --flow password --username %s)\n", shellQuote(info.CIAM.UserPassword), user)
+	fmt.Fprintln(w, "  TOKEN=$(ciamctl token fetch --brand sandbox)")
 	fmt.Fprintln(w, `  ciamctl flow login --brand sandbox "$TOKEN" --apply`)
 }
