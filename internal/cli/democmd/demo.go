@@ -39,7 +39,7 @@ nothing outside a temporary workspace is touched.
   1. register the brand by OpenID Connect discovery     (brand add --discover)
   2. check it against the live CIAM                     (config validate --online)
   3. create the org's OAUTH_EXTERNAL channel account    (channel link)
-  4. a user signs in to the CIAM and gets an ID token
+  4. a user signs in to the CIAM and gets an ID token  (token fetch)
   5. verify the token as the gateway will               (token verify)
   6. see the customer the token maps to                 (mapping dry-run)
   7. log in through the gateway: the customer is created (flow login --apply)

@@ -1,11 +1,10 @@
 package democmd
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/url"
+	"maps"
 	"strings"
 
 	"github.com/ciamctl/ciamctl/internal/brand"
@@ -64,7 +63,7 @@ func (j *journey) walk(ctx context.Context) error {
 		},
 		func() error {
 			j.headline(fmt.Sprintf("%s signs in to the CIAM", j.opts.User),
-				"The CIAM's token endpoint returns an ID token signed with its RS256 key.")
+				"token fetch gets an ID token from the CIAM and verifies it before printing it; the password flow suits a script, `ciamctl token fetch --brand acme` signs in with a browser.")
 			return j.signIn(ctx)
 		},
 		func() error {
@@ -135,38 +134,32 @@ func (j *journey) ciamctl(ctx context.Context, args ...string) error {
 	return nil
 }
 
-// signIn uses the CIAM's token endpoint over HTTP (password grant), as the
-// brand's app would, and keeps the ID token for the next steps.
+// signIn gets an ID token with `ciamctl token fetch` (the password flow: a
+// browser has no place in a scripted demo), which verifies it before
+// printing it, and keeps it for the next steps.
 func (j *journey) signIn(ctx context.Context) error {
-	form := url.Values{
-		"grant_type": {"password"}, "username": {j.opts.User}, "password": {"password"},
-		"client_id": {j.sb.CIAM.ClientID()},
-	}
-	fmt.Fprintf(j.f.IOStreams.Out, "%s POST %s  grant_type=password username=%s\n",
-		j.f.IOStreams.ColorScheme().Gray("$"), j.sb.TokenURL(), j.opts.User)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, j.sb.TokenURL(), strings.NewReader(form.Encode()))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	res, err := j.f.HTTPClient().Do(req)
-	if err != nil {
-		return fmt.Errorf("signing in: %w", err)
-	}
-	defer res.Body.Close()
-	var body struct {
-		IDToken string `json:"id_token"`
-		Error   string `json:"error_description"`
-	}
-	if err := json.NewDecoder(res.Body).Decode(&body); err != nil || res.StatusCode != http.StatusOK {
-		return fmt.Errorf("signing in as %q: %s %s", j.opts.User, res.Status, body.Error)
-	}
 	u, ok := j.sb.CIAM.FindUser(j.opts.User)
 	if !ok {
 		return fmt.Errorf("no seeded user %q (try alice or bob)", j.opts.User)
 	}
-	j.token, j.sub = body.IDToken, u.Sub
-	fmt.Fprintf(j.f.IOStreams.Out, "  ID token for sub %s saved as $TOKEN (%d bytes)\n", j.sub, len(j.token))
+	cs := j.f.IOStreams.ColorScheme()
+	args := []string{"token", "fetch", "--brand", j.brand, "--flow", "password", "--username", j.opts.User}
+	fmt.Fprintf(j.f.IOStreams.Out, "%s TOKEN=$(CIAMCTL_CIAM_PASSWORD=password %s)\n", cs.Gray("$"), displayArgs(args, ""))
+	env := maps.Clone(j.env)
+	env["CIAMCTL_CIAM_PASSWORD"] = "password" // the seeded users' password
+	child := childFactory(j.f, env)
+	// The token is captured as $TOKEN would be; what token fetch says on
+	// stderr is part of the walkthrough.
+	var token bytes.Buffer
+	ios := *j.f.IOStreams
+	ios.Out, ios.ErrOut = &token, j.f.IOStreams.Out
+	ios.SetColorEnabled(j.f.IOStreams.ColorEnabled())
+	child.IOStreams = &ios
+	if err := j.opts.Run(ctx, child, args); err != nil {
+		return fmt.Errorf("token fetch: %w", err)
+	}
+	j.token, j.sub = strings.TrimSpace(token.String()), u.Sub
+	fmt.Fprintf(j.f.IOStreams.Out, "  saved as $TOKEN (%d bytes)\n", len(j.token))
 	return nil
 }
 
