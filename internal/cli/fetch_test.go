@@ -396,3 +396,51 @@ func TestTokenFetchUsage(t *testing.T) {
 		t.Errorf("no brand: %d %q", res.Code, res.Stderr)
 	}
 }
+
+// token verify binds a token to its sign-in on request: --nonce must equal
+// the nonce claim, --access-token must hash to at_hash.
+func TestTokenVerifyNonceAndAccessToken(t *testing.T) {
+	p := newPlatform(t)
+	tk, err := p.ciam.IssueTokens("alice", ciamemu.TokenOptions{Nonce: "n-123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _ := p.ciam.IssueTokens("alice", ciamemu.TokenOptions{})
+	for _, tc := range []struct {
+		args   []string
+		code   int
+		reason string
+	}{
+		{[]string{"--nonce", "n-123", "--access-token", tk.AccessToken}, 0, ""},
+		{[]string{"--nonce", "n-999"}, 1, "nonce_mismatch"},
+		{[]string{"--access-token", other.AccessToken}, 1, "at_hash_mismatch"},
+	} {
+		res := p.run(append(append([]string{"token", "verify", "--brand", "acme", "-o", "json"}, tc.args...), tk.IDToken)...)
+		var out struct {
+			Valid  bool   `json:"valid"`
+			Reason string `json:"reason"`
+			Checks []struct {
+				Name string `json:"name"`
+				OK   bool   `json:"ok"`
+			} `json:"checks"`
+		}
+		if err := json.Unmarshal([]byte(res.Stdout), &out); err != nil {
+			t.Fatalf("%v: %v: %s %s", tc.args, err, res.Stdout, res.Stderr)
+		}
+		if res.Code != tc.code || out.Reason != tc.reason {
+			t.Errorf("%v: exit %d reason %q; want %d %q", tc.args, res.Code, out.Reason, tc.code, tc.reason)
+		}
+		if tc.code == 0 && (len(out.Checks) < 2 || out.Checks[len(out.Checks)-2].Name != "nonce" || out.Checks[len(out.Checks)-1].Name != "at_hash") {
+			t.Errorf("checks: %+v", out.Checks)
+		}
+	}
+	text := p.run("token", "verify", "--brand", "acme", "--nonce", "n-123", tk.IDToken)
+	expectCode(t, text, 0)
+	if !strings.Contains(text.Stdout, "✓ nonce       nonce matches the sign-in") {
+		t.Errorf("text:\n%s", text.Stdout)
+	}
+	batch := p.run("token", "verify", "--brand", "acme", "--nonce", "n-123", "--batch", "-")
+	if batch.Code != 2 || !strings.Contains(batch.Stderr, "do not apply with --batch") {
+		t.Errorf("--batch with --nonce: exit %d %q", batch.Code, batch.Stderr)
+	}
+}
