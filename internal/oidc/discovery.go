@@ -105,9 +105,7 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (*Provide
 		return bad("jwks_uri: %v", err)
 	}
 	p := &Provider{Issuer: *doc.Issuer, JWKSURI: *doc.JWKSURI}
-	if err := p.readOAuth(resp.Body); err != nil {
-		return bad("%v", err)
-	}
+	p.readOAuth(resp.Body)
 	if doc.UserinfoEndpoint != nil {
 		p.UserinfoEndpoint = *doc.UserinfoEndpoint
 	}

@@ -16,12 +16,23 @@ type OAuth struct {
 	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported,omitempty"`
 	CodeChallengeMethodsSupported     []string `json:"code_challenge_methods_supported,omitempty"`
 	ScopesSupported                   []string `json:"scopes_supported,omitempty"`
+	// Err says which member had the wrong type. Only getting tokens
+	// depends on these members, so discovery itself still succeeds (brand
+	// add --discover and config validate --online need none of them);
+	// token fetch refuses to guess.
+	Err error `json:"-"`
 }
 
-// readOAuth fills p.OAuth from the discovery document. A member of the
-// wrong type is an error naming it; the URLs are checked by whoever uses
-// them, since only the flow chosen needs its endpoint.
-func (p *Provider) readOAuth(doc []byte) error {
+// readOAuth fills p.OAuth from the discovery document; a member of the
+// wrong type sets p.OAuth.Err, naming it. The URLs are checked by whoever
+// uses them, since only the flow chosen needs its endpoint.
+func (p *Provider) readOAuth(doc []byte) {
+	if err := p.OAuth.read(doc); err != nil {
+		p.OAuth = OAuth{Err: fmt.Errorf("discovery document: %w", err)}
+	}
+}
+
+func (o *OAuth) read(doc []byte) error {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(doc, &raw); err != nil {
 		return err
@@ -42,7 +53,6 @@ func (p *Provider) readOAuth(doc []byte) error {
 		}
 		return nil
 	}
-	o := &p.OAuth
 	for _, err := range []error{
 		str("authorization_endpoint", &o.AuthorizationEndpoint),
 		str("device_authorization_endpoint", &o.DeviceAuthorizationEndpoint),

@@ -112,6 +112,12 @@ times out.`,
   # prove the client credentials work
   CIAMCTL_CIAM_CLIENT_SECRET=... ciamctl token fetch --brand acme --flow client-credentials -o json`,
 		Args: cmdutil.NoArgs,
+		// It waits for a person (--login-timeout) and bounds its network
+		// work itself (an oauthflow.Budget of --timeout): when --timeout
+		// becomes one deadline per command (issue 12), this command keeps
+		// its own, as sandbox and demo do. The lead may replace this with
+		// cmdutil.OwnDeadline(cmd) and pass f.NetBudget as the budget.
+		Annotations: map[string]string{"ciamctl/own-deadline": "true"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Ctx = cmd.Context()
 			opts.ScopesSet = cmd.Flags().Changed("scope")
@@ -191,6 +197,9 @@ func fetchRun(o *FetchOptions) error {
 	done()
 	if err != nil {
 		return fmt.Errorf("brand %q: %w", o.Brand, err)
+	}
+	if p.OAuth.Err != nil {
+		return fmt.Errorf("brand %q: %v%w", o.Brand, p.OAuth.Err, oidc.ErrMismatch)
 	}
 	if err := oauthflow.CheckOffered(p.OAuth, o.Flow); err != nil {
 		return cmdutil.WithHint(err, "flows come from the CIAM's grant_types_supported, authorization_endpoint and device_authorization_endpoint (%s)", oidc.WellKnownURL(cfg.CIAM.Issuer))
