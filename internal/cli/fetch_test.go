@@ -362,7 +362,8 @@ func TestTokenFetchClientCredentials(t *testing.T) {
 
 func TestTokenFetchFlowNotAdvertised(t *testing.T) {
 	c := newFetchCIAM(t, ciamemu.Options{}) // a public client: no client credentials
-	res := c.run(clitest.Opts{}, "--flow", "client-credentials")
+	env := map[string]string{"CIAMCTL_CACHE_DIR": c.env["CIAMCTL_CACHE_DIR"], "CIAMCTL_CIAM_CLIENT_SECRET": "a-secret"}
+	res := c.run(clitest.Opts{Env: env}, "--flow", "client-credentials")
 	if res.Code != 2 || !strings.Contains(res.Stderr, "--flow client-credentials: the CIAM's discovery document does not advertise it; it offers code, password, device") {
 		t.Errorf("exit %d %q", res.Code, res.Stderr)
 	}

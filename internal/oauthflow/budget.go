@@ -36,7 +36,9 @@ type BudgetError struct {
 func (e *BudgetError) Error() string {
 	return fmt.Sprintf("%s did not finish within %s", e.What, e.Limit)
 }
-func (e *BudgetError) Is(t error) bool { return t == context.DeadlineExceeded }
+
+// Is makes it a timeout (never retried) and a remote failure (exit code 3).
+func (e *BudgetError) Is(t error) bool { return t == context.DeadlineExceeded || t == ErrUnavailable }
 
 func (b *budget) Start(ctx context.Context, what string) (context.Context, func(), error) {
 	b.mu.Lock()

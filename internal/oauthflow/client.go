@@ -105,7 +105,7 @@ func (c *Client) config(redirect string) (*oauth2.Config, error) {
 func (c *Client) network(ctx context.Context, what string, fn func(context.Context) error) error {
 	ctx, done, err := c.Budget.Start(ctx, what)
 	if err != nil {
-		return unavailable("%s", err.Error())
+		return err // a *BudgetError, or the budget's own (e.g. *deadline.ExceededError)
 	}
 	defer done()
 	return fn(c.withClient(ctx))

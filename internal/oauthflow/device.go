@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -100,7 +101,7 @@ type basicAuth struct {
 
 func (b basicAuth) RoundTrip(r *http.Request) (*http.Response, error) {
 	r = r.Clone(r.Context())
-	r.SetBasicAuth(urlQueryEscape(b.id), urlQueryEscape(b.secret))
+	r.SetBasicAuth(url.QueryEscape(b.id), url.QueryEscape(b.secret))
 	return b.next.RoundTrip(r)
 }
 

@@ -2,13 +2,10 @@ package oauthflow
 
 import (
 	"context"
-	"net/url"
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 )
-
-func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 // Password runs the resource owner password grant (RFC 6749 §4.3): test
 // tenants only, since the password passes through this process.

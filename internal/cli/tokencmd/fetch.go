@@ -185,11 +185,16 @@ func fetchRun(o *FetchOptions) error {
 		return cmdutil.WithHint(cmdutil.FlagErrorf("brand %q has no ciam.issuer: token fetch finds the CIAM's endpoints by discovery from it", o.Brand),
 			"add issuer: https://… under ciam: in the brand file (or re-add the brand with --discover)")
 	}
+	secret := f.Getenv(EnvClientSecret)
+	if o.Flow == oauthflow.FlowClientCredentials && secret == "" {
+		return cmdutil.WithHint(cmdutil.FlagErrorf("--flow client-credentials needs the client's secret: set %s", EnvClientSecret),
+			"the secret of client %q, from the CIAM's registration of the application", cfg.CIAM.ClientID)
+	}
 	budget := oauthflow.NewBudget(f.Globals.Timeout, "--timeout")
 
 	ctx, done, err := budget.Start(o.Ctx, "discovery")
 	if err != nil {
-		return fmt.Errorf("%v%w", err, oidc.ErrUnavailable)
+		return err
 	}
 	stop := f.IOStreams.StartProgress("Reading the CIAM's discovery document")
 	p, err := oidc.Discover(ctx, f.HTTPClient(), cfg.CIAM.Issuer)
@@ -199,7 +204,7 @@ func fetchRun(o *FetchOptions) error {
 		return fmt.Errorf("brand %q: %w", o.Brand, err)
 	}
 	if p.OAuth.Err != nil {
-		return fmt.Errorf("brand %q: %v%w", o.Brand, p.OAuth.Err, oidc.ErrMismatch)
+		return fmt.Errorf("brand %q: %w", o.Brand, &oidc.DiscoveryError{URL: oidc.WellKnownURL(cfg.CIAM.Issuer), Cause: p.OAuth.Err.Error(), Kind: oidc.ErrMismatch})
 	}
 	if err := oauthflow.CheckOffered(p.OAuth, o.Flow); err != nil {
 		return cmdutil.WithHint(err, "flows come from the CIAM's grant_types_supported, authorization_endpoint and device_authorization_endpoint (%s)", oidc.WellKnownURL(cfg.CIAM.Issuer))
@@ -209,7 +214,7 @@ func fetchRun(o *FetchOptions) error {
 		HTTP:         f.HTTPClient(),
 		Provider:     p,
 		ClientID:     cfg.CIAM.ClientID,
-		ClientSecret: f.Getenv(EnvClientSecret),
+		ClientSecret: secret,
 		Scopes:       o.scopes(p.OAuth),
 		Budget:       budget,
 		Wait:         o.LoginTimeout,
@@ -272,10 +277,6 @@ func (o *FetchOptions) runFlow(c *oauthflow.Client) (*oauthflow.Tokens, error) {
 			return nil, err
 		}
 		return c.Password(o.Ctx, user, password)
-	}
-	if c.ClientSecret == "" {
-		return nil, cmdutil.WithHint(cmdutil.FlagErrorf("--flow client-credentials needs the client's secret: set %s", EnvClientSecret),
-			"the secret of client %q, from the CIAM's registration of the application", c.ClientID)
 	}
 	return c.ClientCredentials(o.Ctx)
 }
@@ -362,7 +363,7 @@ func verifyFetched(o *FetchOptions, cfg *brand.Config, budget oauthflow.Budget, 
 	}
 	ctx, done, err := budget.Start(o.Ctx, "verifying the ID token")
 	if err != nil {
-		return fmt.Errorf("%v%w", err, oidc.ErrUnavailable)
+		return err
 	}
 	res := v.Verify(ctx, toks.IDToken)
 	done()
