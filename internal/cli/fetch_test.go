@@ -445,3 +445,40 @@ func TestTokenVerifyNonceAndAccessToken(t *testing.T) {
 		t.Errorf("--batch with --nonce: exit %d %q", batch.Code, batch.Stderr)
 	}
 }
+
+var (
+	reAuthQuery = regexp.MustCompile(`/authorize\?\S+`)
+	reSub       = regexp.MustCompile(`sub "[0-9a-f-]{36}"`)
+)
+
+// What token fetch tells the person on stderr, per flow.
+func TestTokenFetchMessagesGolden(t *testing.T) {
+	c := newFetchCIAM(t, ciamemu.Options{ClientSecret: "s3cret", DeviceInterval: time.Second})
+	env := map[string]string{"CIAMCTL_CACHE_DIR": c.env["CIAMCTL_CACHE_DIR"], "CIAMCTL_CIAM_CLIENT_SECRET": "s3cret", "CIAMCTL_CIAM_PASSWORD": "password"}
+	normalize := func(s string) string {
+		s = strings.ReplaceAll(s, c.iss, "$ISSUER")
+		s = reAuthQuery.ReplaceAllString(s, "/authorize?…")
+		s = regexp.MustCompile(`code [B-Z]{4}-[B-Z]{4}`).ReplaceAllString(s, "code XXXX-XXXX")
+		s = regexp.MustCompile(`user_code=[B-Z]{4}-[B-Z]{4}`).ReplaceAllString(s, "user_code=XXXX-XXXX")
+		return reSub.ReplaceAllString(s, `sub "UUID"`)
+	}
+	var all strings.Builder
+	record := func(name string, res clitest.Result) {
+		expectCode(t, res, 0)
+		fmt.Fprintf(&all, "%s\n%s\n", strings.TrimSpace("$ ciamctl token fetch --brand acme "+name), normalize(res.Stderr))
+	}
+	record("", c.run(clitest.Opts{Env: env, Browser: alice(t).open}))
+	record("--flow password --username alice", c.run(clitest.Opts{Env: env}, "--flow", "password", "--username", "alice"))
+	go func() {
+		for range 300 {
+			if pending := c.ciam.PendingUserCodes(); len(pending) == 1 {
+				_ = c.ciam.ApproveDevice(pending[0], "alice")
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}()
+	record("--flow device", c.run(clitest.Opts{Env: env}, "--flow", "device"))
+	record("--flow client-credentials", c.run(clitest.Opts{Env: env}, "--flow", "client-credentials"))
+	clitest.Golden(t, "token/fetch-messages.txt", all.String())
+}
