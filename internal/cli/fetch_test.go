@@ -199,10 +199,10 @@ func TestTokenFetchCodeFlowConfidentialClient(t *testing.T) {
 	c := newFetchCIAM(t, ciamemu.Options{ClientSecret: "s3cret/+"})
 	env := map[string]string{"CIAMCTL_CACHE_DIR": c.env["CIAMCTL_CACHE_DIR"], "CIAMCTL_CIAM_CLIENT_SECRET": "s3cret/+"}
 	expectCode(t, c.run(clitest.Opts{Env: env, Browser: alice(t).open}), 0)
-	// Without the secret the CIAM refuses the exchange.
+	// Without the secret the CIAM refuses the exchange; the hint names the variable.
 	res := c.run(clitest.Opts{Browser: alice(t).open})
 	expectCode(t, res, 1)
-	if !strings.Contains(res.Stderr, "invalid_client") || res.Stdout != "" {
+	if !strings.Contains(res.Stderr, "invalid_client") || !strings.Contains(res.Stderr, "hint: a confidential client authenticates with its secret: set CIAMCTL_CIAM_CLIENT_SECRET") || res.Stdout != "" {
 		t.Errorf("no secret: %q %q", res.Stdout, res.Stderr)
 	}
 }

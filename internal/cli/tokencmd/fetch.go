@@ -75,7 +75,8 @@ The other flows run only where the CIAM's discovery document advertises them:
                       access token for the client and no ID token (no user
                       signs in), so the access token is printed instead
 
-A confidential client's secret comes from $CIAMCTL_CIAM_CLIENT_SECRET and is
+A confidential client's secret comes from $CIAMCTL_CIAM_CLIENT_SECRET (for
+client-credentials, a prompt on a terminal asks when it is not set) and is
 sent as client_secret_basic (or client_secret_post when that is all the CIAM
 accepts). Secrets have no flags, and no secret or token is written to disk or
 shown by --debug.
@@ -187,8 +188,9 @@ func fetchRun(o *FetchOptions) error {
 	}
 	secret := f.Getenv(EnvClientSecret)
 	if o.Flow == oauthflow.FlowClientCredentials && secret == "" {
-		return cmdutil.WithHint(cmdutil.FlagErrorf("--flow client-credentials needs the client's secret: set %s", EnvClientSecret),
-			"the secret of client %q, from the CIAM's registration of the application", cfg.CIAM.ClientID)
+		if secret, err = o.askSecret(cfg.CIAM.ClientID); err != nil {
+			return err
+		}
 	}
 	budget := oauthflow.NewBudget(f.Globals.Timeout, "--timeout")
 
@@ -222,6 +224,9 @@ func fetchRun(o *FetchOptions) error {
 	}
 	toks, err := o.runFlow(client)
 	if err != nil {
+		if secret == "" && strings.Contains(err.Error(), "invalid_client") {
+			return cmdutil.WithHint(err, "a confidential client authenticates with its secret: set %s", EnvClientSecret)
+		}
 		return err
 	}
 	if o.Flow == oauthflow.FlowClientCredentials {
@@ -337,6 +342,32 @@ func (o *FetchOptions) credentials() (string, string, error) {
 		return "", "", cmdutil.FlagErrorf("--flow password: no username or password was entered")
 	}
 	return user, password, nil
+}
+
+// askSecret asks for the client secret on a terminal; without one it is a
+// usage error naming the variable.
+func (o *FetchOptions) askSecret(clientID string) (string, error) {
+	f := o.Factory
+	if !f.CanPrompt() {
+		return "", cmdutil.WithHint(cmdutil.FlagErrorf("--flow client-credentials needs the client's secret: set %s", EnvClientSecret),
+			"the secret of client %q, from the CIAM's registration of the application", clientID)
+	}
+	var secret string
+	err := huh.NewForm(huh.NewGroup(huh.NewInput().Title("Client secret of " + clientID).
+		EchoMode(huh.EchoModePassword).Value(&secret).Validate(required("the client secret")))).
+		WithInput(f.IOStreams.In).
+		WithOutput(f.IOStreams.ErrOut).
+		WithAccessible(f.Accessible()).
+		RunWithContext(o.Ctx)
+	switch {
+	case errors.Is(err, huh.ErrUserAborted):
+		return "", cmdutil.ErrCancelled
+	case err != nil:
+		return "", err
+	case secret == "":
+		return "", cmdutil.FlagErrorf("--flow client-credentials: no client secret was entered")
+	}
+	return secret, nil
 }
 
 func required(what string) func(string) error {
