@@ -200,7 +200,9 @@ func loginPage(w http.ResponseWriter, status int, requestID, problem string) {
 func page(w http.ResponseWriter, status int, title, body string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; form-action 'self'")
+	// No form-action: browsers apply it to the redirect after the form too,
+	// which goes to the client's loopback redirect URI.
+	w.Header().Set("Content-Security-Policy", "default-src 'none'")
 	w.WriteHeader(status)
 	if body != "" && !strings.HasPrefix(body, "<") {
 		body = "<p>" + html.EscapeString(body) + "</p>"
