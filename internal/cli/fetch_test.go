@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -481,4 +482,40 @@ func TestTokenFetchMessagesGolden(t *testing.T) {
 	record("--flow device", c.run(clitest.Opts{Env: env}, "--flow", "device"))
 	record("--flow client-credentials", c.run(clitest.Opts{Env: env}, "--flow", "client-credentials"))
 	clitest.Golden(t, "token/fetch-messages.txt", all.String())
+}
+
+// A discovery document that names a cleartext token endpoint, or has a
+// member of the wrong type, stops token fetch before any token request.
+func TestTokenFetchRefusesABadDiscoveryDocument(t *testing.T) {
+	var doc string
+	var tokenRequests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == ciamemu.PathToken {
+			tokenRequests.Add(1)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(strings.ReplaceAll(doc, "$ISS", "http://"+r.Host)))
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	r := strings.NewReplacer("$ISSUER", srv.URL, "$MOBILE_CLAIM", "phone_number")
+	if err := os.WriteFile(filepath.Join(dir, "acme.yaml"), []byte(r.Replace(acmeBrandTemplate)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"CIAMCTL_CACHE_DIR": t.TempDir(), "CIAMCTL_CIAM_PASSWORD": "pw"}
+	for _, tc := range []struct{ doc, want string }{
+		{`{"issuer":"$ISS","jwks_uri":"$ISS/jwks","token_endpoint":"http://id.example/oauth/token","grant_types_supported":["password"]}`,
+			"discovery's token_endpoint: http://id.example uses plain http to a host that is not loopback"},
+		{`{"issuer":"$ISS","jwks_uri":"$ISS/jwks","token_endpoint":"$ISS/oauth/token","grant_types_supported":"password"}`,
+			"grant_types_supported is not an array of strings"},
+	} {
+		doc = tc.doc
+		res := clitest.Run(t, clitest.Opts{Env: env}, "token", "fetch", "--brand", "acme", "--flow", "password", "--username", "u", "--dir", dir)
+		if res.Code != 1 || !strings.Contains(res.Stderr, tc.want) {
+			t.Errorf("exit %d %q; want 1 with %q", res.Code, res.Stderr, tc.want)
+		}
+	}
+	if n := tokenRequests.Load(); n != 0 {
+		t.Errorf("%d token request(s) made", n)
+	}
 }
