@@ -27,7 +27,7 @@ type ChannelAccount struct {
 	SourceAccountIdentifier string         `json:"sourceAccountIdentifier"` // the accountId of customer calls
 	SourceTypeName          string         `json:"sourceTypeName"`
 	SourceTypeID            int64          `json:"sourceTypeId,omitempty"`
-	ToMirror                FlexBool       `json:"toMirror"`
+	ToMirror                bool           `json:"toMirror"`
 	IsActive                bool           `json:"isActive"`
 	Configs                 map[string]any `json:"configs,omitempty"`
 	// Warnings are those of the create call (`POST /v2/org/{orgId}/sources` answers with the account itself).
@@ -41,6 +41,8 @@ func (a *ChannelAccount) UnmarshalJSON(b []byte) error {
 		plain
 		ID           json.RawMessage `json:"id"`
 		SourceTypeID json.RawMessage `json:"sourceTypeId"`
+		ToMirror     FlexBool        `json:"toMirror"`
+		IsActive     FlexBool        `json:"isActive"`
 	}
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return err
@@ -54,7 +56,7 @@ func (a *ChannelAccount) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("channel account %q: %w", raw.Name, err)
 	}
 	*a = ChannelAccount(raw.plain)
-	a.ID, a.SourceTypeID = id, typeID
+	a.ID, a.SourceTypeID, a.ToMirror, a.IsActive = id, typeID, bool(raw.ToMirror), bool(raw.IsActive)
 	return nil
 }
 
@@ -123,10 +125,27 @@ type Identifier struct {
 type CommChannel struct {
 	Type       string         `json:"type"`
 	Value      string         `json:"value"`
-	Primary    FlexBool       `json:"primary,omitempty"`
-	Verified   FlexBool       `json:"verified,omitempty"`
-	Subscribed FlexBool       `json:"subscribed,omitempty"`
+	Primary    bool           `json:"primary,omitempty"`
+	Verified   bool           `json:"verified,omitempty"`
+	Subscribed bool           `json:"subscribed,omitempty"`
 	Meta       map[string]any `json:"meta,omitempty"`
+}
+
+// UnmarshalJSON accepts the booleans as JSON booleans or "true"/"false" strings.
+func (ch *CommChannel) UnmarshalJSON(b []byte) error {
+	type plain CommChannel
+	var raw struct {
+		plain
+		Primary    FlexBool `json:"primary"`
+		Verified   FlexBool `json:"verified"`
+		Subscribed FlexBool `json:"subscribed"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*ch = CommChannel(raw.plain)
+	ch.Primary, ch.Verified, ch.Subscribed = bool(raw.Primary), bool(raw.Verified), bool(raw.Subscribed)
+	return nil
 }
 
 // CustomerProfile is one per-source profile, as sent in `POST /v2/customers` and read back by `GET`. A

@@ -484,3 +484,25 @@ func (s *Server) FindCustomer(source, accountID, idType, value string) (Customer
 	}
 	return Customer{}, false
 }
+
+// SeedCustomer stores a customer as given, bypassing the add call's merging: for states the API cannot
+// reach but real orgs have (two customers holding the same identifier in different sources, from before
+// merges existed). It returns the customer with its id.
+func (s *Server) SeedCustomer(c Customer) Customer {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextID++
+	c.ID = s.nextID
+	for i := range c.Profiles {
+		p := &c.Profiles[i]
+		p.Source = strings.ToUpper(p.Source)
+		if p.Fields == nil {
+			p.Fields = map[string]any{}
+		}
+		normaliseCommChannels(p)
+	}
+	stored := c
+	stored.Profiles = append([]Profile(nil), c.Profiles...)
+	s.customers = append(s.customers, &stored)
+	return c
+}
