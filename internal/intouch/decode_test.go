@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -105,5 +106,28 @@ func TestInferredCallsAreNamed(t *testing.T) {
 	_, err = c.Lookup(ctx, intouch.SourceOAuthExternal, sampleAccount, intouch.IdentifierEmail, "a@example.com")
 	if err == nil || strings.Contains(err.Error(), "inferred") || strings.Contains(debug.String(), "inferred") {
 		t.Errorf("a lookup by email is documented: %v\n%s", err, debug.String())
+	}
+}
+
+// The hint says what can be done: map a claim for a field the gateway sends, else relax the org's rule.
+func TestMandatoryFieldHint(t *testing.T) {
+	for field, want := range map[string]string{
+		"lastName":    "map a claim the CIAM sends to lastName",
+		"email":       "map a claim the CIAM sends to email",
+		"dateofbirth": `the gateway sends only names, mobile and email (other data goes through a separate INSTORE registration): have the org's admin make "dateofbirth" optional`,
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = w.Write([]byte(`{"errors": [{"status": false, "code": 403, "message": "Mandatory field is missing. Field ` + field + ` is mandatory"}]}`))
+		}))
+		_, err := basicClient(t, srv.URL).AddCustomer(context.Background(), newCustomerRequest(sampleCUID, "", "a@example.com"))
+		srv.Close()
+		var ae *intouch.APIError
+		if !errors.As(err, &ae) {
+			t.Fatalf("%s: %v", field, err)
+		}
+		if !strings.Contains(ae.Hint, want) || !strings.Contains(ae.Hint, "Registration Configuration") {
+			t.Errorf("%s: hint %q", field, ae.Hint)
+		}
 	}
 }

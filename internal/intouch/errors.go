@@ -271,7 +271,12 @@ func (e *MandatoryFieldError) Error() string {
 
 // mandatoryFieldHint says where the rule lives (the add-customer reference page names the setting).
 func mandatoryFieldHint(field string) string {
-	return fmt.Sprintf("send %q (map a claim to it in the brand's mappings), or have the org's admin relax it in Organization Settings › Miscellaneous › Registration Configuration", field)
+	const setting = "Organization Settings › Miscellaneous › Registration Configuration"
+	switch strings.ToLower(field) {
+	case "firstname", "lastname", IdentifierMobile, IdentifierEmail:
+		return fmt.Sprintf("map a claim the CIAM sends to %s in the brand's mappings, or have the org's admin make it optional in %s", field, setting)
+	}
+	return fmt.Sprintf("the gateway sends only names, mobile and email (other data goes through a separate INSTORE registration): have the org's admin make %q optional in %s", field, setting)
 }
 
 func (e *MandatoryFieldError) Unwrap() []error { return []error{ErrRejected, e.Err} }
