@@ -45,3 +45,14 @@ func TestFlowLoginCreatesWhenTheLookupAnswers8065(t *testing.T) {
 		t.Fatalf("customer not created:\n%s\n%s", res.Stdout, res.Stderr)
 	}
 }
+
+func TestChannelLinkWhereTheAPICannotCreateOAuthExternalPrintsTheUIPath(t *testing.T) {
+	p := newPlatform(t)
+	p.withIntouch(intouchemu.Options{APIDeniedSourceTypes: []string{"OAUTH_EXTERNAL"}})
+	res := p.run("channel", "link", "--brand", "acme")
+	expectCode(t, res, 1)
+	if !strings.Contains(res.Stderr, "Omni Channel Settings › Channel Configurations › OAUTH_EXTERNAL › Add Account") ||
+		!strings.Contains(res.Stderr, "cannot create OAUTH_EXTERNAL channel accounts through the API") {
+		t.Errorf("stderr:\n%s", res.Stderr)
+	}
+}

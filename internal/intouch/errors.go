@@ -292,7 +292,7 @@ type SourceTypeError struct {
 }
 
 func (e *SourceTypeError) Error() string {
-	return fmt.Sprintf("this org cannot create a %s channel account through the API: %s", e.SourceType, e.Err.Error())
+	return fmt.Sprintf("this org cannot create %s channel accounts through the API: %s", e.SourceType, e.Err.Error())
 }
 
 func sourceTypeHint(sourceType string) string {
