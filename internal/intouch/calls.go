@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 )
 
@@ -27,6 +28,10 @@ func (c *Client) do(ctx context.Context, id EndpointID, inferred string, params 
 		return meta, err
 	}
 	ae.Inferred = inferred
+	if (ae.Status == http.StatusTooManyRequests || ae.HasCode(CodeRateLimited)) && ae.Hint == "" {
+		// Say plainly that the limit, not the server, ended the command (the limit is per API key per minute).
+		ae.Hint = "the platform's rate limit (calls per API key per minute) ended the command, not a server failure: run it again in the next minute, or ask the platform team to raise the key's limit"
+	}
 	if field := ae.MandatoryField(); field != "" && ae.Status == 403 {
 		ae.Hint = mandatoryFieldHint(field)
 		return meta, &MandatoryFieldError{Field: field, Err: ae}

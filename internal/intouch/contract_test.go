@@ -288,8 +288,8 @@ func contracts() []contract {
 			},
 			check: func(t *testing.T, got any, err error) {
 				var ae *intouch.APIError
-				if !errors.As(err, &ae) || ae.Status != 429 || !errors.Is(err, intouch.ErrUnavailable) {
-					t.Fatalf("want HTTP 429 as unavailable: %v", err)
+				if !errors.As(err, &ae) || ae.Status != 429 || !errors.Is(err, intouch.ErrUnavailable) || !strings.Contains(ae.Hint, "rate limit (calls per API key per minute)") {
+					t.Fatalf("want HTTP 429 as unavailable, naming the limit: %v", err)
 				}
 			},
 		},
