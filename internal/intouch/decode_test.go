@@ -44,6 +44,9 @@ func TestDecodingIsStrictAboutIDsAndCodes(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"type": "mobile", "primary": "maybe"}`), &ch); err == nil {
 		t.Error(`"primary": "maybe" is not a boolean`)
 	}
+	if err := json.Unmarshal([]byte(`{"id": 7, "toMirror": 1, "isActive": "TRUE"}`), &a); err != nil || !a.ToMirror || !a.IsActive {
+		t.Errorf("toMirror 1 and isActive \"TRUE\": %+v %v", a, err)
+	}
 }
 
 // A lookup that answers 200 without an entity is an error, never "not found" (which would create a twin).

@@ -9,10 +9,11 @@ import (
 )
 
 // FlexBool is a boolean the platform sends either as JSON true/false or as the strings "true"/"false" (its
-// own add-customer samples mix both in commChannels). It is always sent back as a JSON boolean.
+// own add-customer samples mix both in commChannels), or as 0/1 (the source-create sample's toMirror).
 type FlexBool bool
 
-// UnmarshalJSON accepts true, false, "true", "false" (any case) and null (false); anything else is an error.
+// UnmarshalJSON accepts true, false, "true", "false" (any case), 1, 0 and null (false); anything else is
+// an error.
 func (b *FlexBool) UnmarshalJSON(data []byte) error {
 	s := strings.TrimSpace(string(data))
 	if s == "null" {
@@ -21,9 +22,9 @@ func (b *FlexBool) UnmarshalJSON(data []byte) error {
 	}
 	s = strings.ToLower(strings.Trim(s, `"`))
 	switch s {
-	case "true":
+	case "true", "1":
 		*b = true
-	case "false", "":
+	case "false", "0", "":
 		*b = false
 	default:
 		return fmt.Errorf("%s is not a boolean", data)
