@@ -24,7 +24,8 @@ func ExitCode(err error) int {
 		errors.Is(err, jwks.ErrBadLocation),
 		errors.Is(err, intouch.ErrConfig):
 		return ExitUsage
-	case errors.Is(err, cmdutil.ErrInvalid):
+	case errors.Is(err, cmdutil.ErrInvalid),
+		errors.Is(err, intouch.ErrRejected): // before ErrAuth: a registration rule is not a credentials problem
 		return ExitInvalid
 	case errors.Is(err, workspace.ErrIO),
 		errors.Is(err, jwks.ErrUnavailable),

@@ -24,12 +24,15 @@ const (
 // DefaultMaxRetries is used when Config.MaxRetries is 0.
 const DefaultMaxRetries = 3
 
-// Clusters maps the `--cluster` presets to their API hosts (one host serves v1.1/v2/v3).
+// Clusters maps the `--cluster` presets to their API hosts (one host serves v1.1/v2/v3), as INTOUCH.md lists
+// them. India's host is under .co.in; apac is its older name, kept as an alias.
 var Clusters = map[string]string{
-	"eu":    "https://eu.api.capillarytech.com",
-	"apac":  "https://apac.api.capillarytech.com",
+	"india": "https://apac.api.capillary.co.in",
+	"apac":  "https://apac.api.capillary.co.in",
 	"apac2": "https://apac2.api.capillarytech.com",
+	"eu":    "https://eu.api.capillarytech.com",
 	"us":    "https://us.api.capillarytech.com",
+	"china": "https://api.capillarytech.cn.com",
 }
 
 // ClusterNames returns the preset names, sorted, for help texts.

@@ -204,7 +204,11 @@ func run(ctx context.Context, c *intouch.Client, apply bool, p mapping.Profile, 
 	if !found {
 		req := intouch.BuildAddCustomer(intouch.NewCustomer{CUID: cuid, FirstName: p.FirstName, LastName: p.LastName,
 			Mobile: p.Mobile, Email: p.Email, AccountID: acc})
-		add := newCall(intouch.EPAddCustomer, nil, nil, req)
+		addQuery, err := intouch.AddCustomerQuery(req)
+		if err != nil {
+			return err
+		}
+		add := newCall(intouch.EPAddCustomer, nil, addQuery, req)
 		out.Outcome = OutcomeWouldCreate
 		if !apply {
 			add.Result = "not sent (no --apply)"
