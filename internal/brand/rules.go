@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // isBrandName matches ^[a-z0-9][a-z0-9-]{0,62}$. A loop rather than a
@@ -44,6 +45,24 @@ func ValidateName(s string) error {
 			hint = fmt.Sprintf(" (try %q)", l)
 		}
 		return fmt.Errorf("%q is not a valid brand name: use 1-63 lowercase letters, digits and dashes, starting with a letter or digit%s", s, hint)
+	}
+	return nil
+}
+
+// ValidateDisplayName checks the brand's name for people: any text the
+// ticket can print on one line.
+func ValidateDisplayName(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return errors.New("is blank; give the brand's name, e.g. \"Acme Loyalty\", or leave it out")
+	}
+	if strings.TrimSpace(s) != s {
+		return fmt.Errorf("%q has leading or trailing spaces; remove them", s)
+	}
+	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
+		return errors.New("contains control characters (line breaks, tabs, escapes); use one line of text")
+	}
+	if n := utf8.RuneCountInString(s); n > 200 {
+		return fmt.Errorf("is %d characters long; at most 200 are allowed", n)
 	}
 	return nil
 }

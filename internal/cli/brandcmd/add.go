@@ -20,6 +20,7 @@ type AddOptions struct {
 	Ctx     context.Context
 
 	Name             string
+	DisplayName      string
 	Provider         string
 	ApplicationID    string
 	ClientID         string
@@ -57,10 +58,12 @@ the flags left out and confirms before writing; with --no-input or without a
 terminal, a missing required value is an error naming its flag.
 
 Required: --name, --application-id, --client-id, --jwks-uri, --userinfo-endpoint.
+--name is the brand's key (also the file name); --display-name is its name as
+the platform knows it ("Acme Loyalty"), which the ticket prints.
 Mappings: --map FIELD=CLAIM for firstname, lastname, mobile and email; CLAIM is a
 claim name taken literally (it may contain dots or be a URL) or, starting with
 "/", a JSON Pointer into the ID token claims (e.g. /contact/email).`,
-		Example: `  ciamctl brand add --no-input --name acme \
+		Example: `  ciamctl brand add --no-input --name acme --display-name "Acme Loyalty" \
     --application-id 6a1f0c2e --client-id acme-loyalty \
     --issuer https://id.acme.example/ \
     --jwks-uri https://id.acme.example/.well-known/jwks.json \
@@ -85,6 +88,7 @@ claim name taken literally (it may contain dots or be a URL) or, starting with
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Name, "name", "", "brand name: lowercase letters, digits, dashes; also the file name")
+	fl.StringVar(&opts.DisplayName, "display-name", "", `the brand's name as the platform knows it, any text (e.g. "Acme Loyalty"); the ticket prints it`)
 	fl.StringVar(&opts.Provider, "provider", "", "CIAM product, informational (e.g. nextreason, auth0, okta, keycloak)")
 	fl.StringVar(&opts.ApplicationID, "application-id", "", "ID of the application registered in the CIAM")
 	fl.StringVar(&opts.ClientID, "client-id", "", "OAuth client ID (the ID token audience)")
@@ -105,6 +109,7 @@ claim name taken literally (it may contain dots or be a URL) or, starting with
 
 func (o *AddOptions) config() (*brand.Config, error) {
 	c := brand.New(o.Name)
+	c.DisplayName = o.DisplayName
 	c.OrgID = o.OrgID
 	c.CIAM = brand.CIAM{
 		Provider:         o.Provider,
@@ -242,6 +247,8 @@ func flagFor(field string) string {
 		return "--issuer"
 	case field == "orgId":
 		return "--org-id"
+	case field == "displayName":
+		return "--display-name"
 	case strings.HasPrefix(field, "ciam.algorithms"):
 		return "--alg"
 	case strings.HasPrefix(field, "mappings."):

@@ -88,6 +88,9 @@ func writeDetails(f *cmdutil.Factory, res brand.FileResult) error {
 	// Every value is the file's: escaped before it is coloured or printed.
 	safe := iostreams.SafeText
 	row("", "Brand", cs.Bold(safe(c.Brand)))
+	if c.DisplayName != "" {
+		row("", "Display name", safe(c.DisplayName))
+	}
 	row("", "File", safe(res.Path))
 	if c.OrgID != 0 {
 		row("", "Org ID", fmt.Sprint(c.OrgID))
