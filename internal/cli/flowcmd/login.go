@@ -26,7 +26,7 @@ import (
 func NewCmdFlow(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "flow <command>",
-		Short: "Run the gateway's login and profile-update flow against the platform",
+		Short: "Run the gateway's login, profile-update and logout flows",
 		Args:  cobra.ArbitraryArgs,
 		Example: `  ciamctl flow login --brand acme "$ID_TOKEN"
   ciamctl flow login --brand acme "$ID_TOKEN" --apply`,
@@ -61,8 +61,13 @@ func NewCmdLogin(f *cmdutil.Factory, runF func(*LoginOptions) error) *cobra.Comm
   3. look the customer up by cuid (the token's sub) under OAUTH_EXTERNAL and the
      brand's channel account;
   4. create the customer when absent (POST /v2/customers), otherwise compare the
-     mapped fields with the stored profile and update what changed: names with
-     PUT /v2/customers/{id}, mobile and email with the identifier-change call.
+     mapped fields with the stored profile and update changed names with
+     PUT /v2/customers/{id} (the profile-update flow).
+
+A mobile or email that differs is not changed: an identifier change is two
+steps, the CIAM first, then a separate platform identifier update made by the
+app. The login reports it (identifierChanges) and prints the exact step 2
+command, ` + "`ciamctl customer change-identifier`" + `; the login itself succeeded.
 
 Without --apply only the read calls (lookup, get) are made, and the calls that
 would change the platform are printed with their bodies. With --apply they are
@@ -123,10 +128,15 @@ type LoginResult struct {
 	AccountID  string                `json:"accountId"`
 	Token      mappingcmd.TokenCheck `json:"token"`
 	Profile    mapping.Profile       `json:"profile"`
-	Changes    mapping.Changes       `json:"changes"`
-	Calls      []Call                `json:"calls"`
-	Problems   []mapping.Problem     `json:"problems"`
-	Warnings   []intouch.Item        `json:"warnings,omitempty"`
+	// Changes are the name changes the login's profile update makes.
+	Changes mapping.Changes `json:"changes"`
+	// IdentifierChanges are mapped mobiles and emails that differ from the platform's: the login does not
+	// change them; ChangeIdentifierCommands are the step 2 commands that do.
+	IdentifierChanges        []mapping.IdentifierChange `json:"identifierChanges"`
+	ChangeIdentifierCommands []string                   `json:"changeIdentifierCommands,omitempty"`
+	Calls                    []Call                     `json:"calls"`
+	Problems                 []mapping.Problem          `json:"problems"`
+	Warnings                 []intouch.Item             `json:"warnings,omitempty"`
 }
 
 func loginRun(o *LoginOptions) error {
@@ -146,7 +156,7 @@ func loginRun(o *LoginOptions) error {
 		return err
 	}
 	out := LoginResult{Applied: o.Apply, Source: intouch.SourceOAuthExternal, AccountID: accountID,
-		Changes: mapping.Changes{}, Calls: []Call{}, Problems: []mapping.Problem{}}
+		Changes: mapping.Changes{}, IdentifierChanges: []mapping.IdentifierChange{}, Calls: []Call{}, Problems: []mapping.Problem{}}
 
 	stop := f.IOStreams.StartProgress("Verifying the token")
 	raw, check, err := mappingcmd.VerifyToken(o.Ctx, f, cfg, token, o.NoCache)
@@ -173,7 +183,7 @@ func loginRun(o *LoginOptions) error {
 		return err
 	}
 	stop = f.IOStreams.StartProgress("Calling the platform")
-	err = run(o.Ctx, client, o.Apply, mapped.Profile, &out)
+	err = run(o.Ctx, client, cfg.Brand, o.Apply, mapped.Profile, &out)
 	stop()
 	if err != nil {
 		// Show what was done before the failure, then fail.
@@ -186,7 +196,7 @@ func loginRun(o *LoginOptions) error {
 }
 
 // run is the gateway's login logic proper: lookup, then create or update.
-func run(ctx context.Context, c *intouch.Client, apply bool, p mapping.Profile, out *LoginResult) error {
+func run(ctx context.Context, c *intouch.Client, brandName string, apply bool, p mapping.Profile, out *LoginResult) error {
 	src, acc, cuid := intouch.SourceOAuthExternal, out.AccountID, out.CUID
 	q := url.Values{"source": {src}, "accountId": {acc}, "identifierName": {intouch.IdentifierCUID}, "identifierValue": {cuid}}
 	lookup := newCall(intouch.EPLookupCustomer, nil, q, nil)
@@ -245,41 +255,43 @@ func run(ctx context.Context, c *intouch.Client, apply bool, p mapping.Profile, 
 	if out.Changes == nil {
 		out.Changes = mapping.Changes{}
 	}
-	if len(out.Changes) == 0 {
+	out.IdentifierChanges = out.Changes.Identifiers()
+	out.ChangeIdentifierCommands = changeIdentifierCommands(brandName, cuid, out.IdentifierChanges)
+	out.Changes = out.Changes.Names()
+	up, ok := out.Changes.ProfileUpdate()
+	if !ok {
+		// Only identifiers differ: the login changes nothing (step 2 is the app's call).
 		out.Outcome = OutcomeUnchanged
 		return nil
 	}
-
 	out.Outcome = OutcomeWouldUpdate
-	idp := map[string]string{"id": strconv.FormatInt(id, 10)}
-	var writes []Call
-	var do []func() error
-	if up, ok := out.Changes.ProfileUpdate(); ok {
-		writes = append(writes, newCall(intouch.EPUpdateCustomer, idp, sq, up))
-		do = append(do, func() error { _, err := c.UpdateCustomer(ctx, id, src, acc, up); return err })
-	}
-	if ic, ok := out.Changes.IdentifierChange(); ok {
-		writes = append(writes, newCall(intouch.EPChangeIdentifier, idp, sq, ic))
-		do = append(do, func() error { _, err := c.ChangeIdentifier(ctx, id, src, acc, ic); return err })
-	}
-	for i, w := range writes {
-		if !apply {
-			w.Result = "not sent (no --apply)"
-			out.Calls = append(out.Calls, w)
-			continue
-		}
-		if err := do[i](); err != nil {
-			w.Result = "failed"
-			out.Calls = append(out.Calls, w)
-			return err
-		}
-		w.Made, w.Result = true, "ok"
+	w := newCall(intouch.EPUpdateCustomer, map[string]string{"id": strconv.FormatInt(id, 10)}, sq, up)
+	if !apply {
+		w.Result = "not sent (no --apply)"
 		out.Calls = append(out.Calls, w)
+		return nil
 	}
-	if apply {
-		out.Outcome = OutcomeUpdated
+	if _, err := c.UpdateCustomer(ctx, id, src, acc, up); err != nil {
+		w.Result = "failed"
+		out.Calls = append(out.Calls, w)
+		return err
 	}
+	w.Made, w.Result = true, "ok"
+	out.Calls = append(out.Calls, w)
+	out.Outcome = OutcomeUpdated
 	return nil
+}
+
+// changeIdentifierCommands are the exact step 2 commands, one per changed
+// identifier. The ID token that carried the new value is the fresh token
+// step 2 wants; it is shown as a variable, never echoed.
+func changeIdentifierCommands(brandName, cuid string, changes []mapping.IdentifierChange) []string {
+	out := []string{}
+	for _, ch := range changes {
+		out = append(out, fmt.Sprintf(`ciamctl customer change-identifier --brand %s --cuid %s --%s %s --token "$ID_TOKEN"`,
+			cmdutil.ShellQuote(brandName), cmdutil.ShellQuote(cuid), ch.Type, cmdutil.ShellQuote(ch.To)))
+	}
+	return out
 }
 
 func newCall(id intouch.EndpointID, params map[string]string, q url.Values, body any) Call {
@@ -347,9 +359,10 @@ func writeText(w io.Writer, cs *iostreams.ColorScheme, r LoginResult) error {
 	if len(r.Changes) > 0 {
 		fmt.Fprintln(&b, "Changes")
 		for _, c := range r.Changes {
-			fmt.Fprintf(&b, "  %-10s %q → %q\n", c.Field, c.Old, c.New)
+			fmt.Fprintf(&b, "  %-10s %s → %s\n", c.Field, safe(strconv.Quote(c.Old)), safe(strconv.Quote(c.New)))
 		}
 	}
+	writeIdentifierChanges(&b, cs, r)
 	id := int64(0)
 	if r.CustomerID != nil {
 		id = *r.CustomerID
@@ -360,6 +373,10 @@ func writeText(w io.Writer, cs *iostreams.ColorScheme, r LoginResult) error {
 	case OutcomeUpdated:
 		fmt.Fprintf(&b, "%s Updated customer %d (%d %s)\n", cs.SuccessIcon(), id, len(r.Changes), cmdutil.Plural(len(r.Changes), "change"))
 	case OutcomeUnchanged:
+		if len(r.IdentifierChanges) > 0 {
+			fmt.Fprintf(&b, "%s Logged in: customer %d's names are up to date; its identifiers change only through step 2 above\n", cs.SuccessIcon(), id)
+			break
+		}
 		fmt.Fprintf(&b, "%s Customer %d is up to date; nothing to change\n", cs.SuccessIcon(), id)
 	case OutcomeWouldCreate:
 		fmt.Fprintf(&b, "No customer has cuid %s yet: the gateway would create it.\n", safe(r.CUID))
@@ -370,6 +387,25 @@ func writeText(w io.Writer, cs *iostreams.ColorScheme, r LoginResult) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeIdentifierChanges says which identifiers the CIAM changed and prints
+// the exact step 2 command for each: the login itself does not change them.
+func writeIdentifierChanges(b *strings.Builder, cs *iostreams.ColorScheme, r LoginResult) {
+	if len(r.IdentifierChanges) == 0 {
+		return
+	}
+	safe := iostreams.SafeText
+	fmt.Fprintln(b, "Identifier changes (not made at login)")
+	for _, c := range r.IdentifierChanges {
+		fmt.Fprintf(b, "  %-10s %s → %s\n", c.Type, safe(strconv.Quote(c.From)), safe(strconv.Quote(c.To)))
+	}
+	b.WriteString("The CIAM holds a new identifier: that was step 1 of the guide's two-step change. Step 2,\n" +
+		"the platform's identifier update, is a separate call the app makes, never the login:\n")
+	for _, cmd := range r.ChangeIdentifierCommands {
+		fmt.Fprintf(b, "  %s\n", safe(cmd))
+	}
+	b.WriteString(cs.Gray("  ($ID_TOKEN is the ID token this login used; add --apply to send the change)") + "\n")
 }
 
 func writeCalls(w io.Writer, cs *iostreams.ColorScheme, calls []Call) {
