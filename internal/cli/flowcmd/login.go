@@ -3,9 +3,7 @@
 package flowcmd
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -108,16 +106,6 @@ const (
 	OutcomeWouldUpdate    = "would_update" // without --apply
 )
 
-// Call is one platform request of the flow. Made is false for the writes a
-// run without --apply only prints.
-type Call struct {
-	Method string          `json:"method"`
-	Path   string          `json:"path"`
-	Body   json.RawMessage `json:"body,omitempty"`
-	Made   bool            `json:"made"`
-	Result string          `json:"result"`
-}
-
 // LoginResult is `flow login -o json`.
 type LoginResult struct {
 	Outcome    string                `json:"outcome"`
@@ -134,7 +122,7 @@ type LoginResult struct {
 	// change them; ChangeIdentifierCommands are the step 2 commands that do.
 	IdentifierChanges        []mapping.IdentifierChange `json:"identifierChanges"`
 	ChangeIdentifierCommands []string                   `json:"changeIdentifierCommands,omitempty"`
-	Calls                    []Call                     `json:"calls"`
+	Calls                    []cmdutil.Call             `json:"calls"`
 	Problems                 []mapping.Problem          `json:"problems"`
 	Warnings                 []intouch.Item             `json:"warnings,omitempty"`
 }
@@ -156,7 +144,7 @@ func loginRun(o *LoginOptions) error {
 		return err
 	}
 	out := LoginResult{Applied: o.Apply, Source: intouch.SourceOAuthExternal, AccountID: accountID,
-		Changes: mapping.Changes{}, IdentifierChanges: []mapping.IdentifierChange{}, Calls: []Call{}, Problems: []mapping.Problem{}}
+		Changes: mapping.Changes{}, IdentifierChanges: []mapping.IdentifierChange{}, Calls: []cmdutil.Call{}, Problems: []mapping.Problem{}}
 
 	stop := f.IOStreams.StartProgress("Verifying the token")
 	raw, check, err := mappingcmd.VerifyToken(o.Ctx, f, cfg, token, o.NoCache)
@@ -188,7 +176,7 @@ func loginRun(o *LoginOptions) error {
 	if err != nil {
 		// Show what was done before the failure, then fail.
 		if f.Globals.Output == cmdutil.FormatText {
-			writeCalls(f.IOStreams.Out, f.IOStreams.ColorScheme(), out.Calls)
+			cmdutil.WriteCalls(f.IOStreams.Out, f.IOStreams.ColorScheme(), out.Calls)
 		}
 		return cmdutil.IntouchError(err)
 	}
@@ -199,7 +187,7 @@ func loginRun(o *LoginOptions) error {
 func run(ctx context.Context, c *intouch.Client, brandName string, apply bool, p mapping.Profile, out *LoginResult) error {
 	src, acc, cuid := intouch.SourceOAuthExternal, out.AccountID, out.CUID
 	q := url.Values{"source": {src}, "accountId": {acc}, "identifierName": {intouch.IdentifierCUID}, "identifierValue": {cuid}}
-	lookup := newCall(intouch.EPLookupCustomer, nil, q, nil)
+	lookup := cmdutil.NewCall(intouch.EPLookupCustomer, nil, q, nil)
 	id, found, err := c.LookupCustomer(ctx, src, acc, intouch.IdentifierCUID, cuid)
 	if err != nil {
 		return err
@@ -218,10 +206,10 @@ func run(ctx context.Context, c *intouch.Client, brandName string, apply bool, p
 		if err != nil {
 			return err
 		}
-		add := newCall(intouch.EPAddCustomer, nil, addQuery, req)
+		add := cmdutil.NewCall(intouch.EPAddCustomer, nil, addQuery, req)
 		out.Outcome = OutcomeWouldCreate
 		if !apply {
-			add.Result = "not sent (no --apply)"
+			add.Result = cmdutil.NotSent
 			out.Calls = append(out.Calls, add)
 			return nil
 		}
@@ -243,7 +231,7 @@ func run(ctx context.Context, c *intouch.Client, brandName string, apply bool, p
 
 	out.CustomerID = &id
 	sq := url.Values{"source": {src}, "accountId": {acc}}
-	get := newCall(intouch.EPGetCustomer, map[string]string{"id": strconv.FormatInt(id, 10)}, sq, nil)
+	get := cmdutil.NewCall(intouch.EPGetCustomer, map[string]string{"id": strconv.FormatInt(id, 10)}, sq, nil)
 	cust, err := c.GetCustomer(ctx, id, src, acc)
 	if err != nil {
 		return err
@@ -265,9 +253,9 @@ func run(ctx context.Context, c *intouch.Client, brandName string, apply bool, p
 		return nil
 	}
 	out.Outcome = OutcomeWouldUpdate
-	w := newCall(intouch.EPUpdateCustomer, map[string]string{"id": strconv.FormatInt(id, 10)}, sq, up)
+	w := cmdutil.NewCall(intouch.EPUpdateCustomer, map[string]string{"id": strconv.FormatInt(id, 10)}, sq, up)
 	if !apply {
-		w.Result = "not sent (no --apply)"
+		w.Result = cmdutil.NotSent
 		out.Calls = append(out.Calls, w)
 		return nil
 	}
@@ -292,19 +280,6 @@ func changeIdentifierCommands(brandName, cuid string, changes []mapping.Identifi
 			cmdutil.ShellQuote(brandName), cmdutil.ShellQuote(cuid), ch.Type, cmdutil.ShellQuote(ch.To)))
 	}
 	return out
-}
-
-func newCall(id intouch.EndpointID, params map[string]string, q url.Values, body any) Call {
-	ep := intouch.Endpoints[id]
-	path, err := ep.URL("", params, q)
-	if err != nil {
-		path = ep.Path
-	}
-	c := Call{Method: ep.Method, Path: path}
-	if body != nil {
-		c.Body, _ = json.Marshal(body)
-	}
-	return c
 }
 
 func finish(f *cmdutil.Factory, out LoginResult, failure error) error {
@@ -355,7 +330,7 @@ func writeText(w io.Writer, cs *iostreams.ColorScheme, r LoginResult) error {
 		return err
 	}
 	b.Reset()
-	writeCalls(w, cs, r.Calls)
+	cmdutil.WriteCalls(w, cs, r.Calls)
 	if len(r.Changes) > 0 {
 		fmt.Fprintln(&b, "Changes")
 		for _, c := range r.Changes {
@@ -406,26 +381,6 @@ func writeIdentifierChanges(b *strings.Builder, cs *iostreams.ColorScheme, r Log
 		fmt.Fprintf(b, "  %s\n", safe(cmd))
 	}
 	b.WriteString(cs.Gray("  ($ID_TOKEN is the ID token this login used; add --apply to send the change)") + "\n")
-}
-
-func writeCalls(w io.Writer, cs *iostreams.ColorScheme, calls []Call) {
-	for _, c := range calls {
-		mark := cs.SuccessIcon()
-		switch {
-		case c.Result == "failed":
-			mark = cs.FailureIcon()
-		case !c.Made:
-			mark = cs.Yellow("→")
-		}
-		fmt.Fprintf(w, "%s %s %s  %s\n", mark, cs.Bold(c.Method), iostreams.SafeText(c.Path), cs.Gray(iostreams.SafeText(c.Result)))
-		if len(c.Body) > 0 && (!c.Made || c.Result == "failed") {
-			var ind bytes.Buffer
-			if err := json.Indent(&ind, c.Body, "    ", "  "); err != nil {
-				ind.Write(c.Body)
-			}
-			fmt.Fprintf(w, "    %s\n", iostreams.SafeLines(ind.String()))
-		}
-	}
 }
 
 func summary(p mapping.Profile) string {

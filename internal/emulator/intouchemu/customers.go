@@ -2,6 +2,7 @@ package intouchemu
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -162,7 +163,8 @@ func warn(code int, msg string) item { return item{Status: false, Code: code, Me
 
 func (s *Server) addCustomer(w http.ResponseWriter, r *http.Request) {
 	var body struct {
-		Profiles []Profile `json:"profiles"`
+		Profiles       []Profile      `json:"profiles"`
+		ExtendedFields map[string]any `json:"extendedFields"`
 	}
 	if err := decodeBody(r, &body); err != nil {
 		writeErr(w, http.StatusBadRequest, CodeBadRequest, err.Error())
@@ -231,12 +233,14 @@ func (s *Server) addCustomer(w http.ResponseWriter, r *http.Request) {
 	}
 	if merge != nil {
 		merge.Profiles = append(merge.Profiles, p)
+		merge.setExtendedFields(body.ExtendedFields)
 		warnings = append(warnings, warn(CodeMerged, "Same Customer found in other sources, Combining"))
 		writeJSON(w, http.StatusOK, map[string]any{"createdId": merge.ID, "warnings": warnings, "sideEffects": []any{}})
 		return
 	}
 	s.nextID++
 	c := &Customer{ID: s.nextID, Profiles: []Profile{p}}
+	c.setExtendedFields(body.ExtendedFields)
 	s.customers = append(s.customers, c)
 	writeJSON(w, http.StatusOK, map[string]any{"createdId": c.ID, "warnings": warnings, "sideEffects": []any{}})
 }
@@ -319,7 +323,7 @@ func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"id": c.ID, "profiles": profiles, "loyaltyInfo": map[string]any{"loyaltyType": "loyalty"},
-		"extendedFields": map[string]any{}, "warnings": warnings,
+		"extendedFields": c.extendedFieldsOrEmpty(), "warnings": warnings,
 	})
 }
 
@@ -453,13 +457,30 @@ func (s *Server) changeIdentifier(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"createdId": c.ID, "warnings": warnings})
 }
 
+// setExtendedFields keeps the extended fields an add sent (a later add's values win).
+func (c *Customer) setExtendedFields(ext map[string]any) {
+	for k, v := range ext {
+		if c.ExtendedFields == nil {
+			c.ExtendedFields = map[string]any{}
+		}
+		c.ExtendedFields[k] = v
+	}
+}
+
+func (c *Customer) extendedFieldsOrEmpty() map[string]any {
+	if c.ExtendedFields == nil {
+		return map[string]any{}
+	}
+	return c.ExtendedFields
+}
+
 // Customers returns a deep copy of all customers, merge victims included.
 func (s *Server) Customers() []Customer {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]Customer, 0, len(s.customers))
 	for _, c := range s.customers {
-		cp := Customer{ID: c.ID, MergedInto: c.MergedInto}
+		cp := Customer{ID: c.ID, MergedInto: c.MergedInto, ExtendedFields: maps.Clone(c.ExtendedFields)}
 		for _, p := range c.Profiles {
 			p.Identifiers = append([]Identifier(nil), p.Identifiers...)
 			cp.Profiles = append(cp.Profiles, p)

@@ -40,6 +40,8 @@ type Customer struct {
 	ID         int64     `json:"id"`
 	Profiles   []Profile `json:"profiles"`
 	MergedInto int64     `json:"mergedInto,omitempty"`
+	// ExtendedFields are the customer's extended fields (an add's top-level extendedFields).
+	ExtendedFields map[string]any `json:"extendedFields,omitempty"`
 }
 
 // item is an errors[]/warnings[] entry.
