@@ -11,6 +11,7 @@ import (
 
 	"github.com/ciamctl/ciamctl/internal/atomicfile"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
+	"github.com/ciamctl/ciamctl/internal/emulator/ciamemu"
 	"github.com/ciamctl/ciamctl/internal/sandbox"
 	"github.com/ciamctl/ciamctl/internal/workspace"
 )
@@ -37,7 +38,9 @@ func NewCmdSandbox(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command
 
   - a CIAM: OpenID Connect discovery, a JWKS with an RS256 and an ES256 key,
     a token endpoint issuing ID and access tokens for seeded users (alice and
-    bob, password "password"), and userinfo for those access tokens;
+    bob, password "password"), userinfo for those access tokens, RP-initiated
+    logout, token revocation, and an admin API to change a user between logins
+    (PATCH /admin/users/{login} with the printed admin token);
   - the Intouch API: channel accounts and customers, with real auth checks.
 
 It prints the URLs and the CIAMCTL_INTOUCH_* variables that point ciamctl at
@@ -84,6 +87,10 @@ type CIAMInfo struct {
 	JWKSURI      string   `json:"jwksUri"`
 	Token        string   `json:"tokenEndpoint"`
 	Userinfo     string   `json:"userinfoEndpoint"`
+	EndSession   string   `json:"endSessionEndpoint"`
+	Revocation   string   `json:"revocationEndpoint"`
+	AdminUsers   string   `json:"adminUsers"`
+	AdminToken   string   `json:"adminToken"`
 	ClientID     string   `json:"clientId"`
 	Users        []string `json:"users"`
 	UserPassword string   `json:"userPassword"`
@@ -133,6 +140,10 @@ func describe(sb *sandbox.Sandbox, basic bool) Info {
 			JWKSURI:      sb.JWKSURL(),
 			Token:        sb.TokenURL(),
 			Userinfo:     sb.UserinfoURL(),
+			EndSession:   sb.Issuer + ciamemu.PathEndSession,
+			Revocation:   sb.Issuer + ciamemu.PathRevoke,
+			AdminUsers:   sb.Issuer + ciamemu.PathAdminUsers,
+			AdminToken:   sb.CIAM.AdminToken(),
 			ClientID:     sb.CIAM.ClientID(),
 			UserPassword: "password",
 		},
@@ -175,6 +186,8 @@ func printText(f *cmdutil.Factory, info Info, env []string) {
 	row("jwks", info.CIAM.JWKSURI)
 	row("token", info.CIAM.Token)
 	row("userinfo", info.CIAM.Userinfo)
+	row("logout", info.CIAM.EndSession)
+	row("revocation", info.CIAM.Revocation)
 	row("client ID", info.CIAM.ClientID)
 	row("users", strings.Join(info.CIAM.Users, ", ")+` (password "`+info.CIAM.UserPassword+`")`)
 	fmt.Fprintln(w)
@@ -202,4 +215,7 @@ func printTry(w io.Writer, info Info) {
 	fmt.Fprintf(w, "  TOKEN=$(curl -s %s -d grant_type=password -d username=%s -d password=%s \\\n", info.CIAM.Token, user, info.CIAM.UserPassword)
 	fmt.Fprintf(w, "      -d client_id=%s | sed 's/.*\"id_token\":\"\\([^\"]*\\)\".*/\\1/')\n", info.CIAM.ClientID)
 	fmt.Fprintln(w, `  ciamctl flow login --brand sandbox "$TOKEN" --apply`)
+	fmt.Fprintln(w, "  # change the user in the CIAM (the admin API), then sign in and log in again:")
+	fmt.Fprintf(w, "  curl -s -X PATCH %s/%s -H 'Authorization: Bearer %s' \\\n", info.CIAM.AdminUsers, user, info.CIAM.AdminToken)
+	fmt.Fprintln(w, `      -d '{"family_name":"Smith","phone_number":"+44 7700 900123"}'`)
 }

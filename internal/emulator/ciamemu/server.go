@@ -34,6 +34,7 @@ type Server struct {
 	keys    []*signingKey // newest last per algorithm
 	access  map[string]accessGrant
 	httpSrv *http.Server
+	session sessionState // end session, revocation, admin API, request log: session.go
 }
 
 type accessGrant struct {
@@ -63,11 +64,12 @@ func New(opts Options) *Server {
 	s.mux.HandleFunc(PathAuthorize, func(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusBadRequest, "unsupported_response_type", "the emulator issues tokens only through "+PathToken+" (password grant or user=)")
 	})
+	s.routeSession()
 	return s
 }
 
 // Handler serves all endpoints.
-func (s *Server) Handler() http.Handler { return s.mux }
+func (s *Server) Handler() http.Handler { return s.handler() }
 
 // Start listens on addr (e.g. "127.0.0.1:0"), sets the issuer to the listener's URL unless one was
 // fixed, and returns the issuer.
@@ -80,7 +82,7 @@ func (s *Server) Start(addr string) (string, error) {
 	if s.issuer == "" {
 		s.issuer = "http://" + ln.Addr().String()
 	}
-	s.httpSrv = &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second}
+	s.httpSrv = &http.Server{Handler: s.handler(), ReadHeaderTimeout: 10 * time.Second}
 	iss := s.issuer
 	s.mu.Unlock()
 	go func() { _ = s.httpSrv.Serve(ln) }()
@@ -152,7 +154,7 @@ func MobileClaim(issuer string) string {
 
 func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
 	iss := s.issuerFor(r)
-	writeJSON(w, http.StatusOK, map[string]any{
+	doc := map[string]any{
 		"issuer":                                iss,
 		"authorization_endpoint":                endpointURL(iss, PathAuthorize),
 		"token_endpoint":                        endpointURL(iss, PathToken),
@@ -166,7 +168,9 @@ func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
 		"scopes_supported":                      []string{"openid", "profile", "email", "phone"},
 		"claims_supported": []string{"iss", "sub", "aud", "azp", "iat", "exp", "nonce", "given_name", "family_name",
 			"email", "phone_number", "contact", MobileClaim(iss)},
-	})
+	}
+	s.sessionDiscovery(doc, iss)
+	writeJSON(w, http.StatusOK, doc)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
