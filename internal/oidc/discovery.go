@@ -29,6 +29,10 @@ type Provider struct {
 	UserinfoEndpoint                 string   `json:"userinfo_endpoint,omitempty"`
 	TokenEndpoint                    string   `json:"token_endpoint,omitempty"`
 	IDTokenSigningAlgValuesSupported []string `json:"id_token_signing_alg_values_supported,omitempty"`
+	// EndSessionEndpoint (RP-Initiated Logout 1.0) and RevocationEndpoint (RFC 7009, named in discovery
+	// by RFC 8414's metadata) are "" when the provider does not publish them.
+	EndSessionEndpoint string `json:"end_session_endpoint,omitempty"`
+	RevocationEndpoint string `json:"revocation_endpoint,omitempty"`
 }
 
 // DiscoveryError names the document URL and one-line cause.
@@ -84,6 +88,8 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (*Provide
 		UserinfoEndpoint *string         `json:"userinfo_endpoint"`
 		TokenEndpoint    *string         `json:"token_endpoint"`
 		Algs             json.RawMessage `json:"id_token_signing_alg_values_supported"`
+		EndSession       *string         `json:"end_session_endpoint"`
+		Revocation       *string         `json:"revocation_endpoint"`
 	}
 	if err := json.Unmarshal(resp.Body, &doc); err != nil {
 		var typeErr *json.UnmarshalTypeError
@@ -109,6 +115,12 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (*Provide
 	}
 	if doc.TokenEndpoint != nil {
 		p.TokenEndpoint = *doc.TokenEndpoint
+	}
+	if doc.EndSession != nil {
+		p.EndSessionEndpoint = *doc.EndSession
+	}
+	if doc.Revocation != nil {
+		p.RevocationEndpoint = *doc.Revocation
 	}
 	if len(doc.Algs) > 0 && !bytes.Equal(doc.Algs, []byte("null")) {
 		if err := json.Unmarshal(doc.Algs, &p.IDTokenSigningAlgValuesSupported); err != nil {
