@@ -8,6 +8,7 @@ import (
 	"github.com/ciamctl/ciamctl/internal/intouch"
 	"github.com/ciamctl/ciamctl/internal/jwks"
 	"github.com/ciamctl/ciamctl/internal/oidc"
+	"github.com/ciamctl/ciamctl/internal/rp"
 	"github.com/ciamctl/ciamctl/internal/workspace"
 )
 
@@ -25,6 +26,7 @@ func ExitCode(err error) int {
 		errors.Is(err, intouch.ErrConfig):
 		return ExitUsage
 	case errors.Is(err, cmdutil.ErrInvalid),
+		errors.Is(err, rp.ErrRefused), errors.Is(err, rp.ErrUnsafeURL), // the token or document checked is bad
 		errors.Is(err, intouch.ErrRejected): // before ErrAuth: a registration rule is not a credentials problem
 		return ExitInvalid
 	case errors.Is(err, workspace.ErrIO),

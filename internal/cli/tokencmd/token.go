@@ -13,7 +13,7 @@ import (
 func NewCmdToken(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "token <command>",
-		Short: "Decode, verify and sign ID tokens",
+		Short: "Decode, verify and sign ID tokens; call userinfo with an access token",
 		Long: `Work with OpenID Connect ID tokens: decode one to read it (unverified), verify
 one or a batch exactly as the gateway would (signature from the CIAM's JWKS,
 issuer, audience, expiry, ...), or sign test tokens with a key made by
@@ -28,6 +28,7 @@ issuer, audience, expiry, ...), or sign test tokens with a key made by
 		NewCmdDecode(f, nil),
 		NewCmdVerify(f, nil),
 		NewCmdSign(f, nil),
+		NewCmdUserinfo(f, nil),
 	)
 	return cmd
 }
