@@ -26,6 +26,10 @@ type Options struct {
 	Intouch cmdutil.IntouchFlags
 	Brand   string
 	NoCache bool
+	// AccessToken, when given, makes the userinfo check call userinfo with it (token userinfo's check);
+	// IDToken adds the sub and mapped-claim comparison.
+	AccessToken string
+	IDToken     string
 }
 
 // NewCmdDoctor builds `ciamctl doctor`.
@@ -39,19 +43,25 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command 
   config     the brand file is valid
   discovery  the issuer's discovery document matches (when an issuer is set)
   jwks       the key set loads and can verify an allowed algorithm
-  userinfo   the userinfo endpoint answers (a 401 without a token counts)
+  userinfo   the userinfo endpoint answers (a 401 without a token counts); with
+             --access-token it must answer that token (with --id-token, for the
+             same sub), as ` + "`ciamctl token userinfo`" + ` checks
   intouch    the platform API accepts the CIAMCTL_INTOUCH_* credentials
   channel    the org's OAUTH_EXTERNAL account recorded in the brand file exists
 
 Every check runs even when an earlier one fails, so one run shows all that
 is wrong. Exit 0 when all pass (warnings allowed), 1 when any fails.`,
 		Example: `  ciamctl doctor --brand acme
+  ciamctl doctor --brand acme --access-token "$ACCESS_TOKEN" --id-token "$ID_TOKEN"
   ciamctl doctor --brand acme --cluster eu -o json`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Ctx = cmd.Context()
 			if opts.Brand == "" {
 				return cmdutil.FlagErrorf("missing --brand: the brand to check, e.g. --brand acme")
+			}
+			if opts.IDToken != "" && opts.AccessToken == "" {
+				return cmdutil.FlagErrorf("--id-token needs --access-token: the userinfo check compares the two")
 			}
 			if runF != nil {
 				return runF(opts)
@@ -61,6 +71,8 @@ is wrong. Exit 0 when all pass (warnings allowed), 1 when any fails.`,
 	}
 	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "brand to check (required)")
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "fetch the JWKS even when a cached copy is fresh")
+	cmd.Flags().StringVar(&opts.AccessToken, "access-token", "", "check userinfo with this access token instead of probing it without one")
+	cmd.Flags().StringVar(&opts.IDToken, "id-token", "", "with --access-token: the ID token of the same sign-in, to compare sub and mapped claims")
 	cmdutil.AddIntouchFlags(cmd, &opts.Intouch)
 	return cmd
 }
@@ -104,16 +116,28 @@ func run(opts *Options) error {
 	var (
 		ciam     []probe.Result
 		platform []Check
+		userinfo *Check
 		wg       sync.WaitGroup
 	)
 	p := &probe.Prober{Client: f.HTTPClient(), Fetcher: f.JWKSFetcher(opts.NoCache), Timeout: f.Globals.Timeout}
-	wg.Go(func() { ciam = p.Brand(opts.Ctx, cfg) })
 	wg.Go(func() { platform = platformChecks(opts, cfg) })
+	if opts.AccessToken == "" {
+		wg.Go(func() { ciam = p.Brand(opts.Ctx, cfg) })
+	} else {
+		// With a token, userinfo is called with it instead of probed without one.
+		ciam = make([]probe.Result, 2)
+		wg.Go(func() { ciam[0] = p.Discovery(opts.Ctx, cfg) })
+		wg.Go(func() { ciam[1] = p.JWKS(opts.Ctx, cfg) })
+		wg.Go(func() { c := userinfoCheck(opts, cfg); userinfo = &c })
+	}
 	wg.Wait()
 	stop()
 
 	for _, r := range ciam {
 		rep.Checks = append(rep.Checks, fromProbe(r))
+	}
+	if userinfo != nil {
+		rep.Checks = append(rep.Checks, *userinfo)
 	}
 	rep.Checks = append(rep.Checks, platform...)
 	return finish(f, rep)
@@ -154,6 +178,36 @@ func fromProbe(r probe.Result) Check {
 	}
 	if c.Status == statusFailed && len(c.Problems) > 0 {
 		c.Detail, c.Problems = c.Problems[0], c.Problems[1:]
+	}
+	return c
+}
+
+// userinfoCheck calls userinfo with the access token, as `token userinfo` does.
+func userinfoCheck(opts *Options, cfg *brand.Config) Check {
+	f := opts.Factory
+	c := Check{Name: probe.CheckUserinfo, Status: statusOK}
+	ctx, cancel := context.WithTimeout(opts.Ctx, f.Globals.Timeout)
+	defer cancel()
+	rep, err := f.CheckUserinfo(ctx, cfg, strings.TrimSpace(opts.AccessToken), strings.TrimSpace(opts.IDToken), opts.NoCache)
+	if err != nil {
+		c.Status, c.Detail = statusFailed, "userinfo with the access token: "+oneLine(err)
+		return c
+	}
+	for _, p := range rep.Problems {
+		c.add(brand.SeverityError, p)
+	}
+	if c.Status == statusFailed {
+		c.Detail, c.Problems = c.Problems[0], c.Problems[1:]
+		return c
+	}
+	c.Detail = fmt.Sprintf("%s answers the access token for sub %s (%d %s)", rep.Endpoint, rep.Sub, len(rep.Claims), cmdutil.Plural(len(rep.Claims), "claim"))
+	if rep.SubMatches != nil {
+		c.Detail += "; sub is the ID token's"
+		for _, m := range rep.Mappings {
+			if !m.Same {
+				c.add(brand.SeverityWarning, fmt.Sprintf("%s (claim %s): the ID token has %q, userinfo %q; the gateway maps the ID token's", m.Field, m.Claim, m.IDToken, m.Userinfo))
+			}
+		}
 	}
 	return c
 }
