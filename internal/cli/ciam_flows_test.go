@@ -2,8 +2,11 @@ package cli_test
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ciamctl/ciamctl/internal/cli/clitest"
 	"github.com/ciamctl/ciamctl/internal/emulator/ciamemu"
@@ -105,4 +108,139 @@ func TestTokenUserinfoRefusals(t *testing.T) {
 	plain := p.run("token", "userinfo", "--brand", "plain", alice.AccessToken)
 	expectCode(t, plain, 1)
 	oneLineError(t, plain, "plain http")
+}
+
+// ciamRequests lists the CIAM emulator's requests other than discovery and the key set.
+func (p *platform) ciamRequests() []string {
+	var out []string
+	for _, r := range p.ciam.Requests() {
+		if r.Path != ciamemu.PathDiscovery && r.Path != ciamemu.PathJWKS {
+			out = append(out, r.Method+" "+r.Path)
+		}
+	}
+	return out
+}
+
+// The guide's logout: the dry run sends nothing; --apply ends the session, revokes the access token, and
+// userinfo then refuses it. Nothing reaches the platform.
+func TestFlowLogout(t *testing.T) {
+	p := newPlatform(t)
+	p.loggedIn("alice")
+	tk := p.tokens("alice")
+	args := []string{"flow", "logout", "--brand", "acme", "--id-token-hint", tk.IDToken, "--access-token", tk.AccessToken}
+
+	p.ciam.ResetRequests()
+	dry := p.run(args...)
+	expectCode(t, dry, 0)
+	clitest.Golden(t, "flow/logout-dry-run.txt", p.normalize(dry.Stdout))
+	if got := p.ciamRequests(); len(got) != 0 {
+		t.Fatalf("the dry run sent %v", got)
+	}
+	dryJSON := p.run(append(args, "-o", "json")...)
+	expectCode(t, dryJSON, 0)
+	clitest.Golden(t, "flow/logout-dry-run.json", p.normalize(dryJSON.Stdout))
+
+	applied := p.run(append(args, "--apply")...)
+	expectCode(t, applied, 0)
+	clitest.Golden(t, "flow/logout.txt", p.normalize(applied.Stdout))
+	want := []string{"GET /userinfo", "GET /logout", "POST /oauth/revoke", "GET /userinfo"}
+	if got := p.ciamRequests(); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("requests %v, want %v", got, want)
+	}
+	if l := p.ciam.Logouts(); len(l) != 1 || l[0].Sub != p.sub("alice") {
+		t.Errorf("logouts: %v", l)
+	}
+	if n := p.platformCalls(); n != 0 {
+		t.Errorf("logout made %d platform calls", n)
+	}
+	out := applied.Stdout + applied.Stderr + dry.Stdout + dryJSON.Stdout
+	if strings.Contains(out, tk.AccessToken) || strings.Contains(out, tk.IDToken) {
+		t.Error("a token is printed")
+	}
+	expectCode(t, p.run("token", "userinfo", "--brand", "acme", tk.AccessToken), 1)
+
+	// Again, as JSON: the token is already refused before; the revocation still answers 200.
+	again := p.run(append(args, "--apply", "-o", "json")...)
+	expectCode(t, again, 0)
+	var res struct {
+		OK                 bool
+		AccessTokenRefused *bool `json:"accessTokenRefused"`
+		Steps              []struct {
+			Name   string
+			Made   bool
+			OK     bool
+			Result string
+		}
+	}
+	if err := json.Unmarshal([]byte(again.Stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	if !res.OK || res.AccessTokenRefused == nil || !*res.AccessTokenRefused || len(res.Steps) != 4 || !strings.Contains(res.Steps[0].Result, "refused already") {
+		t.Errorf("second logout: %s", again.Stdout)
+	}
+}
+
+// A CIAM without the endpoints is one clear error, exit 1, and nothing is sent; bad input is exit 2.
+func TestFlowLogoutRefusals(t *testing.T) {
+	p := newPlatform(t)
+	tk := p.tokens("alice")
+	p.ciam.SetSessionEndpoints(false)
+	p.ciam.ResetRequests()
+	none := p.run("flow", "logout", "--brand", "acme", "--id-token-hint", tk.IDToken, "--access-token", tk.AccessToken, "--apply")
+	expectCode(t, none, 1)
+	oneLineError(t, none, "publishes neither end_session_endpoint nor revocation_endpoint")
+	if got := p.ciamRequests(); len(got) != 0 {
+		t.Errorf("sent %v", got)
+	}
+	p.ciam.SetSessionEndpoints(true)
+
+	expectCode(t, p.run("flow", "logout", "--brand", "acme"), 2)
+	expectCode(t, p.run("flow", "logout", "--access-token", tk.AccessToken), 2)
+	// A refresh token alone is revoked (an unknown one too: RFC 7009 answers 200), without ending the session.
+	refreshOnly := p.run("flow", "logout", "--brand", "acme", "--refresh-token", "rt-unknown", "--apply")
+	expectCode(t, refreshOnly, 0)
+	if !strings.Contains(refreshOnly.Stdout, "pass --id-token-hint") || len(p.ciam.Logouts()) != 0 {
+		t.Errorf("refresh token only:\n%s", refreshOnly.Stdout)
+	}
+
+	// The CIAM refuses an ID token it did not issue: exit 1, and the report says which step.
+	p.ciam.ResetRequests()
+	bad := p.run("flow", "logout", "--brand", "acme", "--id-token-hint", "eyJhbGciOiJSUzI1NiJ9.e30.c2ln", "--apply")
+	expectCode(t, bad, 1)
+	if !strings.Contains(bad.Stdout, "invalid_request") || !strings.Contains(bad.Stderr, "GET "+p.iss+"/logout: HTTP 400") {
+		t.Errorf("refused logout:\nstdout %s\nstderr %s", bad.Stdout, bad.Stderr)
+	}
+
+	// A brand without an issuer has no discovery to find the endpoints in.
+	p.writeBrand("noiss", strings.Replace(strings.Replace(acmeBrandTemplate, "brand: acme", "brand: noiss", 1), "  issuer: $ISSUER\n", "", 1))
+	noIss := p.run("flow", "logout", "--brand", "noiss", "--access-token", tk.AccessToken, "--apply")
+	expectCode(t, noIss, 1)
+	oneLineError(t, noIss, "has no ciam.issuer")
+}
+
+// A CIAM that answers the revocation with 200 but keeps accepting the token fails the logout (exit 1).
+func TestFlowLogoutRevocationThatDoesNotTake(t *testing.T) {
+	p := newPlatform(t)
+	emu := ciamemu.New(ciamemu.Options{ClientID: "acme-loyalty", Now: func() time.Time { return clitestNow }})
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == ciamemu.PathRevoke {
+			w.WriteHeader(http.StatusOK) // says yes, does nothing
+			return
+		}
+		emu.Handler().ServeHTTP(w, r)
+	}))
+	defer ts.Close()
+	emu.SetIssuer(ts.URL)
+	tmpl := strings.Replace(strings.ReplaceAll(acmeBrandTemplate, "$ISSUER", ts.URL), "brand: acme", "brand: liar", 1)
+	p.writeBrand("liar", tmpl)
+	tk, err := emu.IssueTokens("alice", ciamemu.TokenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := p.run("flow", "logout", "--brand", "liar", "--access-token", tk.AccessToken, "--apply")
+	expectCode(t, res, 1)
+	if !strings.Contains(res.Stdout, "the revocation did not take") || !strings.Contains(res.Stdout, "The logout is incomplete") {
+		t.Errorf("stdout:\n%s", res.Stdout)
+	}
+	oneLineError(t, res, "userinfo still accepts the access token")
 }

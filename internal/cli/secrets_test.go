@@ -22,7 +22,8 @@ import (
 func TestNoSecretInAnyOutput(t *testing.T) {
 	p := newPlatform(t)
 	o := p.emu.Options()
-	idToken := p.token("alice")
+	ciamTokens := p.tokens("alice")
+	idToken, accessToken := ciamTokens.IDToken, ciamTokens.AccessToken
 	sig := idToken[strings.LastIndexByte(idToken, '.')+1:]
 
 	oauthEnv := map[string]string{}
@@ -51,6 +52,13 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 		{"flow", "login", "--brand", "acme", idToken}, {"flow", "login", "--brand", "acme", idToken, "--apply"},
 		{"flow", "login", "--brand", "acme", idToken, "--apply", "-o", "json"},
 		{"customer", "lookup", "--brand", "acme", "--cuid", p.sub("alice")},
+		{"customer", "register", "--brand", "acme", "--source", "INSTORE", idToken, "--field", "city=Leeds"},
+		{"customer", "register", "--brand", "acme", "--source", "INSTORE", idToken, "--apply", "-o", "json"},
+		{"customer", "change-identifier", "--brand", "acme", "--cuid", p.sub("alice"), "--email", "alice@example.com", "--token", idToken},
+		{"token", "userinfo", "--brand", "acme", accessToken, "--id-token", idToken},
+		{"doctor", "--brand", "acme", "--access-token", accessToken, "--id-token", idToken},
+		{"flow", "logout", "--brand", "acme", "--id-token-hint", idToken, "--access-token", accessToken, "--refresh-token", "rt-secret-value"},
+		{"flow", "logout", "--brand", "acme", "--id-token-hint", idToken, "--access-token", accessToken, "--refresh-token", "rt-secret-value", "--apply", "-o", "json"},
 		{"doctor", "--brand", "acme"}, {"doctor", "--brand", "acme", "-o", "json"},
 		{"keys", "generate", "--out", keysDir, "--force"}, {"version"}, {"completion", "bash"}, {"demo"},
 		// Failures print errors, which must be as clean.
@@ -89,6 +97,8 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 		"password md5":    hex.EncodeToString(sum[:]),
 		"basic value":     base64.StdEncoding.EncodeToString([]byte(o.Username + ":" + hex.EncodeToString(sum[:]))),
 		"ID token":        idToken,
+		"access token":    accessToken,
+		"refresh token":   "rt-secret-value",
 		"token signature": sig,
 	}
 	for _, at := range p.emu.IssuedTokens() {

@@ -27,10 +27,11 @@ func NewCmdFlow(f *cmdutil.Factory) *cobra.Command {
 		Short: "Run the gateway's login, profile-update and logout flows",
 		Args:  cobra.ArbitraryArgs,
 		Example: `  ciamctl flow login --brand acme "$ID_TOKEN"
-  ciamctl flow login --brand acme "$ID_TOKEN" --apply`,
+  ciamctl flow login --brand acme "$ID_TOKEN" --apply
+  ciamctl flow logout --brand acme --id-token-hint "$ID_TOKEN" --access-token "$ACCESS_TOKEN" --apply`,
 		RunE: cmdutil.GroupRunE,
 	}
-	cmd.AddCommand(NewCmdLogin(f, nil))
+	cmd.AddCommand(NewCmdLogin(f, nil), NewCmdLogout(f, nil))
 	return cmd
 }
 
