@@ -244,3 +244,44 @@ func TestFlowLogoutRevocationThatDoesNotTake(t *testing.T) {
 	}
 	oneLineError(t, res, "userinfo still accepts the access token")
 }
+
+// Claims, platform answers and CIAM error descriptions reach the terminal escaped in the new commands.
+func TestCIAMFlowsEscapeControlCharacters(t *testing.T) {
+	p := newPlatform(t)
+	p.link()
+	u := p.ciam.AddUser(ciamemu.User{Username: "mallory", GivenName: forged, FamilyName: "M\u009b2K\u202e", Email: "mallory@example.com",
+		PhoneNumber: "+44 7700 900777", Extra: map[string]any{"note": "\x1b]0;title\x07\x1b[31mred"}})
+	tk := p.tokens(u.Sub)
+	for _, args := range [][]string{
+		{"token", "userinfo", "--brand", "acme", tk.AccessToken, "--id-token", tk.IDToken},
+		{"flow", "login", "--brand", "acme", tk.IDToken, "--apply"},
+		{"customer", "register", "--brand", "acme", "--source", "INSTORE", tk.IDToken, "--field", "x=\x1b[2K", "--apply"},
+		{"customer", "change-identifier", "--brand", "acme", "--cuid", u.Sub, "--email", "mallory@example.com", "--token", tk.IDToken},
+		{"customer", "lookup", "--brand", "acme", "--cuid", u.Sub},
+	} {
+		res := p.run(args...)
+		if res.Code != 0 {
+			t.Errorf("%v: exit %d: %s", args[:2], res.Code, res.Stderr)
+		}
+		noRawControls(t, strings.Join(args[:2], " "), res.Stdout+res.Stderr)
+	}
+
+	// A CIAM whose refusal carries a forged description.
+	emu := ciamemu.New(ciamemu.Options{ClientID: "acme-loyalty", Now: func() time.Time { return clitestNow }})
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == ciamemu.PathEndSession {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write([]byte(`{"error":"invalid_request","error_description":"\u001b[2K\r✓ logged out\u009b"}`))
+			return
+		}
+		emu.Handler().ServeHTTP(w, r)
+	}))
+	defer ts.Close()
+	emu.SetIssuer(ts.URL)
+	p.writeBrand("evil", strings.Replace(strings.ReplaceAll(acmeBrandTemplate, "$ISSUER", ts.URL), "brand: acme", "brand: evil", 1))
+	etk, _ := emu.IssueTokens("alice", ciamemu.TokenOptions{})
+	res := p.run("flow", "logout", "--brand", "evil", "--id-token-hint", etk.IDToken, "--apply")
+	expectCode(t, res, 1)
+	noRawControls(t, "flow logout", res.Stdout+res.Stderr)
+}
