@@ -140,6 +140,16 @@ func TestCustomerChangeIdentifierTwoSteps(t *testing.T) {
 	if !strings.Contains(again.Stdout, "already has mobile 447700900123; nothing to change") || p.emu.Count(intouchemu.RouteChangeIdentifier) != 1 {
 		t.Errorf("second run:\n%s", again.Stdout)
 	}
+	// The fresh token as the argument both names the customer and proves step 1 (here from stdin).
+	viaArg := p.runStdin(newToken+"\n", "customer", "change-identifier", "--brand", "acme", "-", "--mobile", "447700900123", "--apply")
+	expectCode(t, viaArg, 0)
+	if !strings.Contains(viaArg.Stdout, "nothing to change") {
+		t.Errorf("TOKEN argument as the proof:\n%s", viaArg.Stdout)
+	}
+	oldArg := p.run("customer", "change-identifier", "--brand", "acme", oldToken, "--mobile", "447700900123", "--apply")
+	expectCode(t, oldArg, 1)
+	oneLineError(t, oldArg, "the CIAM still holds mobile 447700900001")
+
 	same := p.run("flow", "login", "--brand", "acme", newToken, "--apply")
 	expectCode(t, same, 0)
 	clitest.Golden(t, "flow/login-unchanged.txt", norm(same.Stdout))

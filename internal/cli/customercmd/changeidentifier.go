@@ -40,7 +40,7 @@ type ChangeIdentifierOptions struct {
 func NewCmdChangeIdentifier(f *cmdutil.Factory, runF func(*ChangeIdentifierOptions) error) *cobra.Command {
 	opts := &ChangeIdentifierOptions{Factory: f}
 	cmd := &cobra.Command{
-		Use:   "change-identifier --brand NAME (--cuid UUID | TOKEN) (--mobile NEW | --email NEW) --token NEW_ID_TOKEN [--apply]",
+		Use:   "change-identifier --brand NAME (--cuid UUID | TOKEN) (--mobile NEW | --email NEW) [--token NEW_ID_TOKEN] [--apply]",
 		Short: "Step 2 of an identifier change: the platform follows the CIAM's new mobile or email",
 		Long: `Change a customer's mobile or email on the platform after the CIAM changed it.
 
@@ -52,8 +52,9 @@ This command is step 2. It refuses unless step 1 is done: --token must be a
 fresh ID token of the same user (verified with the brand's policy) whose mapped
 claim already holds the new value. The customer is the one whose cuid (under
 OAUTH_EXTERNAL and the brand's channel account) is --cuid, or the sub of the
-TOKEN argument. Then one changeIdentifier call adds the new value and removes
-the old one.
+TOKEN argument (- reads it from stdin); without --token, that TOKEN is the
+fresh one. Then one changeIdentifier call adds the new value and removes the
+old one.
 
 Without --apply only the read calls are made and the change is printed. With
 --apply it is sent, and the result shown: a merge (when another customer held
@@ -67,7 +68,7 @@ platform cannot be reached.`,
 		Example: `  # step 1: the user changed the mobile in the CIAM, and signed in again
   ciamctl customer change-identifier --brand acme --cuid 3f0c8a2e-... --mobile 447700900123 --token "$ID_TOKEN"
   ciamctl customer change-identifier --brand acme --cuid 3f0c8a2e-... --mobile 447700900123 --token "$ID_TOKEN" --apply
-  ciamctl customer change-identifier --brand acme "$OLD_ID_TOKEN" --email ada@example.com --token "$ID_TOKEN" -o json`,
+  ciamctl customer change-identifier --brand acme "$ID_TOKEN" --email ada@example.com --apply -o json`,
 		Args: cmdutil.MaximumArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Ctx = cmd.Context()
@@ -86,7 +87,7 @@ platform cannot be reached.`,
 	fl.StringVar(&opts.CUID, "cuid", "", "the customer's cuid: the CIAM user ID (the ID token's sub)")
 	fl.StringVar(&opts.Mobile, "mobile", "", "the new mobile, as the CIAM now holds it")
 	fl.StringVar(&opts.Email, "email", "", "the new email, as the CIAM now holds it")
-	fl.StringVar(&opts.NewToken, "token", "", "a fresh ID token issued after the change in the CIAM: the proof that step 1 is done (required)")
+	fl.StringVar(&opts.NewToken, "token", "", "a fresh ID token issued after the change in the CIAM: the proof that step 1 is done (default: the TOKEN argument)")
 	fl.BoolVar(&opts.Apply, "apply", false, "send the change (default: print it)")
 	fl.BoolVar(&opts.NoCache, "no-cache", false, "fetch the JWKS even if a cached copy is fresh")
 	cmdutil.AddIntouchFlags(cmd, &opts.Intouch)
@@ -105,9 +106,9 @@ func (o *ChangeIdentifierOptions) validate() error {
 		return cmdutil.FlagErrorf("missing the new identifier: pass --mobile NEW or --email NEW")
 	case o.Mobile != "" && o.Email != "":
 		return cmdutil.FlagErrorf("pass --mobile or --email, not both: each is its own change (run the command once for each)")
-	case strings.TrimSpace(o.NewToken) == "":
+	case strings.TrimSpace(o.NewToken) == "" && len(o.Args) == 0:
 		return cmdutil.WithHint(cmdutil.FlagErrorf("missing --token: step 2 needs a fresh ID token showing the CIAM already holds the new value"),
-			"change the identifier in the CIAM first (step 1), sign in again and pass the new ID token")
+			"change the identifier in the CIAM first (step 1), sign in again and pass the new ID token with --token (or as the TOKEN argument)")
 	}
 	var err error
 	if o.Mobile != "" {
@@ -190,10 +191,18 @@ func changeIdentifierRun(o *ChangeIdentifierOptions) error {
 	if claim == "" {
 		return cmdutil.FlagErrorf("brand %q maps no claim to %s, so no ID token can show the CIAM holds it; add `%s: <claim>` under mappings", o.Brand, typ, typ)
 	}
-	cuid := o.CUID
+	cuid, proof := o.CUID, strings.TrimSpace(o.NewToken)
 	if cuid == "" {
-		if cuid, err = subOf(f, o.Args); err != nil {
+		token, err := f.ReadToken(o.Args)
+		if err != nil {
 			return err
+		}
+		if cuid, err = subOf(token); err != nil {
+			return err
+		}
+		if proof == "" {
+			// The user's token is the fresh one: it names the customer and proves step 1.
+			proof = token
 		}
 	}
 	out := ChangeIdentifierResult{Applied: o.Apply, CUID: cuid, Source: intouch.SourceOAuthExternal, AccountID: cfg.Channel.AccountID,
@@ -201,7 +210,7 @@ func changeIdentifierRun(o *ChangeIdentifierOptions) error {
 
 	// Step 1 must be done before anything goes to the platform.
 	stop := f.IOStreams.StartProgress("Verifying the new ID token")
-	out.CIAM, err = checkCIAM(ctx, f, cfg, strings.TrimSpace(o.NewToken), typ, value, o.NoCache)
+	out.CIAM, err = checkCIAM(ctx, f, cfg, proof, typ, value, o.NoCache)
 	stop()
 	if err != nil {
 		return err
@@ -240,13 +249,10 @@ func changeIdentifierRun(o *ChangeIdentifierOptions) error {
 	return nil
 }
 
-// subOf is the sub of the user's ID token given as the argument: it only
-// names the customer (the fresh --token, verified, must carry the same sub).
-func subOf(f *cmdutil.Factory, args []string) (string, error) {
-	token, err := f.ReadToken(args)
-	if err != nil {
-		return "", err
-	}
+// subOf is the sub of the user's ID token given as the argument. It only
+// names the customer: the token that proves step 1 is verified (and must
+// carry the same sub).
+func subOf(token string) (string, error) {
 	_, raw, err := oidc.Decode(token)
 	if err != nil {
 		return "", cmdutil.FlagErrorf("TOKEN: %v; pass an ID token of the user, or --cuid", err)

@@ -215,6 +215,7 @@ func printTry(w io.Writer, info Info) {
 	fmt.Fprintf(w, "  TOKEN=$(curl -s %s -d grant_type=password -d username=%s -d password=%s \\\n", info.CIAM.Token, user, info.CIAM.UserPassword)
 	fmt.Fprintf(w, "      -d client_id=%s | sed 's/.*\"id_token\":\"\\([^\"]*\\)\".*/\\1/')\n", info.CIAM.ClientID)
 	fmt.Fprintln(w, `  ciamctl flow login --brand sandbox "$TOKEN" --apply`)
+	fmt.Fprintln(w, `  ciamctl customer register --brand sandbox --source INSTORE "$TOKEN" --field city=Leeds --apply`)
 	fmt.Fprintln(w, "  # change the user in the CIAM (the admin API), then sign in and log in again:")
 	fmt.Fprintf(w, "  curl -s -X PATCH %s/%s -H 'Authorization: Bearer %s' \\\n", info.CIAM.AdminUsers, user, info.CIAM.AdminToken)
 	fmt.Fprintln(w, `      -d '{"family_name":"Smith","phone_number":"+44 7700 900123"}'`)
