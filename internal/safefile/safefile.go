@@ -82,9 +82,9 @@ func ReadIn(dir, name string, max int64) ([]byte, error) {
 	return readOpened(path, f, st, max)
 }
 
-// CheckIn says, without opening it, whether ReadIn would read name in dir:
-// nil, a *SkipError, or the error of looking it up.
-func CheckIn(dir, name string) error {
+// CheckIn says, without opening it, whether ReadIn would read name in dir
+// with the cap max: nil, a *SkipError, or the error of looking it up.
+func CheckIn(dir, name string, max int64) error {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return err
@@ -95,7 +95,7 @@ func CheckIn(dir, name string) error {
 	if err != nil {
 		return err
 	}
-	return checkRegular(path, st, -1)
+	return checkRegular(path, st, max)
 }
 
 // OpenStream opens a file to be read as a stream (no size cap): a regular

@@ -89,7 +89,7 @@ func TestReadInSkipsWhatIsNotARegularFileInside(t *testing.T) {
 			if strings.Contains(r.err.Error(), "TOP-SECRET") || strings.Contains(r.err.Error(), "secret.txt") {
 				t.Errorf("error reveals the link's target: %v", r.err)
 			}
-			if cerr := safefile.CheckIn(dir, c.name); c.name != "big.yaml" && !errors.Is(cerr, safefile.ErrSkipped) {
+			if cerr := safefile.CheckIn(dir, c.name, safefile.MaxSize); !errors.Is(cerr, safefile.ErrSkipped) {
 				t.Errorf("CheckIn: %v, want a skip", cerr)
 			}
 		})
@@ -103,7 +103,7 @@ func TestReadInReadsRegularFilesAndLinksInside(t *testing.T) {
 		if err != nil || string(data) != "brand: a\n" {
 			t.Errorf("%s: %q %v", name, data, err)
 		}
-		if err := safefile.CheckIn(dir, name); err != nil {
+		if err := safefile.CheckIn(dir, name, safefile.MaxSize); err != nil {
 			t.Errorf("CheckIn %s: %v", name, err)
 		}
 	}

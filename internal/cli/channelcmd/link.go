@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/brand"
-	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
 	"github.com/ciamctl/ciamctl/internal/workspace"
@@ -74,7 +73,7 @@ The org is --org-id, else $CIAMCTL_INTOUCH_ORG_ID, else the brand's orgId.`,
 		},
 	}
 	fl := cmd.Flags()
-	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "brand whose file records the channel account (required)")
+	cmdutil.AddBrandFlag(f, cmd, &opts.Brand, "brand whose file records the channel account (required)")
 	fl.StringVar(&opts.AccountName, "account-name", "", "name of the channel account to find or create (default \"<brand> CIAM\")")
 	fl.StringVar(&opts.AccountID, "account-id", "", "source account ID to find or create; customer calls send it as accountId (default ciamctl-<brand>)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "make only read calls; print the request and the record instead")
@@ -112,7 +111,7 @@ func DefaultAccount(brandName string) (id, name string) {
 func linkRun(o *LinkOptions) error {
 	f := o.Factory
 	store := f.Workspace()
-	res, err := brandcmd.LoadBrand(f, o.Brand)
+	res, err := f.UsableBrand(o.Brand)
 	if err != nil {
 		return err
 	}

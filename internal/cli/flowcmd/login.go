@@ -14,7 +14,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cli/mappingcmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
@@ -85,7 +84,7 @@ JWKS or the platform cannot be reached.`,
 		},
 	}
 	fl := cmd.Flags()
-	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "brand whose policy, mappings and channel account to use (required)")
+	cmdutil.AddBrandFlag(f, cmd, &opts.Brand, "brand whose policy, mappings and channel account to use (required)")
 	fl.BoolVar(&opts.Apply, "apply", false, "make the calls that create or update the customer (default: print them)")
 	fl.BoolVar(&opts.NoCache, "no-cache", false, "fetch the JWKS even if a cached copy is fresh")
 	cmdutil.AddIntouchFlags(cmd, &opts.Intouch)
@@ -131,7 +130,7 @@ type LoginResult struct {
 
 func loginRun(o *LoginOptions) error {
 	f := o.Factory
-	res, err := brandcmd.LoadBrand(f, o.Brand)
+	res, err := f.UsableBrand(o.Brand)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/brand"
-	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
@@ -78,7 +77,7 @@ fetched.`,
 		},
 	}
 	fl := cmd.Flags()
-	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "brand whose mappings and token policy to apply (required)")
+	cmdutil.AddBrandFlag(f, cmd, &opts.Brand, "brand whose mappings and token policy to apply (required)")
 	fl.StringVar(&opts.ClaimsFile, "claims", "", "map a JSON claims object from FILE (- for stdin) instead of a token")
 	fl.BoolVar(&opts.NoVerify, "no-verify", false, "map the token without verifying it")
 	fl.BoolVar(&opts.NoCache, "no-cache", false, "fetch the JWKS even if a cached copy is fresh")
@@ -98,7 +97,7 @@ const CodeInvalidToken = "invalid_token"
 
 func dryRunRun(o *DryRunOptions) error {
 	f := o.Factory
-	res, err := brandcmd.LoadBrand(f, o.Brand)
+	res, err := f.UsableBrand(o.Brand)
 	if err != nil {
 		return err
 	}

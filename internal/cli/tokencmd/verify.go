@@ -13,8 +13,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ciamctl/ciamctl/internal/brand"
-	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
 	"github.com/ciamctl/ciamctl/internal/jwks"
@@ -109,7 +107,7 @@ the key set cannot be had (unreachable, timed out, not a JWKS, no usable key).`,
 		},
 	}
 	fl := cmd.Flags()
-	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "take JWKS URI, issuer, client ID (audience) and algorithms from this brand")
+	cmdutil.AddBrandFlag(f, cmd, &opts.Brand, "take JWKS URI, issuer, client ID (audience) and algorithms from this brand")
 	fl.StringVar(&opts.JWKS, "jwks", "", "JWKS `URL|FILE` with the signing keys (overrides the brand's jwksUri)")
 	fl.StringVar(&opts.Issuer, "issuer", "", "expected iss, exactly (overrides the brand's issuer)")
 	fl.StringVar(&opts.Audience, "audience", "", "client ID that aud must contain (overrides the brand's clientId)")
@@ -204,10 +202,11 @@ func (o *VerifyOptions) verifier() (*oidc.Verifier, *recordingSource, error) {
 	var p oidc.Policy
 	location := o.JWKS
 	if o.Brand != "" {
-		cfg, err := loadBrand(f, o.Brand)
+		res, err := f.UsableBrand(o.Brand)
 		if err != nil {
 			return nil, nil, err
 		}
+		cfg := res.Config
 		p = cmdutil.BrandPolicy(cfg)
 		if location == "" {
 			location = cfg.CIAM.JWKSURI
@@ -243,24 +242,6 @@ func (o *VerifyOptions) verifier() (*oidc.Verifier, *recordingSource, error) {
 		return nil, nil, fmt.Errorf("brand %q: %s", o.Brand, msg)
 	}
 	return v, src, nil
-}
-
-// loadBrand loads a brand for verification; a brand with errors is refused
-// (its problems go to stderr) because its policy cannot be trusted.
-func loadBrand(f *cmdutil.Factory, name string) (*brand.Config, error) {
-	res, err := brandcmd.LoadBrand(f, name)
-	if err != nil {
-		return nil, err
-	}
-	if brand.HasErrors(res.Problems) {
-		cs := f.IOStreams.ErrColorScheme()
-		for _, p := range res.Problems {
-			fmt.Fprintln(f.IOStreams.ErrOut, cmdutil.ProblemLine(cs, p))
-		}
-		return nil, cmdutil.WithHint(fmt.Errorf("brand %q: %w", name, brand.ErrInvalid),
-			"fix the file (see `ciamctl config validate`), or verify with --jwks, --issuer and --audience")
-	}
-	return res.Config, nil
 }
 
 // recordingSource keeps the last error of the key source, so a result with
