@@ -22,18 +22,28 @@ const MaxSize = 1 << 20
 // is a *SkipError.
 var ErrSkipped = errors.New("file skipped")
 
+// ErrTooLarge marks a skip because the file is over the cap.
+var ErrTooLarge = errors.New("file too large")
+
 // SkipError says which file was not read and why, in one line. It never
 // holds the file's content or a link's target.
 type SkipError struct {
-	Path   string
-	Reason string // e.g. "is a named pipe (FIFO), not a regular file"
+	Path     string
+	Reason   string // e.g. "is a named pipe (FIFO), not a regular file"
+	tooLarge bool
 }
 
-func (e *SkipError) Error() string        { return e.Path + ": " + e.Reason }
-func (e *SkipError) Is(target error) bool { return target == ErrSkipped }
+func (e *SkipError) Error() string { return e.Path + ": " + e.Reason }
+func (e *SkipError) Is(target error) bool {
+	return target == ErrSkipped || (e.tooLarge && target == ErrTooLarge)
+}
 
 func skip(path, format string, args ...any) error {
 	return &SkipError{Path: path, Reason: fmt.Sprintf(format, args...)}
+}
+
+func tooLarge(path string, max int64, size string) error {
+	return &SkipError{Path: path, Reason: "is larger than " + sizeText(max) + size, tooLarge: true}
 }
 
 // ReadFile reads a file named by the user. Symbolic links are followed (the
@@ -164,7 +174,7 @@ func checkRegular(path string, st fs.FileInfo, max int64) error {
 	case !m.IsRegular():
 		return skip(path, "is not a regular file")
 	case max >= 0 && st.Size() > max:
-		return skip(path, "is larger than %s (%d bytes)", sizeText(max), st.Size())
+		return tooLarge(path, max, fmt.Sprintf(" (%d bytes)", st.Size()))
 	}
 	return nil
 }
@@ -187,7 +197,7 @@ func readOpened(path string, f *os.File, want fs.FileInfo, max int64) ([]byte, e
 		return nil, pathErr(path, err)
 	}
 	if int64(len(data)) > max {
-		return nil, skip(path, "is larger than %s", sizeText(max))
+		return nil, tooLarge(path, max, "")
 	}
 	return data, nil
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -126,7 +125,7 @@ func linkRun(o *LinkOptions) error {
 
 	out := LinkResult{Source: intouch.SourceOAuthExternal, OrgID: client.OrgID(), File: res.Path, DryRun: o.DryRun}
 	if o.DryRun {
-		cur, err := os.ReadFile(res.Path)
+		cur, err := workspace.ReadBrandFile(workspace.File{Path: res.Path, Listed: true})
 		if err != nil {
 			return workspace.IOError("read", res.Path, err)
 		}

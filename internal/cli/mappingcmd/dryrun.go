@@ -4,11 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -19,7 +16,6 @@ import (
 	"github.com/ciamctl/ciamctl/internal/iostreams"
 	"github.com/ciamctl/ciamctl/internal/mapping"
 	"github.com/ciamctl/ciamctl/internal/oidc"
-	"github.com/ciamctl/ciamctl/internal/workspace"
 )
 
 // DryRunOptions holds the dependencies and flags of `mapping dry-run`.
@@ -185,18 +181,9 @@ func Reject(r *mapping.Result, check *TokenCheck, hasClaims bool) {
 }
 
 func readClaims(f *cmdutil.Factory, path string) (json.RawMessage, error) {
-	var data []byte
-	var err error
-	if path == "-" {
-		data, err = io.ReadAll(io.LimitReader(f.IOStreams.In, 1<<20))
-	} else {
-		data, err = os.ReadFile(path)
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, cmdutil.FlagErrorf("--claims: %s: no such file", path)
-		}
-	}
+	data, err := f.ReadInputFile(path, "--claims", true)
 	if err != nil {
-		return nil, workspace.IOError("read", path, err)
+		return nil, err
 	}
 	if _, err := mapping.DecodeClaims(data); err != nil {
 		return nil, cmdutil.FlagErrorf("--claims %s: %v", path, err)
