@@ -146,8 +146,8 @@ func linkRun(o *LinkOptions) error {
 			return o.link(client, current, cur, &out)
 		})
 		if err != nil {
-			if out.Created {
-				err = fmt.Errorf("created channel account %s in org %s, but %w; run the command again to record it", out.AccountID, out.OrgID, err)
+			if out.Created && !errors.As(err, new(badAnswer)) {
+				err = fmt.Errorf("created channel account %q in org %s, but %w; run the command again to record it", out.AccountID, out.OrgID, err)
 			}
 			return err
 		}
@@ -215,6 +215,9 @@ func (o *LinkOptions) link(client *intouch.Client, cfg *brand.Config, cur []byte
 		}
 		out.Created = true
 	}
+	if err := checkAccount(acc, out); err != nil {
+		return nil, err
+	}
 	out.AccountID, out.AccountName = acc.SourceAccountIdentifier, acc.Name
 	next, err := brand.SetChannel(cur, brand.Channel{Source: brand.SourceOAuthExternal, AccountID: out.AccountID, AccountName: out.AccountName})
 	if err != nil {
@@ -222,6 +225,35 @@ func (o *LinkOptions) link(client *intouch.Client, cfg *brand.Config, cur []byte
 	}
 	return next, nil
 }
+
+// checkAccount holds the platform's answer to the brand file's rules before
+// anything is recorded: an account ID or name that is empty, too long, has
+// control characters or surrounding spaces is refused, and the file is left
+// as it was. Values are quoted (%q), so control characters never reach the
+// terminal raw.
+func checkAccount(acc intouch.ChannelAccount, out *LinkResult) error {
+	field, err := "accountId", brand.ValidateID(acc.SourceAccountIdentifier)
+	if err == nil {
+		field, err = "accountName", brand.ValidateAccountName(acc.Name)
+	}
+	if err == nil {
+		return nil
+	}
+	what := "found"
+	if out.Created {
+		what = "created"
+	}
+	return cmdutil.WithHint(fmt.Errorf("the platform %s channel account %d in org %s with an %s the brand file cannot hold: %s %v; %s was not changed%w",
+		what, acc.ID, out.OrgID, field, field, err, out.File, badAnswer{}),
+		"fix the account on the platform, or pass --account-id and --account-name to use another one")
+}
+
+// badAnswer marks a platform answer ciamctl cannot use as a remote failure
+// (exit 3) without adding text.
+type badAnswer struct{}
+
+func (badAnswer) Error() string        { return "" }
+func (badAnswer) Is(target error) bool { return target == intouch.ErrUnavailable }
 
 func recordError(err error, path string) error {
 	if errors.Is(err, workspace.ErrIO) || errors.Is(err, workspace.ErrNotFound) {
