@@ -59,7 +59,7 @@ func ReadFile(path string, max int64) ([]byte, error) {
 	}
 	// O_NONBLOCK: should the name be swapped for a FIFO after the Stat, the
 	// open returns at once instead of waiting for a writer.
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, err := os.OpenFile(path, os.O_RDONLY|oNonblock, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func ReadIn(dir, name string, max int64) ([]byte, error) {
 	if err := checkRegular(path, st, max); err != nil {
 		return nil, err
 	}
-	f, err := root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, err := root.OpenFile(name, os.O_RDONLY|oNonblock, 0)
 	if err != nil {
 		return nil, pathErr(path, err)
 	}

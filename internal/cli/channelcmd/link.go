@@ -47,6 +47,10 @@ The brand file is edited in place: comments, key order and spacing stay as
 they are. --dry-run makes only read calls and prints the create request it
 would send and the record it would write.
 
+The account ID and name the platform returns are checked against the brand
+file's rules first (not empty, at most 512 characters, no control characters
+or surrounding spaces); an account that fails is not recorded (exit 3).
+
 The org is --org-id, else $CIAMCTL_INTOUCH_ORG_ID, else the brand's orgId.`,
 		Example: `  ciamctl channel link --brand acme
   ciamctl channel link --brand acme --dry-run

@@ -41,6 +41,10 @@ func NewCmdValidate(f *cmdutil.Factory, runF func(*ValidateOptions) error) *cobr
 (asymmetric only; never none or HS*), and brands defined twice.
 
 PATH is a file or a directory of *.yaml/*.yml files; the default is the workspace.
+Files are read only when they are regular files of at most 1 MiB; in a
+directory, a symbolic link must stay inside it (a file named as PATH may be
+a link, as cat reads one). Anything else (a FIFO, a device, a directory, a
+link out) is skipped without being read and is an error of that file.
 Exit 0 when valid (warnings allowed), 1 when any file has an error (or, with
 --strict, a warning), 2 on usage errors.
 

@@ -43,7 +43,10 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command 
   channel    the org's OAUTH_EXTERNAL account recorded in the brand file exists
 
 Every check runs even when an earlier one fails, so one run shows all that
-is wrong. Exit 0 when all pass (warnings allowed), 1 when any fails.`,
+is wrong. A brand file with errors is never used: discovery, jwks, userinfo
+and channel are skipped, and intouch runs only when --org-id or the
+environment names the org. Exit 0 when all pass (warnings allowed), 1 when
+any fails.`,
 		Example: `  ciamctl doctor --brand acme
   ciamctl doctor --brand acme --cluster eu -o json`,
 		Args: cmdutil.NoArgs,

@@ -65,8 +65,9 @@ func NewCmdLogin(f *cmdutil.Factory, runF func(*LoginOptions) error) *cobra.Comm
 
 Without --apply only the read calls (lookup, get) are made, and the calls that
 would change the platform are printed with their bodies. With --apply they are
-made. Exit 1 when the token is invalid or maps to no usable profile, 3 when the
-JWKS or the platform cannot be reached.`,
+made. Exit 1 when the token is invalid or maps to no usable profile, 2 when the
+brand's file has errors (it is never used), 3 when the JWKS or the platform
+cannot be reached.`,
 		Example: `  ciamctl flow login --brand acme "$ID_TOKEN"            # print the calls it would make
   ciamctl flow login --brand acme "$ID_TOKEN" --apply    # make them
   pbpaste | ciamctl flow login --brand acme - --apply -o json`,

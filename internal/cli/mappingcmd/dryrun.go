@@ -49,9 +49,13 @@ Each mapping is a claim name taken literally (dots and URLs included) or, when
 it starts with "/", a JSON Pointer into the claims. Values are trimmed, emails
 lower-cased and checked, mobiles reduced to digits with country code.
 
+--claims FILE must be a regular file of at most 1 MiB (a link to one is
+followed); stdin is capped the same way.
+
 Exit 0 when the gateway could create the customer, 1 when it could not (an
-invalid token, no sub, neither mobile nor email), 3 when the JWKS cannot be
-fetched.`,
+invalid token, no sub, neither mobile nor email), 2 on usage errors
+(including a brand whose file has errors: it is never used), 3 when the
+JWKS cannot be fetched.`,
 		Example: `  ciamctl mapping dry-run --brand acme eyJhbGciOi...
   pbpaste | ciamctl mapping dry-run --brand acme -
   ciamctl mapping dry-run --brand acme --claims claims.json

@@ -63,7 +63,7 @@ Fetched key sets are cached under the user cache directory ($CIAMCTL_CACHE_DIR,
 else $XDG_CACHE_HOME/ciamctl/jwks or the OS default) as the server's
 Cache-Control max-age and ETag allow; --no-cache always fetches.
 
---batch FILE (or - for stdin) verifies one token per line (blank lines and
+--batch FILE (or - for stdin; a named pipe is read as a stream) verifies one token per line (blank lines and
 lines starting with # are skipped) on --workers goroutines with the key set
 fetched once. Results come in input order, one per line: JSON Lines with a
 "line" number under -o json, a compact line each under -o text. A summary by
@@ -71,7 +71,8 @@ reason goes to stderr, or with --summary-json as a last {"summary": ...}
 object on stdout.
 
 Exit 0 when valid (every token, with --batch), 1 when invalid, 2 on usage
-errors (including a JWKS location that is neither a URL nor a file), 3 when
+errors (including a JWKS location that is neither a URL nor a file, and a
+--brand whose file has errors: such a brand is never used), 3 when
 the key set cannot be had (unreachable, timed out, not a JWKS, no usable key).`,
 		Example: `  # with a brand from the workspace
   ciamctl token verify --brand acme eyJhbGciOiJSUzI1NiIs...
