@@ -2,6 +2,8 @@ package cli_test
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -50,5 +52,47 @@ func TestChannelLinkRefusesAnInvalidAccountFromThePlatform(t *testing.T) {
 				t.Errorf("the brand is no longer valid: %s", res.Stdout)
 			}
 		})
+	}
+}
+
+// A create whose answer carries an account ID the file cannot hold: the
+// account exists on the platform now, and the error says so.
+func TestChannelLinkRefusesAnInvalidCreatedAccount(t *testing.T) {
+	p := newPlatform(t)
+	before := p.brandFile("acme")
+	emu := p.emu.Handler()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/sources") {
+			emu.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		emu.ServeHTTP(rec, r)
+		var answer map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &answer); err != nil {
+			t.Errorf("emulator answer: %v", err)
+		}
+		answer["sourceAccountIdentifier"] = "ciamctl-acme\x1b[31m"
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(rec.Code)
+		json.NewEncoder(w).Encode(answer)
+	}))
+	t.Cleanup(srv.Close)
+	env := map[string]string{}
+	for k, v := range p.env {
+		env[k] = v
+	}
+	env["CIAMCTL_INTOUCH_URL"] = srv.URL
+	res := p.runEnv(env, "channel", "link", "--brand", "acme")
+	expectCode(t, res, 3)
+	if !strings.Contains(res.Stderr, "error: the platform created channel account ") || !strings.Contains(res.Stderr, " in org 50123 with an accountId") ||
+		!strings.Contains(res.Stderr, "with an accountId the brand file cannot hold: accountId contains control characters") {
+		t.Errorf("stderr:\n%s", res.Stderr)
+	}
+	if strings.Contains(res.Stderr, "\x1b") || strings.Contains(res.Stderr, "run the command again") {
+		t.Errorf("stderr has a raw control character or a wrong hint: %q", res.Stderr)
+	}
+	if p.brandFile("acme") != before {
+		t.Error("the brand file changed")
 	}
 }
