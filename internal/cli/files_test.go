@@ -218,3 +218,22 @@ func TestBrandFlagRefusesUnsafeBrandFiles(t *testing.T) {
 		t.Errorf("removing the link touched its target: %q %v", b, err)
 	}
 }
+
+// brand add over a file that would be skipped refuses to write over it.
+func TestBrandAddDoesNotWriteOverUnsafeFiles(t *testing.T) {
+	dir, skipped := hostileWorkspace(t)
+	for _, name := range []string{"leak", "pipe", "zero"} {
+		path := filepath.Join(dir, name+".yaml")
+		args := append([]string{"brand", "add", "--no-input", "--force", "--dir", dir}, acmeFlags...)
+		res := runNoHang(t, clitest.Opts{}, append(args, "--name", name)...)
+		expectCode(t, res, 3)
+		expectNoSecret(t, res)
+		want := "error: " + path + ": " + skipped[name+".yaml"]
+		if !strings.HasPrefix(res.Stderr, want) || !strings.Contains(res.Stderr, "move it away first") {
+			t.Errorf("%s: stderr %q, want it to start with %q", name, res.Stderr, want)
+		}
+		if st, err := os.Lstat(path); err != nil || st.Mode().IsRegular() {
+			t.Errorf("%s was replaced: %v", path, err)
+		}
+	}
+}

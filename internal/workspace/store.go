@@ -213,7 +213,12 @@ func (s *Store) rewrite(ctx context.Context, name string, decide func(old []byte
 	path := s.Path(name)
 	old, err := ReadBrandFile(File{Path: path, Listed: true})
 	exists := err == nil
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	switch {
+	case errors.Is(err, safefile.ErrSkipped):
+		// Not replaced either: a FIFO or a link out of the workspace is
+		// something to look at, not to write over.
+		return 0, fmt.Errorf("%w; move it away first: %w", err, ErrIO)
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return 0, IOError("read", path, err)
 	}
 	data, err := decide(old, exists)
