@@ -65,9 +65,10 @@ func ValidateID(s string) error {
 	return nil
 }
 
-// ValidateAccountName checks a channel account's name: optional, and when
-// set held to the rules of an ID (no control characters, no surrounding
-// spaces, at most 512 characters).
+// ValidateAccountName checks a channel account's name as the platform
+// returns it to `channel link`: optional, and when set held to the rules of
+// an ID (no control characters, no surrounding spaces, at most 512
+// characters). A name already in a file is only displayed, escaped.
 func ValidateAccountName(s string) error {
 	if s == "" {
 		return nil

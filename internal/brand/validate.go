@@ -128,10 +128,6 @@ func (c *Config) validateChannel() []FieldProblem {
 		ps = append(ps, FieldProblem{"channel.accountId", SeverityError,
 			"channel.accountId: " + err.Error() + "; run `ciamctl channel link` to record it"})
 	}
-	if err := ValidateAccountName(ch.AccountName); err != nil {
-		ps = append(ps, FieldProblem{"channel.accountName", SeverityError,
-			"channel.accountName: " + err.Error() + "; run `ciamctl channel link` to record it"})
-	}
 	return ps
 }
 

@@ -2,15 +2,18 @@ package cli_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/ciamctl/ciamctl/internal/cli/clitest"
+	"github.com/ciamctl/ciamctl/internal/jwks"
 	"github.com/ciamctl/ciamctl/internal/oidc/hostile"
 )
 
@@ -53,6 +56,16 @@ func TestHostileTokensCLI(t *testing.T) {
 				"--issuer", c.Policy.Issuer, "--audience", c.Policy.Audience, "--now", c.Now}
 			if len(c.Policy.Algorithms) > 0 {
 				args = append(args, "--alg", strings.Join(c.Policy.Algorithms, ","))
+			}
+			// A policy listing none or HS* is the library's defence in
+			// depth; the command refuses such an --alg outright (issue 12,
+			// item 14), naming it.
+			if i := slices.IndexFunc(c.Policy.Algorithms, jwks.IsForbiddenAlg); i >= 0 {
+				res := clitest.Run(t, opts, append(args, tok)...)
+				if res.Code != 2 || res.Stdout != "" || !strings.HasPrefix(res.Stderr, fmt.Sprintf("error: --alg: %q ", c.Policy.Algorithms[i])) {
+					t.Fatalf("--alg %s: exit %d, want 2 naming it\n%s%s", strings.Join(c.Policy.Algorithms, ","), res.Code, res.Stdout, res.Stderr)
+				}
+				return
 			}
 			if strings.HasPrefix(tok, "-") {
 				t.Fatal("a token starting with '-' would be read as a flag; pass it on stdin")

@@ -58,10 +58,12 @@ func printError(f *cmdutil.Factory, err error) {
 		fmt.Fprintln(f.IOStreams.ErrOut, "cancelled")
 		return
 	}
-	fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", cs.Red("error:"), msg)
+	// Errors quote files, tokens and answers from remote servers: nothing in
+	// them may act on the terminal.
+	fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", cs.Red("error:"), iostreams.SafeText(msg))
 	var he *cmdutil.HintError
 	if errors.As(err, &he) && he.Hint != "" {
-		fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", cs.Gray("hint:"), he.Hint)
+		fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", cs.Gray("hint:"), iostreams.SafeText(he.Hint))
 	}
 }
 

@@ -297,6 +297,31 @@ func TestTokenVerifyLeewayAndNow(t *testing.T) {
 			t.Errorf("%v: exit %d, want 2: %s", bad, res.Code, res.Stderr)
 		}
 	}
+	// Issue 12, items 11 and 14: usage errors that name the value and why,
+	// instead of an out-of-memory crash or an allow-list silently emptied.
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--batch", "-", "--workers", "2147483647"}, "error: --workers: 2147483647 is too many; at most "},
+		{[]string{"--alg", "none"}, `error: --alg: "none" is never allowed: an unsigned token proves nothing`},
+		{[]string{"--alg", "RS256,HS256"}, `error: --alg: "HS256" is a symmetric algorithm and is not allowed`},
+		{[]string{"--alg", "hs512"}, `error: --alg: "hs512" is a symmetric algorithm and is not allowed`},
+		{[]string{"--alg", "NONE,ES256"}, `error: --alg: "NONE" is never allowed`},
+		{[]string{"--alg", ""}, "error: --alg: no algorithm given"},
+	} {
+		args := append(append([]string(nil), base...), c.args...)
+		if c.args[0] != "--batch" {
+			args = append(args, tok)
+		}
+		o := clitest.Opts{Env: tkEnv(t), Stdin: strings.NewReader(tok + "\n")}
+		if res := clitest.Run(t, o, args...); res.Code != 2 || res.Stdout != "" || !strings.HasPrefix(res.Stderr, c.want) {
+			t.Errorf("%v: exit %d, want 2 and %q:\n%s%s", c.args, res.Code, c.want, res.Stdout, res.Stderr)
+		}
+	}
+	if res := clitest.Run(t, clitest.Opts{Env: tkEnv(t), Stdin: strings.NewReader(tok + "\n")}, append(base, "--batch", "-", "--workers", "256")...); res.Code != 0 {
+		t.Errorf("--workers 256: exit %d %s", res.Code, res.Stderr)
+	}
 	if res := clitest.Run(t, clitest.Opts{}, "token", "verify", tok); res.Code != 2 || !strings.Contains(res.Stderr, "--brand") {
 		t.Errorf("no keys: exit %d %s", res.Code, res.Stderr)
 	}

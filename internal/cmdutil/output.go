@@ -7,6 +7,8 @@ import (
 	"io"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/ciamctl/ciamctl/internal/iostreams"
 )
 
 // Output formats of -o.
@@ -25,12 +27,20 @@ func ValidateFormat(f string) error {
 	return FlagErrorf("--output: %q is not a format; use text, json or yaml", f)
 }
 
-// WriteJSON writes v as indented JSON with a trailing newline.
+// WriteJSON writes v as indented JSON with a trailing newline. encoding/json
+// escapes C0 controls but leaves DEL, C1 controls and bidi overrides raw;
+// iostreams.SafeJSON escapes those too, so a claim cannot drive the terminal
+// that -o json is printed on (the values decode the same).
 func WriteJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(iostreams.SafeJSON(buf.Bytes()))
+	return err
 }
 
 // WriteYAML writes v as YAML with the same field names and order as its JSON
@@ -43,21 +53,34 @@ func WriteYAML(w io.Writer, v any) error {
 		return err
 	}
 	var node yaml.Node
-	if err := yaml.Unmarshal(buf.Bytes(), &node); err != nil {
+	// YAML refuses raw DEL and C1 controls in its input; as JSON escapes
+	// they parse, and the emitter writes them escaped again.
+	if err := yaml.Unmarshal(iostreams.SafeJSON(buf.Bytes()), &node); err != nil {
 		return fmt.Errorf("render yaml: %w", err)
 	}
 	blockStyle(&node)
-	ye := yaml.NewEncoder(w)
+	var out bytes.Buffer
+	ye := yaml.NewEncoder(&out)
 	ye.SetIndent(2)
 	if err := ye.Encode(&node); err != nil {
 		return err
 	}
-	return ye.Close()
+	if err := ye.Close(); err != nil {
+		return err
+	}
+	// The emitter escapes controls itself but writes bidi overrides raw;
+	// blockStyle double-quoted every scalar holding one, where \u202e is
+	// an escape YAML reads back as the same character.
+	_, err := w.Write(iostreams.SafeJSON(out.Bytes()))
+	return err
 }
 
 // blockStyle drops the JSON flow style and quoting so the YAML reads naturally.
 func blockStyle(n *yaml.Node) {
 	n.Style = 0
+	if n.Kind == yaml.ScalarNode && iostreams.SafeLines(n.Value) != n.Value {
+		n.Style = yaml.DoubleQuotedStyle // escapes stay escapes (see WriteYAML)
+	}
 	if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
 		if len(n.Content) == 0 {
 			n.Style = yaml.FlowStyle // keep [] and {} readable

@@ -8,13 +8,14 @@ import (
 )
 
 // ProblemLine renders a problem as file:line:col: severity: message, the
-// severity coloured when the scheme is on.
+// severity coloured when the scheme is on. Messages echo the file's content,
+// so file and message go through iostreams.SafeText.
 func ProblemLine(cs *iostreams.ColorScheme, p brand.Problem) string {
 	sev := cs.Yellow(string(p.Severity))
 	if p.Severity == brand.SeverityError {
 		sev = cs.Red(string(p.Severity))
 	}
-	return fmt.Sprintf("%s:%d:%d: %s: %s", p.File, p.Line, p.Column, sev, p.Message)
+	return fmt.Sprintf("%s:%d:%d: %s: %s", iostreams.SafeText(p.File), p.Line, p.Column, sev, iostreams.SafeText(p.Message))
 }
 
 // Plural returns word, with an "s" unless n is 1.

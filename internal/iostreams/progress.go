@@ -16,6 +16,7 @@ func (s *IOStreams) StartProgress(label string) (stop func()) {
 	if !s.stderrTTY {
 		return func() {}
 	}
+	label = SafeText(label) // it may name a URL or path from the command line
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)

@@ -54,3 +54,24 @@ func TestProgress(t *testing.T) {
 		t.Errorf("spinner without a terminal: %q", errOut.String())
 	}
 }
+
+// The label may name a URL or path from the command line: it is escaped.
+func TestProgressLabelEscaped(t *testing.T) {
+	ios, _, _, _ := Test()
+	var buf syncBuf
+	ios.ErrOut = &buf
+	ios.SetTTY(false, false, true)
+	stop := ios.StartProgress("Loading keys\x1b]0;pwned\x07")
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(buf.String(), `Loading keys\x1b]0;pwned\a`) {
+		if time.Now().After(deadline) {
+			stop()
+			t.Fatalf("label not shown escaped: %q", buf.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	stop()
+	if strings.Contains(buf.String(), "\x07") || strings.Contains(buf.String(), "\x1b]") {
+		t.Errorf("raw label: %q", buf.String())
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -221,5 +223,20 @@ func TestVerifyBatchOrderAcrossChunks(t *testing.T) {
 	})
 	if err != nil || sum.Total != len(want) {
 		t.Fatalf("total %d of %d, %v", sum.Total, len(want), err)
+	}
+}
+
+// Issue 12, item 11: a huge worker count is capped at MaxWorkers rather than
+// allocating channels and goroutines for it (2147483647 crashed).
+func TestVerifyBatchCapsWorkers(t *testing.T) {
+	keysForTest(t)
+	if m := MaxWorkers(); m < 256 || m < 4*runtime.NumCPU() {
+		t.Fatalf("MaxWorkers() = %d", m)
+	}
+	v := mustVerifier(t, testPolicy(), StaticSource{S: standardSet(t)})
+	tok := mint(t, goodClaims())
+	sum, err := v.VerifyBatch(t.Context(), strings.NewReader(tok+"\n"+tok+"\n"), math.MaxInt32, func(int, Result) error { return nil })
+	if err != nil || sum.Valid != 2 {
+		t.Fatalf("%v, %+v", err, sum)
 	}
 }

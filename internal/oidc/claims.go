@@ -52,13 +52,18 @@ func (v *Verifier) checkIssuer(claims members, cl *checklist) {
 func (v *Verifier) checkAudience(claims members, cl *checklist) {
 	raw, ok := claims.get("aud")
 	var auds []string
+	empty := "" // why aud names no audience at all
 	switch {
 	case !ok:
+		empty = "aud claim is missing"
 	case string(raw) == "null":
-		cl.fail(CheckAudience, ReasonMalformed, "aud is null")
+		cl.fail(CheckAudience, ReasonMalformed, "aud is null; it must be a string or an array of strings")
 		return
 	case raw[0] == '"':
 		a, _ := jsonString(raw)
+		if a == "" {
+			empty = "aud is an empty string"
+		}
 		auds = []string{a}
 	case raw[0] == '[':
 		var elems []json.RawMessage
@@ -66,24 +71,31 @@ func (v *Verifier) checkAudience(claims members, cl *checklist) {
 			cl.fail(CheckAudience, ReasonMalformed, "aud: "+err.Error())
 			return
 		}
-		for _, e := range elems {
+		if len(elems) == 0 {
+			empty = "aud is an empty array"
+		}
+		for i, e := range elems {
 			s, isStr := jsonString(e)
-			if !isStr {
-				cl.fail(CheckAudience, ReasonMalformed, "aud array holds a non-string")
+			switch {
+			case !isStr:
+				cl.fail(CheckAudience, ReasonMalformed, fmt.Sprintf("aud member %d is %s, not a string", i+1, jsonKind(e)))
+				return
+			case s == "":
+				cl.fail(CheckAudience, ReasonMalformed, fmt.Sprintf("aud member %d is an empty string", i+1))
 				return
 			}
 			auds = append(auds, s)
 		}
 	default:
-		cl.fail(CheckAudience, ReasonMalformed, "aud is neither a string nor an array of strings")
+		cl.fail(CheckAudience, ReasonMalformed, fmt.Sprintf("aud is %s; it must be a string or an array of strings", jsonKind(raw)))
 		return
 	}
 	if v.audience == "" {
 		cl.pass(CheckAudience, "not checked: no expected audience")
 		return
 	}
-	if len(auds) == 0 {
-		cl.fail(CheckAudience, ReasonMissingClaim, "aud claim is missing")
+	if empty != "" {
+		cl.fail(CheckAudience, ReasonMissingClaim, empty)
 		return
 	}
 	found := false
@@ -163,8 +175,41 @@ func checkSubject(claims members, cl *checklist) {
 	case sub == "":
 		cl.fail(CheckSubject, ReasonMissingClaim, "sub is empty")
 	default:
+		if problem := subjectProblem(sub); problem != "" {
+			cl.fail(CheckSubject, ReasonMalformed, problem)
+			return
+		}
+		cl.subject = sub
 		cl.pass(CheckSubject, "sub is "+strconv.Quote(truncate(sub, 200)))
 	}
+}
+
+// MaxSubjectLength is OpenID Connect Core §2's limit on sub: "It MUST NOT
+// exceed 255 ASCII characters in length."
+const MaxSubjectLength = 255
+
+// subjectProblem says why a non-empty sub is not one OpenID Connect Core §2
+// allows, or "" when it is fine. sub is compared exactly (it is the
+// customer's cuid), so anything that a reader, a log or a later trim would
+// not show as it is gets refused: surrounding spaces (two subjects that map
+// to one customer once trimmed), control characters, and characters beyond
+// ASCII. One pass over the bytes, no allocation unless it fails.
+func subjectProblem(sub string) string {
+	if len(sub) > MaxSubjectLength {
+		return fmt.Sprintf("sub is %d bytes long; OpenID Connect Core allows at most %d ASCII characters", len(sub), MaxSubjectLength)
+	}
+	for i := 0; i < len(sub); i++ {
+		switch c := sub[i]; {
+		case c < 0x20 || c == 0x7f:
+			return fmt.Sprintf("sub has a control character (%q at byte %d); a subject is printable ASCII", c, i)
+		case c >= 0x80:
+			return fmt.Sprintf("sub has a non-ASCII character at byte %d; OpenID Connect Core allows only ASCII in sub", i)
+		}
+	}
+	if sub[0] == ' ' || sub[len(sub)-1] == ' ' {
+		return "sub " + strconv.Quote(truncate(sub, 200)) + " has leading or trailing spaces; a subject is compared exactly and must not be padded"
+	}
+	return ""
 }
 
 // numericDate reads a NumericDate (RFC 7519 §2): seconds since the epoch,
@@ -200,4 +245,24 @@ func quoteList(items []string, n int) string {
 	}
 	b.WriteByte(']')
 	return b.String()
+}
+
+// jsonKind names the JSON type of a raw value, for messages.
+func jsonKind(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return "empty"
+	}
+	switch raw[0] {
+	case '"':
+		return "a string"
+	case '[':
+		return "an array"
+	case '{':
+		return "an object"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "a number"
 }

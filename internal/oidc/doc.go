@@ -16,9 +16,17 @@
 //     alg, kid and cty, when present, must be strings (null is not one).
 //   - Header "crit" with any extension, "b64", and "cty": "JWT" (nested
 //     tokens) are reported as malformed: this verifier implements none of them.
+//   - Explicit typing (RFC 8725 §3.11): a "typ" other than JWT or
+//     application/jwt (any case) fails the type check as wrong_type, so an
+//     access token (at+jwt), logout token (logout+jwt) or security event
+//     token is never taken for an ID token; no typ is fine.
 //   - exp, iat (OIDC Core 3.1.3.7) and a non-empty string sub are required;
 //     nbf is checked when present. Leeway applies to all three; Policy.Leeway
 //     0 means the 60s default and a negative value means no leeway.
-//   - A missing iss/aud is missing_claim; claims of the wrong JSON type are
-//     malformed. The Result's Reason is that of the first failed check.
+//   - sub is printable ASCII of at most 255 characters without surrounding
+//     spaces (OIDC Core §2); anything else is malformed. Result.Subject is
+//     the accepted value, for display.
+//   - A missing iss/aud, an empty aud array or an empty aud string is
+//     missing_claim; claims of the wrong JSON type (and an empty aud member)
+//     are malformed. The Result's Reason is that of the first failed check.
 package oidc

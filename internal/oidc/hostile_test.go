@@ -169,6 +169,9 @@ func TestHostileSuiteCoverage(t *testing.T) {
 		"psychic-ecdsa-n", "dup-header-alg", "dup-payload-sub", "nested-jwt", "crit-unknown",
 		"oversized-10mib", "deep-nesting-payload", "deep-nesting-header", "jwe-5-segments",
 		"bad-base64-std-alphabet", "payload-string",
+		// issue 12: explicit typing, the subject, the audience's shape
+		"typ-at-jwt", "typ-logout-jwt", "typ-absent", "typ-application-jwt", "sub-and-SUB", "sub-padded",
+		"sub-terminal-escapes", "sub-256-chars", "aud-empty-array", "aud-empty-string", "aud-number-member",
 	} {
 		if _, ok := names[n]; !ok {
 			t.Errorf("case %s is missing from %s", n, hostile.ManifestFile)

@@ -5,6 +5,7 @@ import "encoding/json"
 // Reasons a token is invalid: a fixed set, for scripts and the batch summary.
 const (
 	ReasonMalformed        = "malformed"
+	ReasonWrongType        = "wrong_type"
 	ReasonAlgNotAllowed    = "alg_not_allowed"
 	ReasonUnknownKid       = "unknown_kid"
 	ReasonBadSignature     = "bad_signature"
@@ -19,7 +20,7 @@ const (
 
 // Reasons lists every reason, in the order checks report them.
 var Reasons = []string{
-	ReasonMalformed, ReasonAlgNotAllowed, ReasonJWKSUnavailable, ReasonUnknownKid, ReasonBadSignature,
+	ReasonMalformed, ReasonWrongType, ReasonAlgNotAllowed, ReasonJWKSUnavailable, ReasonUnknownKid, ReasonBadSignature,
 	ReasonIssuerMismatch, ReasonAudienceMismatch, ReasonExpired, ReasonNotYetValid, ReasonIssuedInFuture,
 	ReasonMissingClaim,
 }
@@ -28,6 +29,7 @@ var Reasons = []string{
 const (
 	CheckFormat    = "format"
 	CheckCrit      = "crit"
+	CheckType      = "type"
 	CheckAlgorithm = "algorithm"
 	CheckKid       = "kid"
 	CheckSignature = "signature"
@@ -38,7 +40,7 @@ const (
 	CheckIssuedAt  = "issued_at"
 	CheckSubject   = "subject"
 
-	checkCount = 11
+	checkCount = 12
 )
 
 // Check is one step of the verification, as shown to users.
@@ -51,13 +53,18 @@ type Check struct {
 // Result is the outcome of verifying one token. Header and Claims are the
 // token's own decoded JSON (nil when it could not be decoded). Reason is the
 // first failed check's reason and Error its detail; both are empty when Valid.
+// Subject is the "sub" claim exactly as the subject check read it (the
+// member named "sub", case-sensitively), set whenever that check passed:
+// printers show it rather than decode the claims again, so what is shown is
+// what was checked.
 type Result struct {
-	Valid  bool            `json:"valid"`
-	Header json.RawMessage `json:"header"`
-	Claims json.RawMessage `json:"claims"`
-	Checks []Check         `json:"checks"`
-	Reason string          `json:"reason,omitempty"`
-	Error  string          `json:"error"`
+	Valid   bool            `json:"valid"`
+	Header  json.RawMessage `json:"header"`
+	Claims  json.RawMessage `json:"claims"`
+	Checks  []Check         `json:"checks"`
+	Reason  string          `json:"reason,omitempty"`
+	Error   string          `json:"error"`
+	Subject string          `json:"-"`
 }
 
 // MarshalJSON renders the contract shape: header/claims as objects or null,
@@ -97,6 +104,7 @@ func (r Result) wire(line *int) wireResult {
 type checklist struct {
 	checks  []Check
 	reasons []string
+	subject string // the sub the subject check accepted
 }
 
 // newChecklist has room for every check, so a verification grows no slice.
@@ -115,7 +123,7 @@ func (c *checklist) fail(name, reason, detail string) {
 }
 
 func (c *checklist) result(header, claims json.RawMessage) Result {
-	r := Result{Valid: true, Header: header, Claims: claims, Checks: c.checks}
+	r := Result{Valid: true, Header: header, Claims: claims, Checks: c.checks, Subject: c.subject}
 	first := -1
 	for i, ch := range c.checks {
 		if ch.OK {

@@ -45,6 +45,7 @@ func (v *Verifier) verify(ctx context.Context, ks *keyState, token string) Resul
 	} else {
 		cl.pass(CheckCrit, detail)
 	}
+	t.checkType(&cl)
 	v.checkSignature(ctx, ks, t, &cl)
 	v.checkClaims(t.payload, &cl)
 	return cl.result(header, claims)

@@ -285,3 +285,27 @@ func TestVerifySignatureErrors(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+// The type and subject checks run on every token of a batch: on a valid
+// token they must not allocate (issue 12, items 12 and 13).
+func TestTypeAndSubjectChecksDoNotAllocate(t *testing.T) {
+	tok, err := parseCompact(mint(t, goodClaims()), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := newChecklist()
+	if n := testing.AllocsPerRun(100, func() {
+		cl.checks, cl.reasons = cl.checks[:0], cl.reasons[:0]
+		tok.checkType(&cl)
+	}); n != 0 || !cl.checks[0].OK {
+		t.Errorf("checkType: %v allocations, check %+v", n, cl.checks[0])
+	}
+	sub := "3f1c2a9e-5b7d-4e21-9c0a-6d8e7f1a2b3c|auth0 provider"
+	if n := testing.AllocsPerRun(100, func() {
+		if subjectProblem(sub) != "" {
+			t.Fatal("refused")
+		}
+	}); n != 0 {
+		t.Errorf("subjectProblem: %v allocations", n)
+	}
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ciamctl/ciamctl/internal/brand"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
+	"github.com/ciamctl/ciamctl/internal/iostreams"
 	"github.com/ciamctl/ciamctl/internal/workspace"
 )
 
@@ -297,7 +298,7 @@ func printWarnings(f *cmdutil.Factory, problems []brand.FieldProblem) {
 	cs := f.IOStreams.ErrColorScheme()
 	for _, p := range problems {
 		if p.Severity == brand.SeverityWarning {
-			fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", cs.Yellow("warning:"), p.Message)
+			fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", cs.Yellow("warning:"), iostreams.SafeText(p.Message))
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ciamctl/ciamctl/internal/brand"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
+	"github.com/ciamctl/ciamctl/internal/iostreams"
 )
 
 // ExportOptions holds the dependencies and flags of `brand export`.
@@ -93,11 +94,14 @@ func exportRun(o *ExportOptions) error {
 }
 
 // Ticket renders the plain text the platform team pastes into the gateway
-// configuration. Deliberately uncoloured: it is meant to be copied.
+// configuration. Deliberately uncoloured: it is meant to be copied. Values
+// are the file's, escaped (iostreams.SafeText) so none can act on the
+// terminal it is copied from.
 func Ticket(c *brand.Config) string {
 	var b strings.Builder
-	row := func(label, value string) { fmt.Fprintf(&b, "%-22s %s\n", label+":", value) }
-	fmt.Fprintf(&b, "API gateway: external CIAM configuration for brand %s\n\n", c.Brand)
+	safe := iostreams.SafeText
+	row := func(label, value string) { fmt.Fprintf(&b, "%-22s %s\n", label+":", safe(value)) }
+	fmt.Fprintf(&b, "API gateway: external CIAM configuration for brand %s\n\n", safe(c.Brand))
 	row("Brand name", c.Brand)
 	if c.OrgID != 0 {
 		row("Org ID", fmt.Sprint(c.OrgID))
@@ -115,12 +119,12 @@ func Ticket(c *brand.Config) string {
 		case strings.HasPrefix(claim, "/"):
 			claim += "  (JSON Pointer)"
 		}
-		fmt.Fprintf(&b, "  %-20s %s\n", field+":", claim)
+		fmt.Fprintf(&b, "  %-20s %s\n", field+":", safe(claim))
 	}
 	if ch := c.Channel; ch != nil && ch.AccountID != "" {
-		fmt.Fprintf(&b, "\nChannel account:       %s %s", ch.Source, ch.AccountID)
+		fmt.Fprintf(&b, "\nChannel account:       %s %s", safe(ch.Source), safe(ch.AccountID))
 		if ch.AccountName != "" {
-			fmt.Fprintf(&b, " (%s)", ch.AccountName)
+			fmt.Fprintf(&b, " (%s)", safe(ch.AccountName))
 		}
 		b.WriteString("\n")
 	}

@@ -83,19 +83,21 @@ func listRun(o *ListOptions) error {
 		return cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, items)
 	}
 	if len(items) == 0 {
-		fmt.Fprintf(f.IOStreams.ErrOut, "No brands in %s. Add one with `ciamctl brand add`.\n", store.Dir)
+		fmt.Fprintf(f.IOStreams.ErrOut, "No brands in %s. Add one with `ciamctl brand add`.\n", iostreams.SafeText(store.Dir))
 		return nil
 	}
 	cs := f.IOStreams.ColorScheme()
 	tw := tabwriter.NewWriter(f.IOStreams.Out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, cs.Bold("BRAND")+"\t"+cs.Bold("PROVIDER")+"\t"+cs.Bold("CLIENT ID")+"\t"+cs.Bold("CHANNEL")+"\t"+cs.Bold("STATUS"))
+	// Values come from the brand files, which anyone with commit access writes.
+	safe := iostreams.SafeText
 	for _, it := range items {
 		c := it.Config
 		channel := "-"
 		if c.Channel != nil && c.Channel.AccountID != "" {
 			channel = c.Channel.AccountID
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", it.Brand, dash(c.CIAM.Provider), dash(c.CIAM.ClientID), channel, status(cs, it))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", safe(it.Brand), safe(dash(c.CIAM.Provider)), safe(dash(c.CIAM.ClientID)), safe(channel), status(cs, it))
 	}
 	return tw.Flush()
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ciamctl/ciamctl/internal/brand"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
+	"github.com/ciamctl/ciamctl/internal/iostreams"
 )
 
 // ShowOptions holds the dependencies and arguments of `brand show`.
@@ -72,31 +73,33 @@ func writeDetails(f *cmdutil.Factory, res brand.FileResult) error {
 	row := func(indent, label, value string) {
 		fmt.Fprintf(&b, "%s%-*s  %s\n", indent, 19-len(indent), label, value)
 	}
-	row("", "Brand", cs.Bold(c.Brand))
-	row("", "File", res.Path)
+	// Every value is the file's: escaped before it is coloured or printed.
+	safe := iostreams.SafeText
+	row("", "Brand", cs.Bold(safe(c.Brand)))
+	row("", "File", safe(res.Path))
 	if c.OrgID != 0 {
 		row("", "Org ID", fmt.Sprint(c.OrgID))
 	}
 	b.WriteString(cs.Bold("CIAM") + "\n")
-	row("  ", "Provider", dash(c.CIAM.Provider))
-	row("  ", "Application ID", c.CIAM.ApplicationID)
-	row("  ", "Client ID", c.CIAM.ClientID)
-	row("  ", "Issuer", orNote(c.CIAM.Issuer, cs.Gray("(not set)")))
-	row("  ", "Userinfo endpoint", c.CIAM.UserinfoEndpoint)
-	row("  ", "JWKS URI", c.CIAM.JWKSURI)
-	algs := strings.Join(c.CIAM.Algorithms, ", ")
+	row("  ", "Provider", safe(dash(c.CIAM.Provider)))
+	row("  ", "Application ID", safe(c.CIAM.ApplicationID))
+	row("  ", "Client ID", safe(c.CIAM.ClientID))
+	row("  ", "Issuer", orNote(safe(c.CIAM.Issuer), cs.Gray("(not set)")))
+	row("  ", "Userinfo endpoint", safe(c.CIAM.UserinfoEndpoint))
+	row("  ", "JWKS URI", safe(c.CIAM.JWKSURI))
+	algs := safe(strings.Join(c.CIAM.Algorithms, ", "))
 	row("  ", "Algorithms", orNote(algs, cs.Gray("(default: "+strings.Join(brand.AllowedAlgorithms, ", ")+")")))
 	b.WriteString(cs.Bold("Claim mappings") + "\n")
 	for _, field := range brand.MappingFields {
-		row("  ", field, "← "+orNote(c.Mappings.Get(field), cs.Gray("(not mapped)")))
+		row("  ", field, "← "+orNote(safe(c.Mappings.Get(field)), cs.Gray("(not mapped)")))
 	}
 	b.WriteString(cs.Bold("Channel") + "\n")
 	if c.Channel != nil {
-		row("  ", "Source", c.Channel.Source)
-		row("  ", "Account ID", c.Channel.AccountID)
-		row("  ", "Account name", dash(c.Channel.AccountName))
+		row("  ", "Source", safe(c.Channel.Source))
+		row("  ", "Account ID", safe(c.Channel.AccountID))
+		row("  ", "Account name", safe(dash(c.Channel.AccountName)))
 	} else {
-		fmt.Fprintf(&b, "  %s\n", cs.Gray("not linked; run `ciamctl channel link --brand "+c.Brand+"`"))
+		fmt.Fprintf(&b, "  %s\n", cs.Gray("not linked; run `ciamctl channel link --brand "+safe(c.Brand)+"`"))
 	}
 	_, err := io.WriteString(f.IOStreams.Out, b.String())
 	return err

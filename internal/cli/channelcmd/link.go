@@ -13,6 +13,7 @@ import (
 	"github.com/ciamctl/ciamctl/internal/brand"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
+	"github.com/ciamctl/ciamctl/internal/iostreams"
 	"github.com/ciamctl/ciamctl/internal/workspace"
 )
 
@@ -274,7 +275,9 @@ func sourcesPath(org string) string {
 func writeLinkText(f *cmdutil.Factory, brandName string, r LinkResult) error {
 	cs := f.IOStreams.ColorScheme()
 	w := f.IOStreams.Out
-	account := fmt.Sprintf("%s channel account %q (account ID %s) in org %s", r.Source, r.AccountName, r.AccountID, r.OrgID)
+	// Account ID and name may come from the platform's answer.
+	safe := iostreams.SafeText
+	account := fmt.Sprintf("%s channel account %q (account ID %s) in org %s", safe(r.Source), r.AccountName, safe(r.AccountID), safe(r.OrgID))
 	if r.DryRun {
 		if r.Request != nil {
 			fmt.Fprintf(w, "Would create the %s with:\n", account)
@@ -283,10 +286,10 @@ func writeLinkText(f *cmdutil.Factory, brandName string, r LinkResult) error {
 			fmt.Fprintf(w, "%s Found the %s\n", cs.SuccessIcon(), account)
 		}
 		if r.Changed {
-			fmt.Fprintf(w, "Would record it in %s:\n", r.File)
-			fmt.Fprintf(w, "  channel:\n    source: %s\n    accountId: %s\n    accountName: %s\n", r.Source, r.AccountID, r.AccountName)
+			fmt.Fprintf(w, "Would record it in %s:\n", safe(r.File))
+			fmt.Fprintf(w, "  channel:\n    source: %s\n    accountId: %s\n    accountName: %s\n", safe(r.Source), safe(r.AccountID), safe(r.AccountName))
 		} else {
-			fmt.Fprintf(w, "%s already records it.\n", r.File)
+			fmt.Fprintf(w, "%s already records it.\n", safe(r.File))
 		}
 		_, err := fmt.Fprintln(w, cs.Gray("Dry run: nothing was created or written."))
 		return err
@@ -297,16 +300,16 @@ func writeLinkText(f *cmdutil.Factory, brandName string, r LinkResult) error {
 	case r.Changed:
 		fmt.Fprintf(w, "%s Found the %s\n", cs.SuccessIcon(), account)
 	default:
-		_, err := fmt.Fprintf(w, "%s Brand %s is already linked to the %s; nothing changed\n", cs.SuccessIcon(), cs.Bold(brandName), account)
+		_, err := fmt.Fprintf(w, "%s Brand %s is already linked to the %s; nothing changed\n", cs.SuccessIcon(), cs.Bold(safe(brandName)), account)
 		return err
 	}
-	_, err := fmt.Fprintf(w, "%s Recorded it in %s\n", cs.SuccessIcon(), r.File)
+	_, err := fmt.Fprintf(w, "%s Recorded it in %s\n", cs.SuccessIcon(), safe(r.File))
 	return err
 }
 
 // writeCall prints a request as method and path, then its body indented.
 func writeCall(w io.Writer, bold func(string) string, c Call) {
-	fmt.Fprintf(w, "  %s\n", bold(c.Method+" "+c.Path))
+	fmt.Fprintf(w, "  %s\n", bold(iostreams.SafeText(c.Method+" "+c.Path)))
 	if len(c.Body) == 0 {
 		return
 	}
@@ -315,5 +318,5 @@ func writeCall(w io.Writer, bold func(string) string, c Call) {
 		b.Reset()
 		b.Write(c.Body)
 	}
-	fmt.Fprintf(w, "  %s\n", b.String())
+	fmt.Fprintf(w, "  %s\n", iostreams.SafeLines(b.String()))
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
+	"github.com/ciamctl/ciamctl/internal/iostreams"
 )
 
 // ListOptions holds the dependencies and flags of `channel list`.
@@ -87,7 +88,7 @@ func listRun(o *ListOptions) error {
 		if o.OAuthExternal {
 			what = "OAUTH_EXTERNAL channel accounts"
 		}
-		fmt.Fprintf(f.IOStreams.ErrOut, "No %s in org %s. Create the gateway's with `ciamctl channel link --brand NAME`.\n", what, client.OrgID())
+		fmt.Fprintf(f.IOStreams.ErrOut, "No %s in org %s. Create the gateway's with `ciamctl channel link --brand NAME`.\n", what, iostreams.SafeText(client.OrgID()))
 		return nil
 	}
 	cs := f.IOStreams.ColorScheme()
@@ -98,11 +99,12 @@ func listRun(o *ListOptions) error {
 		if !a.IsActive {
 			active = cs.Gray("no")
 		}
-		src := a.SourceTypeName
+		// The platform's answer: escaped before it is coloured or printed.
+		src := iostreams.SafeText(a.SourceTypeName)
 		if a.IsOAuthExternal() {
 			src = cs.Cyan(src)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", a.ID, src, dash(a.SourceAccountIdentifier), dash(a.Name), active)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", a.ID, src, iostreams.SafeText(dash(a.SourceAccountIdentifier)), iostreams.SafeText(dash(a.Name)), active)
 	}
 	return tw.Flush()
 }

@@ -245,7 +245,11 @@ func writeSummary(w io.Writer, cs *iostreams.ColorScheme, rep Report) {
 }
 
 // writeGitHub prints GitHub Actions workflow commands, escaped as the
-// runner expects so messages with ':' or ',' or newlines survive.
+// runner expects so messages with ':' or ',' or newlines survive: a value can
+// never end the command or start another (no raw CR or LF reaches the
+// output, and ':' and ',' are escaped in properties). Control characters are
+// first made visible (iostreams.SafeText), as the log viewer renders ANSI
+// sequences.
 func writeGitHub(w io.Writer, rep Report) error {
 	for _, p := range rep.Problems {
 		level := "warning"
@@ -253,7 +257,7 @@ func writeGitHub(w io.Writer, rep Report) error {
 			level = "error"
 		}
 		_, err := fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d,title=ciamctl config validate::%s\n",
-			level, escapeProperty(filepath.ToSlash(p.File)), p.Line, p.Column, escapeData(p.Message))
+			level, escapeProperty(iostreams.SafeText(filepath.ToSlash(p.File))), p.Line, p.Column, escapeData(iostreams.SafeText(p.Message)))
 		if err != nil {
 			return err
 		}

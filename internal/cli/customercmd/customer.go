@@ -12,6 +12,7 @@ import (
 
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
+	"github.com/ciamctl/ciamctl/internal/iostreams"
 )
 
 // NewCmdCustomer builds the `customer` command group.
@@ -140,17 +141,20 @@ func writeCustomer(f *cmdutil.Factory, r LookupResult) error {
 	cs := f.IOStreams.ColorScheme()
 	var b strings.Builder
 	row := func(label, value string) { fmt.Fprintf(&b, "%-13s %s\n", label, value) }
+	// Everything but the ID is the platform's answer: escaped before it is
+	// coloured or printed.
+	safe := iostreams.SafeText
 	row("Customer", cs.Bold(fmt.Sprint(r.CustomerID)))
-	row("Source", r.Profile.Source+" / "+r.Profile.AccountID)
-	row("First name", orDash(r.Profile.FirstName))
-	row("Last name", orDash(r.Profile.LastName))
+	row("Source", safe(r.Profile.Source+" / "+r.Profile.AccountID))
+	row("First name", safe(orDash(r.Profile.FirstName)))
+	row("Last name", safe(orDash(r.Profile.LastName)))
 	b.WriteString("Identifiers\n")
 	for _, id := range r.Profile.Identifiers {
-		v := id.Value
+		v := safe(id.Value)
 		if id.Type == intouch.IdentifierCUID {
 			v = cs.Green(v) + cs.Gray("  (the CIAM user ID)")
 		}
-		fmt.Fprintf(&b, "  %-11s %s\n", id.Type, v)
+		fmt.Fprintf(&b, "  %-11s %s\n", safe(id.Type), v)
 	}
 	_, err := fmt.Fprint(f.IOStreams.Out, b.String())
 	return err

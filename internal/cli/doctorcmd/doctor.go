@@ -14,6 +14,7 @@ import (
 	"github.com/ciamctl/ciamctl/internal/brand"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
+	"github.com/ciamctl/ciamctl/internal/iostreams"
 	"github.com/ciamctl/ciamctl/internal/probe"
 	"github.com/ciamctl/ciamctl/internal/safefile"
 )
@@ -289,14 +290,15 @@ func printText(f *cmdutil.Factory, rep Report) {
 		case statusSkipped:
 			icon = cs.Gray("-")
 		}
-		fmt.Fprintf(w, "%s %-10s %s\n", icon, c.Name, c.Detail)
+		// Details quote the brand file, the CIAM and the platform.
+		fmt.Fprintf(w, "%s %-10s %s\n", icon, c.Name, iostreams.SafeText(c.Detail))
 		for _, p := range c.Problems {
-			fmt.Fprintf(w, "  %-10s %s\n", "", cs.Gray(p))
+			fmt.Fprintf(w, "  %-10s %s\n", "", cs.Gray(iostreams.SafeText(p)))
 		}
 	}
 	if failed == 0 {
-		fmt.Fprintf(w, "%s is ready\n", rep.Brand)
+		fmt.Fprintf(w, "%s is ready\n", iostreams.SafeText(rep.Brand))
 	} else {
-		fmt.Fprintf(w, "%s: %d %s failed\n", rep.Brand, failed, cmdutil.Plural(failed, "check"))
+		fmt.Fprintf(w, "%s: %d %s failed\n", iostreams.SafeText(rep.Brand), failed, cmdutil.Plural(failed, "check"))
 	}
 }

@@ -304,12 +304,15 @@ func finish(f *cmdutil.Factory, out LoginResult, failure error) error {
 	return failure
 }
 
+// writeText prints the login's result. The token's claims and the
+// platform's answers pass through iostreams.SafeText on the way.
 func writeText(w io.Writer, cs *iostreams.ColorScheme, r LoginResult) error {
+	safe := iostreams.SafeText
 	var b strings.Builder
 	if r.Token.Verified {
-		fmt.Fprintf(&b, "%s Token verified (%s)\n", cs.SuccessIcon(), r.Token.Alg)
+		fmt.Fprintf(&b, "%s Token verified (%s)\n", cs.SuccessIcon(), safe(r.Token.Alg))
 	} else {
-		fmt.Fprintf(&b, "%s Token rejected: %s\n", cs.FailureIcon(), r.Token.Error)
+		fmt.Fprintf(&b, "%s Token rejected: %s\n", cs.FailureIcon(), safe(r.Token.Error))
 	}
 	if r.Outcome == OutcomeRejected {
 		b.WriteString("The gateway stops here: no platform call is made.\n")
@@ -321,16 +324,16 @@ func writeText(w io.Writer, cs *iostreams.ColorScheme, r LoginResult) error {
 		fmt.Fprintf(&b, "%s The claims map to no usable profile:\n", cs.FailureIcon())
 		for _, pr := range r.Problems {
 			if pr.Severity == mapping.SeverityError {
-				fmt.Fprintf(&b, "  %s %s: %s\n", cs.Red("error"), pr.Field, pr.Message)
+				fmt.Fprintf(&b, "  %s %s: %s\n", cs.Red("error"), safe(pr.Field), safe(pr.Message))
 			}
 		}
 		b.WriteString("The gateway stops here; `ciamctl mapping dry-run` shows the details.\n")
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
-	fmt.Fprintf(&b, "%s Mapped cuid %s: %s\n", cs.SuccessIcon(), r.CUID, summary(p))
+	fmt.Fprintf(&b, "%s Mapped cuid %s: %s\n", cs.SuccessIcon(), safe(r.CUID), safe(summary(p)))
 	for _, pr := range r.Problems {
-		fmt.Fprintf(&b, "  %s %s: %s\n", cs.Yellow(string(pr.Severity)), pr.Field, pr.Message)
+		fmt.Fprintf(&b, "  %s %s: %s\n", cs.Yellow(string(pr.Severity)), safe(pr.Field), safe(pr.Message))
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
@@ -349,13 +352,13 @@ func writeText(w io.Writer, cs *iostreams.ColorScheme, r LoginResult) error {
 	}
 	switch r.Outcome {
 	case OutcomeCreated:
-		fmt.Fprintf(&b, "%s Created customer %d with cuid %s under %s/%s\n", cs.SuccessIcon(), id, r.CUID, r.Source, r.AccountID)
+		fmt.Fprintf(&b, "%s Created customer %d with cuid %s under %s/%s\n", cs.SuccessIcon(), id, safe(r.CUID), safe(r.Source), safe(r.AccountID))
 	case OutcomeUpdated:
 		fmt.Fprintf(&b, "%s Updated customer %d (%d %s)\n", cs.SuccessIcon(), id, len(r.Changes), cmdutil.Plural(len(r.Changes), "change"))
 	case OutcomeUnchanged:
 		fmt.Fprintf(&b, "%s Customer %d is up to date; nothing to change\n", cs.SuccessIcon(), id)
 	case OutcomeWouldCreate:
-		fmt.Fprintf(&b, "No customer has cuid %s yet: the gateway would create it.\n", r.CUID)
+		fmt.Fprintf(&b, "No customer has cuid %s yet: the gateway would create it.\n", safe(r.CUID))
 		b.WriteString(cs.Gray("Dry run: only read calls were made; pass --apply to make the calls above.") + "\n")
 	case OutcomeWouldUpdate:
 		fmt.Fprintf(&b, "Customer %d differs: the gateway would update it.\n", id)
@@ -374,13 +377,13 @@ func writeCalls(w io.Writer, cs *iostreams.ColorScheme, calls []Call) {
 		case !c.Made:
 			mark = cs.Yellow("→")
 		}
-		fmt.Fprintf(w, "%s %s %s  %s\n", mark, cs.Bold(c.Method), c.Path, cs.Gray(c.Result))
+		fmt.Fprintf(w, "%s %s %s  %s\n", mark, cs.Bold(c.Method), iostreams.SafeText(c.Path), cs.Gray(iostreams.SafeText(c.Result)))
 		if len(c.Body) > 0 && (!c.Made || c.Result == "failed") {
 			var ind bytes.Buffer
 			if err := json.Indent(&ind, c.Body, "    ", "  "); err != nil {
 				ind.Write(c.Body)
 			}
-			fmt.Fprintf(w, "    %s\n", ind.String())
+			fmt.Fprintf(w, "    %s\n", iostreams.SafeLines(ind.String()))
 		}
 	}
 }

@@ -121,8 +121,8 @@ func writeText(f *cmdutil.Factory, rep Report) error {
 			if !k.Usable {
 				usable = cs.Red("no")
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", orDash(label(k)), orDash(k.Kty), orDash(k.Alg),
-				orDash(k.Use), size(k), expires(k), usable)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", orDash(label(k)), orDash(clean(k.Kty)), orDash(clean(k.Alg)),
+				orDash(clean(k.Use)), clean(size(k)), expires(k), usable)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -139,7 +139,7 @@ func writeText(f *cmdutil.Factory, rep Report) error {
 	if !rep.Valid {
 		icon = cs.FailureIcon()
 	}
-	_, err := fmt.Fprintf(out, "\n%s %s: %s\n", icon, rep.Location, keys)
+	_, err := fmt.Fprintf(out, "\n%s %s: %s\n", icon, iostreams.SafeText(rep.Location), keys)
 	return err
 }
 
@@ -149,9 +149,9 @@ func problemLine(cs *iostreams.ColorScheme, p jwks.Problem) string {
 		sev = cs.Red(string(p.Severity))
 	}
 	if p.Kid == "" {
-		return fmt.Sprintf("%s: %s", sev, p.Message)
+		return fmt.Sprintf("%s: %s", sev, iostreams.SafeText(p.Message))
 	}
-	return fmt.Sprintf("%s: key %s: %s", sev, clean(p.Kid), p.Message)
+	return fmt.Sprintf("%s: key %s: %s", sev, clean(p.Kid), iostreams.SafeText(p.Message))
 }
 
 // label is the key's kid, or its index when it has none.
@@ -179,16 +179,19 @@ func expires(k jwks.KeyInfo) string {
 	return k.CertNotAfter.UTC().Format(time.DateOnly)
 }
 
-// clean makes a kid from a remote document safe and short for a terminal.
+// clean makes a field of a remote document (kid, kty, alg, use, curve)
+// short and safe for a terminal: control characters and bidi overrides are
+// escaped (iostreams.SafeText), and so are spaces, which would shift the
+// table's columns.
 func clean(s string) string {
 	if r := []rune(s); len(r) > 48 {
 		s = string(r[:48]) + "…"
 	}
-	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) || unicode.IsSpace(r) }) >= 0 {
-		q := strconv.Quote(s)
+	if strings.IndexFunc(s, unicode.IsSpace) >= 0 {
+		q := strconv.Quote(s) // escapes controls and bidi overrides too
 		return q[1 : len(q)-1]
 	}
-	return s
+	return iostreams.SafeText(s)
 }
 
 func orDash(s string) string {

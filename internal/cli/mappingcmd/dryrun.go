@@ -197,27 +197,30 @@ func readClaims(f *cmdutil.Factory, path string) (json.RawMessage, error) {
 
 // WriteText prints a dry run for people: where the claims came from, the
 // profile field by field with its claim, the request, problems and notes.
+// Claims, brand values and messages quoting them pass through
+// iostreams.SafeText before they are coloured or printed.
 func WriteText(w io.Writer, cs *iostreams.ColorScheme, cfg *brand.Config, r DryRunResult, noVerify bool, claimsFile string) error {
+	safe := iostreams.SafeText
 	var b strings.Builder
 	switch {
 	case claimsFile != "":
-		fmt.Fprintf(&b, "%-10s %s\n", "Claims", "from "+claimsFile+cs.Gray(" (no token, nothing verified)"))
+		fmt.Fprintf(&b, "%-10s %s\n", "Claims", "from "+safe(claimsFile)+cs.Gray(" (no token, nothing verified)"))
 	case noVerify:
 		fmt.Fprintf(&b, "%-10s %s\n", "Token", cs.Yellow("not verified")+cs.Gray(" (--no-verify)"))
 	case r.Token != nil && r.Token.Verified:
-		fmt.Fprintf(&b, "%-10s %s %s\n", "Token", cs.SuccessIcon(), "verified ("+r.Token.Alg+", issuer, audience "+cfg.CIAM.ClientID+", expiry)")
+		fmt.Fprintf(&b, "%-10s %s %s\n", "Token", cs.SuccessIcon(), "verified ("+safe(r.Token.Alg)+", issuer, audience "+safe(cfg.CIAM.ClientID)+", expiry)")
 	case r.Token != nil:
-		fmt.Fprintf(&b, "%-10s %s %s\n", "Token", cs.FailureIcon(), cs.Red("invalid: "+r.Token.Error))
+		fmt.Fprintf(&b, "%-10s %s %s\n", "Token", cs.FailureIcon(), cs.Red("invalid: "+safe(r.Token.Error)))
 	}
 	p := r.Profile
-	fmt.Fprintf(&b, "%-10s %s\n\n", "cuid", orNone(cs, p.CUID()))
+	fmt.Fprintf(&b, "%-10s %s\n\n", "cuid", orNone(cs, safe(p.CUID())))
 
-	fmt.Fprintf(&b, "%s\n", cs.Bold("Profile")+cs.Gray(" (source "+p.Source+", account "+orText(p.AccountID, "not linked")+")"))
+	fmt.Fprintf(&b, "%s\n", cs.Bold("Profile")+cs.Gray(" (source "+safe(p.Source)+", account "+orText(safe(p.AccountID), "not linked")+")"))
 	values := map[string]string{mapping.FieldFirstName: p.FirstName, mapping.FieldLastName: p.LastName, mapping.FieldMobile: p.Mobile, mapping.FieldEmail: p.Email}
 	for _, field := range mapping.Fields {
 		claim := cfg.Mappings.Get(field)
-		from := cs.Gray("← " + orText(claim, "(not mapped)"))
-		fmt.Fprintf(&b, "  %-10s %-30s %s\n", field, orNone(cs, values[field]), from)
+		from := cs.Gray("← " + orText(safe(claim), "(not mapped)"))
+		fmt.Fprintf(&b, "  %-10s %-30s %s\n", field, orNone(cs, safe(values[field])), from)
 	}
 
 	b.WriteString("\n")
@@ -229,7 +232,7 @@ func WriteText(w io.Writer, cs *iostreams.ColorScheme, cfg *brand.Config, r DryR
 		if err := json.Indent(&ind, r.Request, "  ", "  "); err != nil {
 			ind.Write(r.Request)
 		}
-		fmt.Fprintf(&b, "  %s\n", ind.String())
+		fmt.Fprintf(&b, "  %s\n", iostreams.SafeLines(ind.String()))
 	}
 
 	if len(r.Problems) > 0 {
@@ -239,7 +242,7 @@ func WriteText(w io.Writer, cs *iostreams.ColorScheme, cfg *brand.Config, r DryR
 			if pr.Severity == mapping.SeverityError {
 				sev = cs.Red(string(pr.Severity))
 			}
-			fmt.Fprintf(&b, "  %s %s: %s\n", sev, pr.Field, pr.Message)
+			fmt.Fprintf(&b, "  %s %s: %s\n", sev, safe(pr.Field), safe(pr.Message))
 		}
 	}
 	fmt.Fprintf(&b, "\n%s\n", cs.Bold("Notes"))

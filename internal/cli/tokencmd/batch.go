@@ -40,7 +40,8 @@ func (o *VerifyOptions) runBatch(v *oidc.Verifier, src *recordingSource) error {
 			if b, err = oidc.MarshalLine(line, res); err != nil {
 				return err
 			}
-			b = append(b, '\n')
+			// DEL, C1 and bidi stay raw in encoding/json's output.
+			b = append(iostreams.SafeJSON(b), '\n')
 		} else {
 			b = []byte(compactLine(cs, line, res))
 		}
@@ -110,12 +111,12 @@ func (o *VerifyOptions) openBatch() (io.Reader, func(), error) {
 func compactLine(cs *iostreams.ColorScheme, line int, res oidc.Result) string {
 	if res.Valid {
 		s := fmt.Sprintf("%s line %d: valid", cs.SuccessIcon(), line)
-		if sub := subject(res.Claims); sub != "" {
-			s += fmt.Sprintf(", sub %q", sub)
+		if sub := subject(res); sub != "" {
+			s += ", sub " + sub
 		}
 		return s + "\n"
 	}
-	return fmt.Sprintf("%s line %d: %s: %s\n", cs.FailureIcon(), line, res.Reason, res.Error)
+	return fmt.Sprintf("%s line %d: %s: %s\n", cs.FailureIcon(), line, res.Reason, iostreams.SafeText(res.Error))
 }
 
 // writeSummary prints the batch totals and the invalid tokens by reason,

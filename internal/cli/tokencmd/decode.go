@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
+	"github.com/ciamctl/ciamctl/internal/iostreams"
 	"github.com/ciamctl/ciamctl/internal/oidc"
 )
 
@@ -127,7 +128,9 @@ func writeDecoded(f *cmdutil.Factory, header, claims json.RawMessage, dates []cl
 		if err := json.Indent(&pretty, part.raw, "", "  "); err != nil {
 			return err
 		}
-		fmt.Fprintf(&b, "%s\n%s\n\n", cs.Bold(part.title), pretty.String())
+		// JSON escapes C0 controls in strings, not DEL, C1 or bidi
+		// overrides: SafeJSON does, keeping the text valid JSON to copy.
+		fmt.Fprintf(&b, "%s\n%s\n\n", cs.Bold(part.title), iostreams.SafeLines(string(iostreams.SafeJSON(pretty.Bytes()))))
 	}
 	if len(dates) > 0 {
 		fmt.Fprintf(&b, "%s\n", cs.Bold("Dates (UTC)"))

@@ -2,17 +2,18 @@ package tokencmd
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ciamctl/ciamctl/internal/brand"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
 	"github.com/ciamctl/ciamctl/internal/jwks"
@@ -49,10 +50,12 @@ func NewCmdVerify(f *cmdutil.Factory, runF func(*VerifyOptions) error) *cobra.Co
 	cmd := &cobra.Command{
 		Use:   "verify [TOKEN|-]",
 		Short: "Verify an ID token (or a batch) as the gateway would",
-		Long: `Verify an OpenID Connect ID token and show every check: format, crit, algorithm
-(allow-list; none and HS* never pass), kid (keys only from the configured JWKS;
-an unknown kid refetches the set once), signature, issuer, audience (and azp),
-expiry, not_before, issued_at (with --leeway) and subject.
+		Long: `Verify an OpenID Connect ID token and show every check: format, crit, type
+(typ JWT or none; access and logout tokens are refused), algorithm (allow-list;
+none and HS* never pass), kid (keys only from the configured JWKS; an unknown
+kid refetches the set once), signature, issuer, audience (and azp), expiry,
+not_before, issued_at (with --leeway) and subject (printable ASCII, at most
+255 characters, no surrounding spaces).
 
 The policy comes from a brand (--brand: its jwksUri, issuer, clientId and
 algorithms) or from flags (--jwks with --issuer and --audience). Flags given
@@ -63,12 +66,17 @@ Fetched key sets are cached under the user cache directory ($CIAMCTL_CACHE_DIR,
 else $XDG_CACHE_HOME/ciamctl/jwks or the OS default) as the server's
 Cache-Control max-age and ETag allow; --no-cache always fetches.
 
---batch FILE (or - for stdin; a named pipe is read as a stream) verifies one token per line (blank lines and
-lines starting with # are skipped) on --workers goroutines with the key set
-fetched once. Results come in input order, one per line: JSON Lines with a
-"line" number under -o json, a compact line each under -o text. A summary by
+--batch FILE (or - for stdin; a named pipe is read as a stream) verifies one
+token per line (blank lines and lines starting with # are skipped) on
+--workers goroutines (default one per CPU, at most 256 or 4 per CPU) with the
+key set fetched once. Results come in input order, one per line: JSON Lines
+with a "line" number under -o json, a compact line each under -o text. A
+summary by
 reason goes to stderr, or with --summary-json as a last {"summary": ...}
 object on stdout.
+
+--alg never takes none or HS* (a usage error naming it): ID tokens are
+verified with the CIAM's public keys only.
 
 Exit 0 when valid (every token, with --batch), 1 when invalid, 2 on usage
 errors (including a JWKS location that is neither a URL nor a file, and a
@@ -118,7 +126,7 @@ the key set cannot be had (unreachable, timed out, not a JWKS, no usable key).`,
 	fl.BoolVar(&opts.NoCache, "no-cache", false, "fetch the JWKS even when the cached copy is fresh, and do not cache it")
 	fl.StringVar(&opts.Batch, "batch", "", "verify one token per line of `FILE` (- for stdin)")
 	fl.BoolVar(&opts.SummaryJSON, "summary-json", false, "with --batch: print the summary as a last JSON object on stdout, not text on stderr")
-	fl.IntVar(&opts.Workers, "workers", 0, "with --batch: tokens verified in parallel (default: the number of CPUs)")
+	fl.IntVar(&opts.Workers, "workers", 0, "with --batch: tokens verified in parallel (default: the number of CPUs; at most 256, or 4 per CPU when more)")
 	_ = cmd.RegisterFlagCompletionFunc("alg", cobra.FixedCompletions(oidc.DefaultAlgorithms, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -137,8 +145,14 @@ func (o *VerifyOptions) validate() error {
 		return cmdutil.FlagErrorf("--batch writes JSON Lines or text; use -o json or -o text")
 	case o.Workers < 0:
 		return cmdutil.FlagErrorf("--workers: must be at least 1 (or 0 for one per CPU)")
+	case o.Workers > oidc.MaxWorkers():
+		return cmdutil.FlagErrorf("--workers: %d is too many; at most %d (verification is CPU-bound: workers beyond the %d CPUs add memory, not speed)",
+			o.Workers, oidc.MaxWorkers(), runtime.NumCPU())
 	case o.Leeway < 0:
 		return cmdutil.FlagErrorf("--leeway: must not be negative (use 0 for no leeway)")
+	}
+	if err := validateAlgorithms(o.Algorithms, o.AlgorithmsSet); err != nil {
+		return err
 	}
 	if o.Workers == 0 {
 		o.Workers = runtime.NumCPU()
@@ -149,6 +163,22 @@ func (o *VerifyOptions) validate() error {
 			return cmdutil.FlagErrorf("--now: %q is not an RFC 3339 time, e.g. 2026-11-23T12:00:00Z", o.Now)
 		}
 		o.now = t
+	}
+	return nil
+}
+
+// validateAlgorithms refuses an --alg list the policy would not keep as
+// given: none and HS* (which the verifier would drop, leaving an empty
+// allow-list that refuses every token), unknown names, and an empty list
+// (which would silently mean the default). The messages are brand add's.
+func validateAlgorithms(algs []string, set bool) error {
+	if set && len(algs) == 0 {
+		return cmdutil.FlagErrorf("--alg: no algorithm given; name one or more, e.g. --alg RS256,ES256 (or leave --alg out for the default)")
+	}
+	for _, a := range algs {
+		if err := brand.ValidateAlgorithm(a); err != nil {
+			return cmdutil.FlagErrorf("--alg: %v", err)
+		}
 	}
 	return nil
 }
@@ -300,7 +330,9 @@ func jwksHint(err error, location string) error {
 	return cmdutil.WithHint(err, "check that the JWKS is reachable (see --timeout), or pass a saved copy with --jwks FILE")
 }
 
-// writeResult prints one line per check and a verdict.
+// writeResult prints one line per check and a verdict. Check details quote
+// the token's values, but pass through iostreams.SafeText anyway: nothing
+// from a token reaches the terminal unescaped.
 func writeResult(w io.Writer, cs *iostreams.ColorScheme, res oidc.Result) error {
 	var b strings.Builder
 	width := 0
@@ -312,32 +344,31 @@ func writeResult(w io.Writer, cs *iostreams.ColorScheme, res oidc.Result) error 
 		if !c.OK {
 			icon = cs.FailureIcon()
 		}
-		fmt.Fprintf(&b, "%s %-*s  %s\n", icon, width, c.Name, c.Detail)
+		fmt.Fprintf(&b, "%s %-*s  %s\n", icon, width, c.Name, iostreams.SafeText(c.Detail))
 	}
 	if res.Valid {
 		fmt.Fprintf(&b, "\n%s %s", cs.SuccessIcon(), cs.Bold("Valid ID token"))
-		if sub := subject(res.Claims); sub != "" {
-			fmt.Fprintf(&b, " for sub %q", sub)
+		if sub := subject(res); sub != "" {
+			fmt.Fprintf(&b, " for sub %s", sub)
 		}
 		b.WriteString("\n")
 	} else {
-		fmt.Fprintf(&b, "\n%s %s (%s): %s\n", cs.FailureIcon(), cs.Bold("Invalid ID token"), res.Reason, res.Error)
+		fmt.Fprintf(&b, "\n%s %s (%s): %s\n", cs.FailureIcon(), cs.Bold("Invalid ID token"), res.Reason, iostreams.SafeText(res.Error))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-// subject is the token's sub for display, shortened; "" when absent.
-func subject(claims json.RawMessage) string {
-	var c struct {
-		Sub any `json:"sub"`
-	}
-	if json.Unmarshal(claims, &c) != nil {
+// subject is the sub the subject check accepted, quoted and shortened for
+// display; "" when there is none. It is never decoded again from the
+// claims, where another member (a case-insensitive "SUB") could stand in.
+func subject(res oidc.Result) string {
+	s := res.Subject
+	if s == "" {
 		return ""
 	}
-	s, _ := c.Sub.(string)
 	if r := []rune(s); len(r) > 64 {
 		s = string(r[:64]) + "…"
 	}
-	return s
+	return strconv.Quote(s)
 }
