@@ -65,6 +65,17 @@ func ValidateID(s string) error {
 	return nil
 }
 
+// ValidateAccountName checks a channel account's name as the platform
+// returns it to `channel link`: optional, and when set held to the rules of
+// an ID (no control characters, no surrounding spaces, at most 512
+// characters). A name already in a file is only displayed, escaped.
+func ValidateAccountName(s string) error {
+	if s == "" {
+		return nil
+	}
+	return ValidateID(s)
+}
+
 // ValidateURL checks an endpoint URL: absolute, https unless the host is
 // loopback, no credentials, no fragment.
 func ValidateURL(s string) error {

@@ -8,6 +8,7 @@ import (
 	"github.com/ciamctl/ciamctl/internal/intouch"
 	"github.com/ciamctl/ciamctl/internal/jwks"
 	"github.com/ciamctl/ciamctl/internal/oidc"
+	"github.com/ciamctl/ciamctl/internal/safefile"
 	"github.com/ciamctl/ciamctl/internal/workspace"
 )
 
@@ -19,6 +20,7 @@ func ExitCode(err error) int {
 		return ExitOK
 	case errors.Is(err, cmdutil.ErrUsage),
 		errors.Is(err, cmdutil.ErrCancelled),
+		errors.Is(err, cmdutil.ErrBrandUnusable),
 		errors.Is(err, workspace.ErrNotFound),
 		errors.Is(err, workspace.ErrExists),
 		errors.Is(err, jwks.ErrBadLocation),
@@ -34,6 +36,7 @@ func ExitCode(err error) int {
 		return ExitRemote
 	case errors.Is(err, cmdutil.ErrFailed),
 		errors.Is(err, brand.ErrInvalid),
+		errors.Is(err, safefile.ErrSkipped),
 		errors.Is(err, oidc.ErrMismatch):
 		return ExitInvalid
 	}

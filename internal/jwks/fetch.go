@@ -6,14 +6,15 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
+
 	"io/fs"
 	"net/http"
-	"os"
+
 	"strings"
 	"time"
 
 	"github.com/ciamctl/ciamctl/internal/jwks/httpget"
+	"github.com/ciamctl/ciamctl/internal/safefile"
 )
 
 // MaxBytes caps a JWKS document, fetched or read from disk.
@@ -116,24 +117,20 @@ func (f *Fetcher) cacheDir() string {
 	return dir
 }
 
+// loadFile reads a key set file through safefile: a link is followed (the
+// user named the file) but it must be a regular file of at most MaxBytes,
+// so a FIFO or /dev/zero is refused at once instead of hanging or filling
+// memory.
 func (f *Fetcher) loadFile(path string) (*Set, error) {
-	fail := func(cause string, err error) (*Set, error) {
-		return nil, &LoadError{Location: path, Cause: cause, Err: err}
-	}
-	file, err := os.Open(path)
-	if err != nil {
-		return fail(describeFileErr(err), err)
-	}
-	defer file.Close()
-	if st, err := file.Stat(); err == nil && st.IsDir() {
-		return fail("is a directory", nil)
-	}
-	data, err := io.ReadAll(io.LimitReader(file, MaxBytes+1))
-	if err != nil {
-		return fail(describeFileErr(err), err)
-	}
-	if len(data) > MaxBytes {
-		return fail("file too large (over 1 MiB)", httpget.ErrTooLarge)
+	data, err := safefile.ReadFile(path, MaxBytes)
+	var skipped *safefile.SkipError
+	switch {
+	case errors.Is(err, safefile.ErrTooLarge):
+		return nil, &LoadError{Location: path, Cause: "file too large (over 1 MiB)", Err: httpget.ErrTooLarge}
+	case errors.As(err, &skipped):
+		return nil, &LoadError{Location: path, Cause: skipped.Reason, Err: err}
+	case err != nil:
+		return nil, &LoadError{Location: path, Cause: describeFileErr(err), Err: err}
 	}
 	return f.parse(path, data)
 }

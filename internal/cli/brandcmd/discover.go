@@ -33,5 +33,6 @@ func (o *AddOptions) discover(cfg *brand.Config) error {
 	fill(&cfg.CIAM.Issuer, p.Issuer)
 	fill(&cfg.CIAM.JWKSURI, p.JWKSURI)
 	fill(&cfg.CIAM.UserinfoEndpoint, p.UserinfoEndpoint)
+	o.noDiscoveredUserinfo = cfg.CIAM.UserinfoEndpoint == ""
 	return nil
 }

@@ -26,7 +26,7 @@ func NewCmdShow(f *cmdutil.Factory, runF func(*ShowOptions) error) *cobra.Comman
 		Short:             "Show one brand's configuration and its problems",
 		Example:           "  ciamctl brand show acme\n  ciamctl brand show acme -o json",
 		Args:              cmdutil.ExactArgs(1, "brand NAME"),
-		ValidArgsFunction: completeBrandNames(f),
+		ValidArgsFunction: cmdutil.CompleteBrandName(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			if runF != nil {
@@ -39,7 +39,7 @@ func NewCmdShow(f *cmdutil.Factory, runF func(*ShowOptions) error) *cobra.Comman
 
 func showRun(o *ShowOptions) error {
 	f := o.Factory
-	res, err := LoadBrand(f, o.Name)
+	res, err := f.LoadBrandFile(o.Name)
 	if err != nil {
 		return err
 	}
@@ -52,18 +52,6 @@ func showRun(o *ShowOptions) error {
 		return err
 	}
 	return reportProblems(f, res.Problems)
-}
-
-// loadBrand loads a brand by name with a hint for the common mistakes.
-// LoadBrand loads and checks the brand a command names, with a hint when
-// there is no such brand.
-func LoadBrand(f *cmdutil.Factory, name string) (brand.FileResult, error) {
-	store := f.Workspace()
-	res, err := store.Load(name)
-	if err != nil {
-		return res, cmdutil.WithHint(err, "run `ciamctl brand list` to see the brands in %s", store.Dir)
-	}
-	return res, nil
 }
 
 // reportProblems prints a file's problems to stderr; errors make the command fail.
