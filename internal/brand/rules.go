@@ -3,11 +3,12 @@ package brand
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/ciamctl/ciamctl/internal/urlpolicy"
 )
 
 // isBrandName matches ^[a-z0-9][a-z0-9-]{0,62}$. A loop rather than a
@@ -66,7 +67,8 @@ func ValidateID(s string) error {
 }
 
 // ValidateURL checks an endpoint URL: absolute, https unless the host is
-// loopback, no credentials, no fragment.
+// loopback (urlpolicy's rule, which every URL ciamctl fetches follows), no
+// credentials, no fragment.
 func ValidateURL(s string) error {
 	if s == "" {
 		return errors.New("is required")
@@ -81,20 +83,12 @@ func ValidateURL(s string) error {
 	if u.Fragment != "" || strings.Contains(s, "#") {
 		return fmt.Errorf("%q must not have a #fragment", s)
 	}
-	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
+	if !urlpolicy.CleartextOK(u) {
 		return fmt.Errorf("%q must use https (http is allowed only for localhost and 127.0.0.1)", s)
 	}
 	return nil
 }
 
-// IsLoopback reports whether host is localhost, 127.0.0.0/8 or ::1.
-func IsLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
 
 // ValidateClaimRef checks a mapping value: a claim name, or a JSON Pointer
 // (RFC 6901) when it starts with "/".

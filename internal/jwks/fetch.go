@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ciamctl/ciamctl/internal/jwks/httpget"
+	"github.com/ciamctl/ciamctl/internal/redact"
 )
 
 // MaxBytes caps a JWKS document, fetched or read from disk.
@@ -54,7 +55,7 @@ func (f *Fetcher) Refresh(ctx context.Context, location string) (*Set, error) {
 func (f *Fetcher) load(ctx context.Context, location string, force bool) (*Set, error) {
 	kind, err := classify(location)
 	if err != nil {
-		return nil, &LoadError{Location: location, Cause: err.Error(), Err: ErrBadLocation}
+		return nil, &LoadError{Location: redact.URL(location), Cause: err.Error(), Err: ErrBadLocation}
 	}
 	if kind == "file" {
 		return f.loadFile(location)
@@ -153,13 +154,16 @@ func describeFileErr(err error) string {
 }
 
 func (f *Fetcher) loadURL(ctx context.Context, url string, force bool) (*Set, error) {
+	// Errors and cache metadata name the URL with its credentials and query
+	// values hidden; only the request itself carries the URL as given.
+	shown := redact.URL(url)
 	dir := f.cacheDir()
 	var cached *cacheEntry
 	if dir != "" {
 		cached = readCache(dir, url)
 	}
 	if cached != nil && !force && cached.fresh(f.now()) {
-		if set, err := f.parse(url, cached.body); err == nil || errors.Is(err, ErrNoUsableKeys) {
+		if set, err := f.parse(shown, cached.body); err == nil || errors.Is(err, ErrNoUsableKeys) {
 			return set, err
 		}
 		cached = nil // a corrupt cache entry is just a miss
@@ -176,14 +180,14 @@ func (f *Fetcher) loadURL(ctx context.Context, url string, force bool) (*Set, er
 	}
 	resp, err := policy.Get(ctx, f.Client, url, hdr, MaxBytes)
 	if err != nil {
-		return nil, &LoadError{Location: url, Cause: err.Error(), Err: err}
+		return nil, &LoadError{Location: shown, Cause: err.Error(), Err: err}
 	}
 	fetchedAt := f.now()
 	cc := parseCacheControl(resp.Header)
 
 	if resp.StatusCode == http.StatusNotModified {
 		if cached == nil || cached.meta.ETag == "" {
-			return nil, &LoadError{Location: url, Cause: "unexpected 304 Not Modified without a cached copy"}
+			return nil, &LoadError{Location: shown, Cause: "unexpected 304 Not Modified without a cached copy"}
 		}
 		meta := cached.meta
 		meta.FetchedAt = fetchedAt
@@ -198,10 +202,10 @@ func (f *Fetcher) loadURL(ctx context.Context, url string, force bool) (*Set, er
 		} else {
 			writeCache(dir, url, nil, meta)
 		}
-		return f.parse(url, cached.body)
+		return f.parse(shown, cached.body)
 	}
 
-	set, perr := f.parse(url, resp.Body)
+	set, perr := f.parse(shown, resp.Body)
 	if perr != nil && !errors.Is(perr, ErrNoUsableKeys) {
 		return nil, perr
 	}
@@ -211,7 +215,7 @@ func (f *Fetcher) loadURL(ctx context.Context, url string, force bool) (*Set, er
 		} else {
 			sum := sha256.Sum256(resp.Body)
 			writeCache(dir, url, resp.Body, cacheMeta{
-				URL:        url,
+				URL:        shown,
 				ETag:       resp.Header.Get("ETag"),
 				FetchedAt:  fetchedAt,
 				MaxAge:     cc.maxAge,

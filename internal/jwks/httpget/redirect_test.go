@@ -1,0 +1,70 @@
+package httpget
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/ciamctl/ciamctl/internal/urlpolicy"
+)
+
+// Redirects are followed only within the origin asked for: another scheme
+// (even http to https on the same host and port), host or port is refused
+// before it is contacted.
+func TestRedirectStaysWithinOrigin(t *testing.T) {
+	var other atomic.Int32
+	b := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { other.Add(1) }))
+	defer b.Close()
+	a := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/upgrade":
+			http.Redirect(w, r, "https://"+r.Host+"/jwks", http.StatusFound)
+		case "/port":
+			http.Redirect(w, r, b.URL+"/jwks", http.StatusFound)
+		case "/same":
+			http.Redirect(w, r, "/jwks", http.StatusFound)
+		default:
+			_, _ = w.Write([]byte(`{"keys":[]}`))
+		}
+	}))
+	defer a.Close()
+	for _, path := range []string{"/upgrade", "/port"} {
+		_, err := GetOnce(t.Context(), a.Client(), a.URL+path, nil, 0)
+		if err == nil || !strings.Contains(err.Error(), "redirect to another origin") {
+			t.Errorf("%s: %v, want a refused redirect", path, err)
+		}
+	}
+	if n := other.Load(); n != 0 {
+		t.Errorf("the other origin was contacted %d times", n)
+	}
+	if _, err := GetOnce(t.Context(), a.Client(), a.URL+"/same", nil, 0); err != nil {
+		t.Errorf("same-origin redirect: %v", err)
+	}
+}
+
+// A plain-http URL to a host that is not loopback is refused before any
+// connection is made.
+func TestCleartextRefusedWithoutDialling(t *testing.T) {
+	var dials atomic.Int32
+	client := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		dials.Add(1)
+		return nil, errors.New("no network in this test")
+	}}}
+	for _, raw := range []string{"http://example.com/jwks.json", "https://user:pw-secret@example.com/jwks.json"} {
+		_, err := Get(t.Context(), client, raw, nil, 0)
+		if !errors.Is(err, urlpolicy.ErrRefused) {
+			t.Errorf("%s: %v, want urlpolicy.ErrRefused", raw, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "pw-secret") {
+			t.Errorf("the error shows the password: %v", err)
+		}
+	}
+	if n := dials.Load(); n != 0 {
+		t.Errorf("%d connections were attempted", n)
+	}
+}
