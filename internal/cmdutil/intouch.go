@@ -33,13 +33,13 @@ func (f *Factory) IntouchConfig(fl IntouchFlags, orgFallback string) (intouch.Co
 	cfg := intouch.ConfigFromEnv(f.Getenv)
 	switch {
 	case fl.URL != "":
-		cfg.BaseURL = fl.URL
+		cfg.BaseURL, cfg.URLFrom = fl.URL, "--intouch-url"
 	case fl.Cluster != "":
 		u, err := intouch.ClusterURL(fl.Cluster)
 		if err != nil {
 			return cfg, FlagErrorf("--cluster: %s", strings.TrimPrefix(err.Error(), intouch.ErrConfig.Error()+": "))
 		}
-		cfg.BaseURL = u
+		cfg.BaseURL, cfg.URLFrom = u, "--cluster"
 	}
 	if fl.OrgID != "" {
 		cfg.OrgID = fl.OrgID

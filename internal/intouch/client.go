@@ -17,6 +17,8 @@ import (
 
 	"github.com/ciamctl/ciamctl/internal/jwks/httpget"
 	"github.com/ciamctl/ciamctl/internal/netretry"
+	"github.com/ciamctl/ciamctl/internal/redact"
+	"github.com/ciamctl/ciamctl/internal/urlpolicy"
 )
 
 const maxResponseBody = 8 << 20
@@ -34,6 +36,9 @@ type Client struct {
 	mu       sync.Mutex // guards the cached token and serialises minting
 	token    string
 	tokenExp time.Time
+
+	secretsMu sync.Mutex
+	secrets   redact.Secrets // values hidden from every error and trace line
 }
 
 // New validates the config and applies defaults.
@@ -41,10 +46,16 @@ func New(cfg Config) (*Client, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg, hc: cfg.HTTPClient, now: cfg.Now, sleep: cfg.Sleep, rnd: rand.Float64, maxRetries: cfg.MaxRetries}
-	if c.hc == nil {
-		c.hc = &http.Client{Timeout: 30 * time.Second}
+	c := &Client{cfg: cfg, now: cfg.Now, sleep: cfg.Sleep, rnd: rand.Float64, maxRetries: cfg.MaxRetries}
+	hc := http.Client{Timeout: 30 * time.Second}
+	if cfg.HTTPClient != nil {
+		hc = *cfg.HTTPClient // a copy: the caller's client keeps its own redirect policy
 	}
+	// Go follows a 307 with the same body and copies custom headers such as
+	// X-CAP-API-OAUTH-TOKEN to any host; credentials must stay with the
+	// configured origin, so any redirect elsewhere ends the call.
+	hc.CheckRedirect = urlpolicy.CheckRedirect
+	c.hc = &hc
 	if c.now == nil {
 		c.now = time.Now
 	}
@@ -60,6 +71,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.AuthMode() == AuthBasic {
 		c.basic = BasicAuthValue(cfg.Username, cfg.Password)
 	}
+	c.addSecrets(knownSecrets(cfg)...)
 	return c, nil
 }
 
@@ -99,7 +111,7 @@ func (c *Client) call(ctx context.Context, id EndpointID, params map[string]stri
 		}
 		res, err := c.once(ctx, ep, u, body, authHeader, authValue, attempt)
 		if err != nil {
-			te := &TransportError{Method: ep.Method, URL: shownURL(u), Cause: httpget.Describe(err), Attempts: attempt, Err: err}
+			te := &TransportError{Method: ep.Method, URL: shownURL(u), Cause: c.scrub(httpget.Describe(err)), Attempts: attempt, Err: err}
 			if ctx.Err() != nil {
 				return Meta{Attempts: attempt}, te
 			}
@@ -120,6 +132,8 @@ func (c *Client) call(ctx context.Context, id EndpointID, params map[string]stri
 		meta := Meta{Status: res.status, RequestID: res.header.Get("X-Cap-Requestid"), Attempts: attempt}
 		var env envelope
 		_ = json.Unmarshal(res.body, &env) // a body without the envelope is judged by its status alone
+		c.scrubItems(env.Errors)
+		c.scrubItems(env.Warnings)
 		meta.Warnings = env.Warnings
 		apiErr := c.toAPIError(ep, res, env)
 
@@ -156,7 +170,7 @@ func (c *Client) call(ctx context.Context, id EndpointID, params map[string]stri
 		}
 		if out != nil && len(bytes.TrimSpace(res.body)) > 0 {
 			if err := json.Unmarshal(res.body, out); err != nil {
-				return meta, fmt.Errorf("intouch: %s %s: decoding response (HTTP %d, request id %s): %w", ep.Method, ep.Path, res.status, meta.RequestID, err)
+				return meta, fmt.Errorf("intouch: %s %s: decoding response (HTTP %d, request id %s): %s", ep.Method, ep.Path, res.status, meta.RequestID, c.scrub(err.Error()))
 			}
 		}
 		return meta, nil
@@ -211,7 +225,7 @@ func (c *Client) toAPIError(ep Endpoint, res rawResponse, env envelope) *APIErro
 	if res.status >= 200 && res.status < 300 && len(env.Errors) == 0 {
 		return nil
 	}
-	e := &APIError{Status: res.status, RequestID: res.header.Get("X-Cap-Requestid"), Method: ep.Method, Path: ep.Path, URL: shownURL(res.url), Items: env.Errors}
+	e := &APIError{Status: res.status, RequestID: c.scrub(res.header.Get("X-Cap-Requestid")), Method: ep.Method, Path: ep.Path, URL: shownURL(res.url), Items: env.Errors}
 	if len(env.Errors) > 0 {
 		e.Code, e.Message = env.Errors[0].Code, env.Errors[0].Message
 		if len(env.Errors) > 1 {
