@@ -89,7 +89,6 @@ func ValidateURL(s string) error {
 	return nil
 }
 
-
 // ValidateClaimRef checks a mapping value: a claim name, or a JSON Pointer
 // (RFC 6901) when it starts with "/".
 func ValidateClaimRef(s string) error {

@@ -25,7 +25,7 @@ func TestCheck(t *testing.T) {
 		}
 	}
 	refused := map[string]string{
-		"http://example.com/jwks.json":         "plain http",
+		"http://example.com/jwks.json":          "plain http",
 		"http://10.0.0.1/jwks":                  "plain http",
 		"http://localhost.example.com/":         "plain http",
 		"http://[::2]/":                         "plain http",
