@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/ciamctl/ciamctl/internal/redact"
 	"github.com/ciamctl/ciamctl/internal/urlpolicy"
 )
 
@@ -73,18 +74,19 @@ func ValidateURL(s string) error {
 	if s == "" {
 		return errors.New("is required")
 	}
+	shown := redact.URL(s) // messages reach CI logs: no credentials or query values
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return fmt.Errorf("%q is not an absolute http(s) URL", s)
+		return fmt.Errorf("%q is not an absolute http(s) URL", shown)
 	}
 	if u.User != nil {
 		return errors.New("must not contain credentials; keep secrets out of brand files")
 	}
 	if u.Fragment != "" || strings.Contains(s, "#") {
-		return fmt.Errorf("%q must not have a #fragment", s)
+		return fmt.Errorf("%q must not have a #fragment", shown+"#"+u.Fragment) // the part to remove is shown
 	}
 	if !urlpolicy.CleartextOK(u) {
-		return fmt.Errorf("%q must use https (http is allowed only for localhost and 127.0.0.1)", s)
+		return fmt.Errorf("%q must use https (http is allowed only for localhost and 127.0.0.1)", shown)
 	}
 	return nil
 }

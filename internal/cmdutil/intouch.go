@@ -1,11 +1,13 @@
 package cmdutil
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/intouch"
+	"github.com/ciamctl/ciamctl/internal/urlpolicy"
 )
 
 // IntouchFlags are the per-command overrides of the CIAMCTL_INTOUCH_*
@@ -54,6 +56,9 @@ func (f *Factory) IntouchConfig(fl IntouchFlags, orgFallback string) (intouch.Co
 		cfg.Debug = f.DebugOut
 	}
 	if err := cfg.Validate(); err != nil {
+		if errors.Is(err, urlpolicy.ErrRefused) {
+			return cfg, WithHint(err, "the platform's clusters are https (--cluster %s); plain http is only for a local emulator such as `ciamctl sandbox`", strings.Join(intouch.ClusterNames(), "|"))
+		}
 		return cfg, WithHint(err, "run `ciamctl sandbox` for a local platform emulator and the variables to set")
 	}
 	return cfg, nil

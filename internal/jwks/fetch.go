@@ -55,7 +55,7 @@ func (f *Fetcher) Refresh(ctx context.Context, location string) (*Set, error) {
 func (f *Fetcher) load(ctx context.Context, location string, force bool) (*Set, error) {
 	kind, err := classify(location)
 	if err != nil {
-		return nil, &LoadError{Location: redact.URL(location), Cause: err.Error(), Err: ErrBadLocation}
+		return nil, &LoadError{Location: redact.URL(location), Cause: err.Error(), Err: errors.Join(ErrBadLocation, err)}
 	}
 	if kind == "file" {
 		return f.loadFile(location)

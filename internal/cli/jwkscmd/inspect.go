@@ -15,6 +15,8 @@ import (
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
 	"github.com/ciamctl/ciamctl/internal/jwks"
+	"github.com/ciamctl/ciamctl/internal/redact"
+	"github.com/ciamctl/ciamctl/internal/urlpolicy"
 )
 
 // InspectOptions holds the dependencies and flags of `jwks inspect`.
@@ -71,11 +73,15 @@ type Report struct {
 
 func inspectRun(o *InspectOptions) error {
 	f := o.Factory
-	stop := f.IOStreams.StartProgress("Loading " + o.Location)
+	// A URL is shown without credentials or query values (tokens live there).
+	shown := redact.URL(o.Location)
+	stop := f.IOStreams.StartProgress("Loading " + shown)
 	set, err := f.JWKSFetcher(o.NoCache).Load(o.Ctx, o.Location)
 	stop()
 	if set == nil {
 		switch {
+		case errors.Is(err, urlpolicy.ErrRefused):
+			return cmdutil.WithHint(err, "key sets are fetched over https (plain http only from loopback hosts), without credentials in the URL; or pass a file")
 		case errors.Is(err, jwks.ErrBadLocation):
 			return cmdutil.WithHint(err, "pass an http(s) URL or a file path")
 		case errors.Is(err, jwks.ErrNotJWKS):
@@ -83,7 +89,7 @@ func inspectRun(o *InspectOptions) error {
 		}
 		return err
 	}
-	rep := Report{Location: o.Location, Keys: set.Keys, Problems: set.Problems}
+	rep := Report{Location: shown, Keys: set.Keys, Problems: set.Problems}
 	for _, k := range set.Keys {
 		if k.Usable {
 			rep.Usable++
