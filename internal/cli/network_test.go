@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/ciamctl/ciamctl/internal/cli/clitest"
@@ -162,5 +163,38 @@ func TestURLSecretsRedactedEverywhere(t *testing.T) {
 	})
 	if cached == 0 {
 		t.Error("nothing was cached: the cache check proves nothing")
+	}
+}
+
+// --timeout bounds the whole command: three `Retry-After: 20` answers under
+// --timeout 2s end the command at once (not after 60 s) with an error that
+// names --timeout and what it would have waited for; the platform is asked
+// once.
+func TestTimeoutBoundsRetryAfterWaits(t *testing.T) {
+	var throttled atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v3/oauth/token/generate" {
+			_, _ = w.Write([]byte(`{"data":{"accessToken":"tok-0123456789","ttlSeconds":3600},"errors":null}`))
+			return
+		}
+		if throttled.Add(1) <= 3 {
+			w.Header().Set("Retry-After", "20")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		_, _ = w.Write([]byte(`{"data":[],"errors":[]}`))
+	}))
+	defer srv.Close()
+	env := map[string]string{"CIAMCTL_INTOUCH_URL": srv.URL, "CIAMCTL_INTOUCH_ORG_ID": "50123",
+		"CIAMCTL_INTOUCH_CLIENT_KEY": "key", "CIAMCTL_INTOUCH_CLIENT_SECRET": "secret-0123456789"}
+	res := clitest.Run(t, clitest.Opts{Env: env}, "channel", "list", "--timeout", "2s", "--dir", t.TempDir())
+	if res.Code != 3 {
+		t.Errorf("exit %d, want 3:\n%s", res.Code, res.Stderr)
+	}
+	if want := "waiting 20s before retrying (the platform's Retry-After) would exceed --timeout 2s"; !strings.Contains(res.Stderr, want) {
+		t.Errorf("stderr does not say %q:\n%s", want, res.Stderr)
+	}
+	if n := throttled.Load(); n != 1 {
+		t.Errorf("the throttled call was sent %d times, want once", n)
 	}
 }

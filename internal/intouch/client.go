@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -15,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ciamctl/ciamctl/internal/deadline"
 	"github.com/ciamctl/ciamctl/internal/jwks/httpget"
 	"github.com/ciamctl/ciamctl/internal/netretry"
 	"github.com/ciamctl/ciamctl/internal/redact"
@@ -111,21 +113,29 @@ func (c *Client) call(ctx context.Context, id EndpointID, params map[string]stri
 		}
 		res, err := c.once(ctx, ep, u, body, authHeader, authValue, attempt)
 		if err != nil {
-			te := &TransportError{Method: ep.Method, URL: shownURL(u), Cause: c.scrub(httpget.Describe(err)), Attempts: attempt, Err: err}
+			te := &TransportError{Method: ep.Method, URL: shownURL(u), Cause: c.scrub(httpget.Describe(err)), Attempts: attempt, Err: err,
+				MayHaveApplied: res.sent && !ep.Idempotent}
 			if ctx.Err() != nil {
+				// The command's deadline (or Ctrl-C) ended the call: say which.
+				if name, ok := deadline.Named(ctx); ok && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+					te.Cause += " (" + name + ")"
+				}
 				return Meta{Attempts: attempt}, te
 			}
 			// Only a dropped connection may go better on a new one: a refused connection, a DNS or TLS failure
 			// would fail again, and a timeout has used up --timeout (retrying it would multiply the wait). A
 			// request whose headers never left could not have been applied; otherwise only idempotent calls repeat.
 			if httpget.Transient(err) && (ep.Idempotent || !res.sent) && retries < c.maxRetries {
-				if serr := c.sleep(ctx, netretry.Backoff(retries, backoffBase, backoffCap, c.rnd)); serr != nil {
+				d := netretry.Backoff(retries, backoffBase, backoffCap, c.rnd)
+				if werr := deadline.CheckWait(ctx, d, "retrying"); werr != nil {
+					return Meta{Attempts: attempt}, fmt.Errorf("%w; %w", te, werr)
+				}
+				if serr := c.sleep(ctx, d); serr != nil {
 					return Meta{Attempts: attempt}, te
 				}
 				retries++
 				continue
 			}
-			te.MayHaveApplied = res.sent && !ep.Idempotent
 			return Meta{Attempts: attempt}, te
 		}
 
@@ -145,14 +155,22 @@ func (c *Client) call(ctx context.Context, id EndpointID, params map[string]stri
 			continue
 		}
 		if apiErr != nil && shouldRetry(ep, res.status, apiErr) && retries < c.maxRetries {
-			d, ok := netretry.ParseRetryAfter(res.header.Get("Retry-After"), c.now())
-			if !ok {
+			d, asked := netretry.ParseRetryAfter(res.header.Get("Retry-After"), c.now())
+			what := "retrying (the platform's Retry-After)"
+			if !asked {
 				d = netretry.Backoff(retries, backoffBase, backoffCap, c.rnd)
+				what = "retrying"
 			}
 			if d > maxRetryAfter {
 				apiErr.Hint = fmt.Sprintf("the platform asked to retry after %s; try again later", d)
 				apiErr.Attempts = attempt
 				return meta, apiErr
+			}
+			// One deadline for the whole command: a wait that would pass it is
+			// not started, and the error says the limit, not the server, ended it.
+			if werr := deadline.CheckWait(ctx, d, what); werr != nil {
+				apiErr.Attempts = attempt
+				return meta, fmt.Errorf("%w; %w", apiErr, werr)
 			}
 			if serr := c.sleep(ctx, d); serr != nil {
 				apiErr.Attempts = attempt

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ciamctl/ciamctl/internal/deadline"
 	"github.com/ciamctl/ciamctl/internal/jwks/httpget"
 	"github.com/ciamctl/ciamctl/internal/redact"
 )
@@ -27,8 +28,11 @@ const DefaultTimeout = 10 * time.Second
 // Cache-Control max-age and ETag) or from files. The zero value is usable;
 // it is safe for concurrent use.
 type Fetcher struct {
-	Client   *http.Client     // nil: http.DefaultClient (never modified)
-	Timeout  time.Duration    // per load; 0: DefaultTimeout
+	Client  *http.Client  // nil: http.DefaultClient (never modified)
+	Timeout time.Duration // per load when Budget is nil; 0: DefaultTimeout
+	// Budget, when set, bounds every fetch instead: loads, retries and the
+	// refetch of an unknown kid all draw on it (a command's --timeout).
+	Budget   *deadline.Budget
 	Now      func() time.Time // nil: time.Now
 	CacheDir string           // "": DefaultCacheDir(); caching is skipped if that fails
 	NoCache  bool             // neither read nor write the disk cache
@@ -60,18 +64,34 @@ func (f *Fetcher) load(ctx context.Context, location string, force bool) (*Set, 
 	if kind == "file" {
 		return f.loadFile(location)
 	}
-	timeout := f.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
+	what := "fetching the key set"
+	if force {
+		what = "refetching the key set"
 	}
-	tctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	set, err := f.loadURL(tctx, location, force)
+	var done func()
+	if f.Budget != nil {
+		// The command's one budget: a refetch gets what the first load left.
+		if ctx, done, err = f.Budget.Start(ctx, what); err != nil {
+			return nil, &LoadError{Location: redact.URL(location), Cause: err.Error(), Err: err}
+		}
+	} else {
+		timeout := f.Timeout
+		if timeout <= 0 {
+			timeout = DefaultTimeout
+		}
+		ctx, done = deadline.With(ctx, timeout, "after") // "timed out (after 10s)"
+	}
+	defer done()
+	set, err := f.loadURL(ctx, location, force)
 	var le *LoadError
-	if err != nil && ctx.Err() == nil && errors.Is(tctx.Err(), context.DeadlineExceeded) &&
-		errors.Is(err, context.DeadlineExceeded) && errors.As(err, &le) {
-		// Our own deadline, not the caller's: say how long we waited.
-		le.Cause += " (after " + timeout.String() + ")"
+	var exceeded *deadline.ExceededError
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) && errors.Is(err, context.DeadlineExceeded) &&
+		errors.As(err, &le) && !errors.As(err, &exceeded) {
+		// Say which limit ran out, e.g. "(--timeout 2s)"; a caller's own
+		// earlier deadline is the caller's to explain.
+		if name, ok := deadline.Named(ctx); ok {
+			le.Cause += " (" + name + ")"
+		}
 	}
 	return set, err
 }
