@@ -198,3 +198,18 @@ func TestTimeoutBoundsRetryAfterWaits(t *testing.T) {
 		t.Errorf("the throttled call was sent %d times, want once", n)
 	}
 }
+
+// --timeout bounds network work, never verification: a --batch whose key
+// set is a file verifies every token even when --timeout has long passed
+// (here 1ns, spent before the first token is read).
+func TestTimeoutDoesNotCancelBatchVerification(t *testing.T) {
+	jwksPath := tkJWKSFile(t)
+	valid := tkSign(t, "main", nil)
+	input := strings.Repeat(valid+"\n", 50)
+	res := clitest.Run(t, clitest.Opts{Env: tkEnv(t), Stdin: strings.NewReader(input)},
+		"token", "verify", "--jwks", jwksPath, "--issuer", tkIssuer, "--audience", tkAudience,
+		"--batch", "-", "-o", "json", "--summary-json", "--timeout", "1ns")
+	if res.Code != 0 || !strings.Contains(res.Stdout, `"valid":50`) {
+		t.Errorf("exit %d\nstdout tail: %s\nstderr: %s", res.Code, res.Stdout[max(0, len(res.Stdout)-200):], res.Stderr)
+	}
+}

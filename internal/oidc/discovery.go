@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ciamctl/ciamctl/internal/deadline"
 	"github.com/ciamctl/ciamctl/internal/jwks"
 	"github.com/ciamctl/ciamctl/internal/jwks/httpget"
 	"github.com/ciamctl/ciamctl/internal/redact"
@@ -67,7 +68,9 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (*Provide
 	resp, err := httpget.Get(ctx, client, url, nil, httpget.MaxBody)
 	if err != nil {
 		cause := err.Error()
-		if dl, ok := ctx.Deadline(); ok && errors.Is(err, context.DeadlineExceeded) {
+		if name, ok := deadline.Named(ctx); ok && errors.Is(err, context.DeadlineExceeded) {
+			cause += " (" + name + ")" // which limit ran out, e.g. --timeout 10s
+		} else if dl, ok := ctx.Deadline(); ok && errors.Is(err, context.DeadlineExceeded) {
 			// Say how long was allowed, as a JWKS timeout does.
 			cause += " (after " + dl.Sub(start).Round(time.Millisecond).String() + ")"
 		}
