@@ -50,6 +50,9 @@ func (f *Factory) IntouchConfig(fl IntouchFlags, orgFallback string) (intouch.Co
 		cfg.OrgID = orgFallback
 	}
 	cfg.HTTPClient = untraced(f.HTTPClient())
+	// The command's context carries the one --timeout deadline (retries and
+	// waits included); this per-request bound only backs it up for a caller
+	// whose context has none.
 	cfg.HTTPClient.Timeout = f.Globals.Timeout
 	cfg.Now = f.Now
 	if f.DebugOut != nil {
