@@ -39,12 +39,14 @@ verifier can use the key. Problems are listed after the keys: symmetric or
 private keys published, RSA under 2048 bits, unknown curves, alg not fitting
 the key, duplicate kids, expired certificates, keys not for signatures.
 
-URLs are fetched with --timeout, at most 1 MiB, redirects only to the same host,
-and cached as Cache-Control allows (--no-cache always fetches).
+URLs are fetched over https (plain http only from loopback hosts, never with
+credentials in the URL) within --timeout, at most 1 MiB, redirects only within
+the same origin (scheme, host and port), and cached as Cache-Control allows
+(--no-cache always fetches). Query values are shown as REDACTED.
 
 Exit 0 when the set has a usable key and no error-level problem, 1 otherwise,
-2 for a location that is neither an http(s) URL nor a file, 3 when the set
-cannot be fetched or read.`,
+2 for a location that is neither an http(s) URL nor a file or a URL refused as
+above, 3 when the set cannot be fetched or read.`,
 		Example: `  ciamctl jwks inspect https://id.acme.example/.well-known/jwks.json
   ciamctl jwks inspect testkeys/jwks.json
   ciamctl jwks inspect --no-cache -o json https://id.acme.example/.well-known/jwks.json`,
