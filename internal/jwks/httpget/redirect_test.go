@@ -9,7 +9,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/ciamctl/ciamctl/internal/deadline"
 	"github.com/ciamctl/ciamctl/internal/urlpolicy"
 )
 
@@ -66,5 +68,21 @@ func TestCleartextRefusedWithoutDialling(t *testing.T) {
 	}
 	if n := dials.Load(); n != 0 {
 		t.Errorf("%d connections were attempted", n)
+	}
+}
+
+// A retry whose wait would pass the command's deadline is not waited for,
+// and the error names the limit.
+func TestRetryBeyondTheDeadlineNamesIt(t *testing.T) {
+	srv, hits := statusServer(t, []int{503, 503})
+	ctx, cancel := deadline.With(t.Context(), time.Second, "--timeout")
+	defer cancel()
+	slow := Policy{MaxRetries: 3, Base: 10 * time.Second, Cap: 20 * time.Second, MaxRetryAfter: time.Minute}
+	_, err := slow.Get(ctx, srv.Client(), srv.URL, nil, 0)
+	if err == nil || err.Error() != "HTTP 503 Service Unavailable (another attempt would exceed --timeout 1s)" {
+		t.Errorf("err = %v", err)
+	}
+	if n := hits.Load(); n != 1 {
+		t.Errorf("%d requests, want 1", n)
 	}
 }

@@ -82,6 +82,9 @@ func (p Policy) Wait(ctx context.Context, attempt int, e *Error) *Error {
 			}
 			return e.attempts(attempt).note(fmt.Sprintf("the server asks to retry after %s, %s", wait.Round(time.Second), beyond))
 		}
+		if name, ok := deadline.Named(ctx); ok {
+			return e.attempts(attempt).note("another attempt would exceed " + name)
+		}
 		return e.attempts(attempt)
 	}
 	if err := p.sleep(ctx, wait); err != nil {
