@@ -213,3 +213,25 @@ func TestTimeoutDoesNotCancelBatchVerification(t *testing.T) {
 		t.Errorf("exit %d\nstdout tail: %s\nstderr: %s", res.Code, res.Stdout[max(0, len(res.Stdout)-200):], res.Stderr)
 	}
 }
+
+// Through the CLI: a platform whose token call redirects elsewhere gets no
+// secret sent there, and the user learns why the call stopped.
+func TestIntouchCrossOriginRedirectThroughCLI(t *testing.T) {
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { elsewhere.Add(1) }))
+	defer other.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	defer srv.Close()
+	env := map[string]string{"CIAMCTL_INTOUCH_URL": srv.URL, "CIAMCTL_INTOUCH_ORG_ID": "50123",
+		"CIAMCTL_INTOUCH_CLIENT_KEY": "key", "CIAMCTL_INTOUCH_CLIENT_SECRET": "secret-0123456789"}
+	res := clitest.Run(t, clitest.Opts{Env: env}, "channel", "list", "--dir", t.TempDir(), "--debug")
+	if res.Code != 3 || !strings.Contains(res.Stderr, "redirect to another origin ("+other.URL+", from "+srv.URL+") refused") ||
+		!strings.Contains(res.Stderr, "hint: credentials are only sent to CIAMCTL_INTOUCH_URL's own origin") {
+		t.Errorf("exit %d:\n%s", res.Code, res.Stderr)
+	}
+	if strings.Contains(res.Stderr, "secret-0123456789") || elsewhere.Load() != 0 {
+		t.Errorf("the secret left: %d requests elsewhere\n%s", elsewhere.Load(), res.Stderr)
+	}
+}

@@ -113,7 +113,11 @@ func CheckRedirect(req *http.Request, via []*http.Request) error {
 		return fmt.Errorf("too many redirects (stopped after %d)", MaxRedirects)
 	}
 	if first := via[0].URL; !SameOrigin(first, req.URL) {
-		return fmt.Errorf("redirect to another origin (%s, from %s) refused", redact.Origin(req.URL), redact.Origin(first))
+		return fmt.Errorf("%w (%s, from %s) refused", ErrCrossOriginRedirect, redact.Origin(req.URL), redact.Origin(first))
 	}
 	return nil
 }
+
+// ErrCrossOriginRedirect marks a redirect CheckRedirect refused because it
+// left the origin.
+var ErrCrossOriginRedirect = errors.New("redirect to another origin")
