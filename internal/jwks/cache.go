@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ciamctl/ciamctl/internal/redact"
 )
 
 // cacheMeta is stored beside the cached body. BodySHA256 ties the two files
@@ -56,7 +58,7 @@ func readCache(dir, url string) *cacheEntry {
 		return nil
 	}
 	var meta cacheMeta
-	if json.Unmarshal(mb, &meta) != nil || meta.URL != url {
+	if json.Unmarshal(mb, &meta) != nil || meta.URL != redact.URL(url) { // stored redacted (fetch.go)
 		return nil
 	}
 	body, err := os.ReadFile(bodyPath)

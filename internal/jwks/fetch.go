@@ -13,7 +13,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ciamctl/ciamctl/internal/deadline"
 	"github.com/ciamctl/ciamctl/internal/jwks/httpget"
+	"github.com/ciamctl/ciamctl/internal/redact"
 	"github.com/ciamctl/ciamctl/internal/safefile"
 )
 
@@ -27,8 +29,11 @@ const DefaultTimeout = 10 * time.Second
 // Cache-Control max-age and ETag) or from files. The zero value is usable;
 // it is safe for concurrent use.
 type Fetcher struct {
-	Client   *http.Client     // nil: http.DefaultClient (never modified)
-	Timeout  time.Duration    // per load; 0: DefaultTimeout
+	Client  *http.Client  // nil: http.DefaultClient (never modified)
+	Timeout time.Duration // per load when Budget is nil; 0: DefaultTimeout
+	// Budget, when set, bounds every fetch instead: loads, retries and the
+	// refetch of an unknown kid all draw on it (a command's --timeout).
+	Budget   *deadline.Budget
 	Now      func() time.Time // nil: time.Now
 	CacheDir string           // "": DefaultCacheDir(); caching is skipped if that fails
 	NoCache  bool             // neither read nor write the disk cache
@@ -55,23 +60,39 @@ func (f *Fetcher) Refresh(ctx context.Context, location string) (*Set, error) {
 func (f *Fetcher) load(ctx context.Context, location string, force bool) (*Set, error) {
 	kind, err := classify(location)
 	if err != nil {
-		return nil, &LoadError{Location: location, Cause: err.Error(), Err: ErrBadLocation}
+		return nil, &LoadError{Location: redact.URL(location), Cause: err.Error(), Err: errors.Join(ErrBadLocation, err)}
 	}
 	if kind == "file" {
 		return f.loadFile(location)
 	}
-	timeout := f.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
+	what := "fetching the key set"
+	if force {
+		what = "refetching the key set"
 	}
-	tctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	set, err := f.loadURL(tctx, location, force)
+	var done func()
+	if f.Budget != nil {
+		// The command's one budget: a refetch gets what the first load left.
+		if ctx, done, err = f.Budget.Start(ctx, what); err != nil {
+			return nil, &LoadError{Location: redact.URL(location), Cause: err.Error(), Err: err}
+		}
+	} else {
+		timeout := f.Timeout
+		if timeout <= 0 {
+			timeout = DefaultTimeout
+		}
+		ctx, done = deadline.With(ctx, timeout, "after") // "timed out (after 10s)"
+	}
+	defer done()
+	set, err := f.loadURL(ctx, location, force)
 	var le *LoadError
-	if err != nil && ctx.Err() == nil && errors.Is(tctx.Err(), context.DeadlineExceeded) &&
-		errors.Is(err, context.DeadlineExceeded) && errors.As(err, &le) {
-		// Our own deadline, not the caller's: say how long we waited.
-		le.Cause += " (after " + timeout.String() + ")"
+	var exceeded *deadline.ExceededError
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) && errors.Is(err, context.DeadlineExceeded) &&
+		errors.As(err, &le) && !errors.As(err, &exceeded) {
+		// Say which limit ran out, e.g. "(--timeout 2s)"; a caller's own
+		// earlier deadline is the caller's to explain.
+		if name, ok := deadline.Named(ctx); ok {
+			le.Cause += " (" + name + ")"
+		}
 	}
 	return set, err
 }
@@ -150,13 +171,16 @@ func describeFileErr(err error) string {
 }
 
 func (f *Fetcher) loadURL(ctx context.Context, url string, force bool) (*Set, error) {
+	// Errors and cache metadata name the URL with its credentials and query
+	// values hidden; only the request itself carries the URL as given.
+	shown := redact.URL(url)
 	dir := f.cacheDir()
 	var cached *cacheEntry
 	if dir != "" {
 		cached = readCache(dir, url)
 	}
 	if cached != nil && !force && cached.fresh(f.now()) {
-		if set, err := f.parse(url, cached.body); err == nil || errors.Is(err, ErrNoUsableKeys) {
+		if set, err := f.parse(shown, cached.body); err == nil || errors.Is(err, ErrNoUsableKeys) {
 			return set, err
 		}
 		cached = nil // a corrupt cache entry is just a miss
@@ -173,14 +197,14 @@ func (f *Fetcher) loadURL(ctx context.Context, url string, force bool) (*Set, er
 	}
 	resp, err := policy.Get(ctx, f.Client, url, hdr, MaxBytes)
 	if err != nil {
-		return nil, &LoadError{Location: url, Cause: err.Error(), Err: err}
+		return nil, &LoadError{Location: shown, Cause: err.Error(), Err: err}
 	}
 	fetchedAt := f.now()
 	cc := parseCacheControl(resp.Header)
 
 	if resp.StatusCode == http.StatusNotModified {
 		if cached == nil || cached.meta.ETag == "" {
-			return nil, &LoadError{Location: url, Cause: "unexpected 304 Not Modified without a cached copy"}
+			return nil, &LoadError{Location: shown, Cause: "unexpected 304 Not Modified without a cached copy"}
 		}
 		meta := cached.meta
 		meta.FetchedAt = fetchedAt
@@ -195,10 +219,10 @@ func (f *Fetcher) loadURL(ctx context.Context, url string, force bool) (*Set, er
 		} else {
 			writeCache(dir, url, nil, meta)
 		}
-		return f.parse(url, cached.body)
+		return f.parse(shown, cached.body)
 	}
 
-	set, perr := f.parse(url, resp.Body)
+	set, perr := f.parse(shown, resp.Body)
 	if perr != nil && !errors.Is(perr, ErrNoUsableKeys) {
 		return nil, perr
 	}
@@ -208,7 +232,7 @@ func (f *Fetcher) loadURL(ctx context.Context, url string, force bool) (*Set, er
 		} else {
 			sum := sha256.Sum256(resp.Body)
 			writeCache(dir, url, resp.Body, cacheMeta{
-				URL:        url,
+				URL:        shown,
 				ETag:       resp.Header.Get("ETag"),
 				FetchedAt:  fetchedAt,
 				MaxAge:     cc.maxAge,

@@ -18,6 +18,8 @@ import (
 	"github.com/ciamctl/ciamctl/internal/jwks"
 	"github.com/ciamctl/ciamctl/internal/jwks/httpget"
 	"github.com/ciamctl/ciamctl/internal/oidc"
+	"github.com/ciamctl/ciamctl/internal/redact"
+	"github.com/ciamctl/ciamctl/internal/urlpolicy"
 )
 
 // Names of the checks.
@@ -113,10 +115,10 @@ func (p *Prober) Discovery(ctx context.Context, cfg *brand.Config) Result {
 	}
 	r.Summary = "issuer " + d.Issuer + " publishes a matching discovery document"
 	if d.JWKSURI != cfg.CIAM.JWKSURI {
-		r.add("ciam.jwksUri", brand.SeverityWarning, false, "discovery publishes jwks_uri %q, not this one; check which is right", d.JWKSURI)
+		r.add("ciam.jwksUri", brand.SeverityWarning, false, "discovery publishes jwks_uri %q, not this one; check which is right", redact.URL(d.JWKSURI))
 	}
 	if d.UserinfoEndpoint != "" && d.UserinfoEndpoint != cfg.CIAM.UserinfoEndpoint {
-		r.add("ciam.userinfoEndpoint", brand.SeverityWarning, false, "discovery publishes userinfo_endpoint %q, not this one; check which is right", d.UserinfoEndpoint)
+		r.add("ciam.userinfoEndpoint", brand.SeverityWarning, false, "discovery publishes userinfo_endpoint %q, not this one; check which is right", redact.URL(d.UserinfoEndpoint))
 	}
 	if supported := d.IDTokenSigningAlgValuesSupported; len(supported) > 0 {
 		allowed := allowedAlgorithms(cfg)
@@ -202,10 +204,17 @@ func keyLabel(k jwks.KeyInfo) string {
 func (p *Prober) Userinfo(ctx context.Context, cfg *brand.Config) Result {
 	const field = "ciam.userinfoEndpoint"
 	r := Result{Name: CheckUserinfo}
-	url := cfg.CIAM.UserinfoEndpoint
+	raw := cfg.CIAM.UserinfoEndpoint
+	url := redact.URL(raw) // as shown: no credentials, no query values
+	if _, err := urlpolicy.Check(raw); err != nil {
+		// The brand's own validation says so too; never send a request there.
+		r.add(field, brand.SeverityError, false, "%s: %s", url, err)
+		r.Summary = url + ": refused"
+		return r
+	}
 	ctx, cancel := context.WithTimeout(ctx, p.timeout())
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
 	if err != nil {
 		r.add(field, brand.SeverityError, false, "invalid URL: %v", err)
 		r.Summary = "invalid URL"
@@ -257,7 +266,7 @@ func (p *Prober) Userinfo(ctx context.Context, cfg *brand.Config) Result {
 		code == http.StatusBadRequest, code == http.StatusMethodNotAllowed:
 		// Reachable: without a token, a refusal is the expected answer.
 	case code >= 300 && code < 400:
-		r.add(field, brand.SeverityError, false, "GET %s: redirects (HTTP %d) to %q; configure the final URL", url, code, resp.Header.Get("Location"))
+		r.add(field, brand.SeverityError, false, "GET %s: redirects (HTTP %d) to %q; configure the final URL", url, code, redact.URL(resp.Header.Get("Location")))
 	default:
 		r.add(field, brand.SeverityError, false, "GET %s: HTTP %s; check the URL", url, resp.Status)
 	}

@@ -104,7 +104,8 @@ claim name taken literally (it may contain dots or be a URL) or, starting with
 	_ = cmd.RegisterFlagCompletionFunc("alg", cobra.FixedCompletions(brand.AllowedAlgorithms, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("map", cobra.FixedCompletions(
 		[]string{"firstname=", "lastname=", "mobile=", "email="}, cobra.ShellCompDirectiveNoSpace|cobra.ShellCompDirectiveNoFileComp))
-	return cmd
+	// A form waits for a person; --timeout bounds only --discover (discover.go).
+	return cmdutil.OwnDeadline(cmd)
 }
 
 func (o *AddOptions) config() (*brand.Config, error) {

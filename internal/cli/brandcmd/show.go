@@ -10,6 +10,7 @@ import (
 	"github.com/ciamctl/ciamctl/internal/brand"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
+	"github.com/ciamctl/ciamctl/internal/redact"
 )
 
 // ShowOptions holds the dependencies and arguments of `brand show`.
@@ -44,7 +45,7 @@ func showRun(o *ShowOptions) error {
 		return err
 	}
 	if f.Globals.Output != cmdutil.FormatText {
-		err = cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, res.Config)
+		err = cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, shownConfig(res.Config))
 	} else {
 		err = writeDetails(f, res)
 	}
@@ -67,7 +68,7 @@ func reportProblems(f *cmdutil.Factory, ps []brand.Problem) error {
 }
 
 func writeDetails(f *cmdutil.Factory, res brand.FileResult) error {
-	c := res.Config
+	c := shownConfig(res.Config)
 	cs := f.IOStreams.ColorScheme()
 	var b strings.Builder
 	row := func(indent, label, value string) {
@@ -103,6 +104,21 @@ func writeDetails(f *cmdutil.Factory, res brand.FileResult) error {
 	}
 	_, err := io.WriteString(f.IOStreams.Out, b.String())
 	return err
+}
+
+// shownConfig is cfg with its URLs redacted (credentials, query values): a
+// brand file must not hold secrets, but one that does must not have them
+// printed into CI logs by `brand show`. `brand export` keeps the real URLs,
+// which the gateway needs (and refuses a file with errors).
+func shownConfig(cfg *brand.Config) *brand.Config {
+	if cfg == nil {
+		return nil
+	}
+	c := *cfg
+	c.CIAM.Issuer = redact.URL(c.CIAM.Issuer)
+	c.CIAM.UserinfoEndpoint = redact.URL(c.CIAM.UserinfoEndpoint)
+	c.CIAM.JWKSURI = redact.URL(c.CIAM.JWKSURI)
+	return &c
 }
 
 func orNote(s, note string) string {

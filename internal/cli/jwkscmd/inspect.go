@@ -15,6 +15,8 @@ import (
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
 	"github.com/ciamctl/ciamctl/internal/jwks"
+	"github.com/ciamctl/ciamctl/internal/redact"
+	"github.com/ciamctl/ciamctl/internal/urlpolicy"
 )
 
 // InspectOptions holds the dependencies and flags of `jwks inspect`.
@@ -37,12 +39,14 @@ verifier can use the key. Problems are listed after the keys: symmetric or
 private keys published, RSA under 2048 bits, unknown curves, alg not fitting
 the key, duplicate kids, expired certificates, keys not for signatures.
 
-URLs are fetched with --timeout, at most 1 MiB, redirects only to the same host,
-and cached as Cache-Control allows (--no-cache always fetches).
+URLs are fetched over https (plain http only from loopback hosts, never with
+credentials in the URL) within --timeout, at most 1 MiB, redirects only within
+the same origin (scheme, host and port), and cached as Cache-Control allows
+(--no-cache always fetches). Query values are shown as REDACTED.
 
 Exit 0 when the set has a usable key and no error-level problem, 1 otherwise,
-2 for a location that is neither an http(s) URL nor a file, 3 when the set
-cannot be fetched or read.`,
+2 for a location that is neither an http(s) URL nor a file or a URL refused as
+above, 3 when the set cannot be fetched or read.`,
 		Example: `  ciamctl jwks inspect https://id.acme.example/.well-known/jwks.json
   ciamctl jwks inspect testkeys/jwks.json
   ciamctl jwks inspect --no-cache -o json https://id.acme.example/.well-known/jwks.json`,
@@ -71,11 +75,15 @@ type Report struct {
 
 func inspectRun(o *InspectOptions) error {
 	f := o.Factory
-	stop := f.IOStreams.StartProgress("Loading " + o.Location)
+	// A URL is shown without credentials or query values (tokens live there).
+	shown := redact.URL(o.Location)
+	stop := f.IOStreams.StartProgress("Loading " + shown)
 	set, err := f.JWKSFetcher(o.NoCache).Load(o.Ctx, o.Location)
 	stop()
 	if set == nil {
 		switch {
+		case errors.Is(err, urlpolicy.ErrRefused):
+			return cmdutil.WithHint(err, "key sets are fetched over https (plain http only from loopback hosts), without credentials in the URL; or pass a file")
 		case errors.Is(err, jwks.ErrBadLocation):
 			return cmdutil.WithHint(err, "pass an http(s) URL or a file path")
 		case errors.Is(err, jwks.ErrNotJWKS):
@@ -83,7 +91,7 @@ func inspectRun(o *InspectOptions) error {
 		}
 		return err
 	}
-	rep := Report{Location: o.Location, Keys: set.Keys, Problems: set.Problems}
+	rep := Report{Location: shown, Keys: set.Keys, Problems: set.Problems}
 	for _, k := range set.Keys {
 		if k.Usable {
 			rep.Usable++

@@ -128,7 +128,9 @@ the key set cannot be had (unreachable, timed out, not a JWKS, no usable key).`,
 	fl.BoolVar(&opts.SummaryJSON, "summary-json", false, "with --batch: print the summary as a last JSON object on stdout, not text on stderr")
 	fl.IntVar(&opts.Workers, "workers", 0, "with --batch: tokens verified in parallel (default: the number of CPUs; at most 256, or 4 per CPU when more)")
 	_ = cmd.RegisterFlagCompletionFunc("alg", cobra.FixedCompletions(oidc.DefaultAlgorithms, cobra.ShellCompDirectiveNoFileComp))
-	return cmd
+	// --batch may verify for minutes: --timeout bounds the key set's load and
+	// refetch through the network budget, never the verification itself.
+	return cmdutil.OwnDeadline(cmd)
 }
 
 // validate checks flag combinations; every failure is a usage error.
