@@ -121,6 +121,8 @@ func (s *Set) checkKey(i int, raw json.RawMessage, n int, now time.Time) (KeyInf
 		info.Bits = 256
 		if len(k) != ed25519.PublicKeySize {
 			c.reject(SeverityError, "Ed25519 public key has %d bytes, want %d", len(k), ed25519.PublicKeySize)
+		} else if msg := ed25519Problem(k); msg != "" {
+			c.reject(SeverityError, "%s", msg)
 		}
 	default:
 		// X25519 keys parse as OKP but are for key agreement only.
