@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ciamctl/ciamctl/internal/jwks/httpget"
@@ -34,6 +35,11 @@ type Fetcher struct {
 	// Retry is the retry policy for fetches (5xx, 429, dropped connections);
 	// nil: httpget.DefaultPolicy. Every retry happens within Timeout.
 	Retry *httpget.Policy
+	// Warn receives a one-line warning about something that does not stop
+	// the load, such as an unsafe cache being ignored; nil: discarded.
+	Warn func(msg string)
+
+	warned sync.Map // warnings already given, so each is given once
 }
 
 // Load returns the set at location, an http(s) URL or a file path, from the
@@ -153,10 +159,10 @@ func describeFileErr(err error) string {
 }
 
 func (f *Fetcher) loadURL(ctx context.Context, url string, force bool) (*Set, error) {
-	dir := f.cacheDir()
+	dir := f.safeCacheDir()
 	var cached *cacheEntry
 	if dir != "" {
-		cached = readCache(dir, url)
+		cached = f.readCache(dir, url)
 	}
 	if cached != nil && !force && cached.fresh(f.now()) {
 		if set, err := f.parse(url, cached.body); err == nil || errors.Is(err, ErrNoUsableKeys) {
@@ -196,7 +202,7 @@ func (f *Fetcher) loadURL(ctx context.Context, url string, force bool) (*Set, er
 		if cc.noStore {
 			removeCache(dir, url)
 		} else {
-			writeCache(dir, url, nil, meta)
+			f.writeCache(dir, url, nil, meta)
 		}
 		return f.parse(url, cached.body)
 	}
@@ -210,8 +216,8 @@ func (f *Fetcher) loadURL(ctx context.Context, url string, force bool) (*Set, er
 			removeCache(dir, url)
 		} else {
 			sum := sha256.Sum256(resp.Body)
-			writeCache(dir, url, resp.Body, cacheMeta{
-				URL:        url,
+			f.writeCache(dir, url, resp.Body, cacheMeta{
+				URL:        metaURL(url),
 				ETag:       resp.Header.Get("ETag"),
 				FetchedAt:  fetchedAt,
 				MaxAge:     cc.maxAge,
