@@ -4,6 +4,8 @@ import (
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -51,5 +53,73 @@ func TestSmallOrderEd25519Keys(t *testing.T) {
 	}
 	if res.Code != 1 || out.Valid || out.Reason != "unknown_kid" || out.Error == nil || !strings.Contains(*out.Error, "not usable") {
 		t.Errorf("forged token: exit %d, valid %v, reason %q, error %v", res.Code, out.Valid, out.Reason, out.Error)
+	}
+}
+
+// Provider-shaped key sets (testdata/keysets, see its README): PayPal's
+// X25519 encryption key and Yahoo's RSA-1024 key next to its ES256 key.
+func TestProviderKeySetsInspect(t *testing.T) {
+	t.Chdir(clitest.RepoRoot(t))
+	for _, c := range []struct {
+		golden string
+		args   []string
+		code   int
+	}{
+		{"inspect-paypal.txt", []string{"testdata/keysets/paypal.json"}, 0},
+		{"inspect-yahoo.txt", []string{"testdata/keysets/yahoo.json"}, 1},
+		{"inspect-yahoo-es256.txt", []string{"--alg", "ES256", "testdata/keysets/yahoo.json"}, 0},
+		{"inspect-yahoo-rs256.txt", []string{"--alg", "RS256", "testdata/keysets/yahoo.json"}, 1},
+	} {
+		res := clitest.Run(t, clitest.Opts{}, append([]string{"jwks", "inspect"}, c.args...)...)
+		if res.Code != c.code || res.Stderr != "" {
+			t.Errorf("%v: exit %d, want %d\n%s%s", c.args, res.Code, c.code, res.Stdout, res.Stderr)
+		}
+		clitest.Golden(t, "jwks/"+c.golden, res.Stdout)
+	}
+	js := clitest.Run(t, clitest.Opts{}, "jwks", "inspect", "--alg", "ES256", "-o", "json", "testdata/keysets/yahoo.json")
+	var rep struct {
+		Valid      bool
+		Usable     int
+		Algorithms []string
+		Problems   []struct{ Kid, Severity string }
+	}
+	if err := json.Unmarshal([]byte(js.Stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if js.Code != 0 || !rep.Valid || rep.Usable != 1 || len(rep.Algorithms) != 1 || len(rep.Problems) != 1 || rep.Problems[0].Severity != "warning" {
+		t.Errorf("json: exit %d %s", js.Code, js.Stdout)
+	}
+	for _, bad := range []string{"HS256", "none", "RSA-OAEP"} {
+		if res := clitest.Run(t, clitest.Opts{}, "jwks", "inspect", "--alg", bad, "testdata/keysets/yahoo.json"); res.Code != 2 || !strings.Contains(res.Stderr, "--alg") {
+			t.Errorf("--alg %s: exit %d %q", bad, res.Code, res.Stderr)
+		}
+	}
+}
+
+// config validate --online passes a brand allowing only ES256 whose CIAM
+// publishes Yahoo's set, and one with the default list whose CIAM publishes
+// PayPal's, each with a warning about the key it does not use.
+func TestProviderKeySetsOnline(t *testing.T) {
+	for _, c := range []struct {
+		set, algs, warning string
+	}{
+		{"yahoo.json", "[ES256]", `warning: ciam.jwksUri: JWKS key "0cc175b9c0f1b6a831c399e269772661": RSA modulus is 1024 bits`},
+		{"paypal.json", "", `warning: ciam.jwksUri: JWKS key "paypal-enc-2026": X25519 is a key-agreement (encryption) curve`},
+	} {
+		body, err := os.ReadFile(filepath.Join(clitest.RepoRoot(t), "testdata", "keysets", c.set))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ciam := newOnlineCIAM(t, func(o *onlineCIAM) { o.jwksBody = body })
+		dir := t.TempDir()
+		path := writeOnlineBrand(t, dir, "brand", ciam.srv.URL)
+		if c.algs != "[ES256]" {
+			yaml, _ := os.ReadFile(path)
+			os.WriteFile(path, []byte(strings.Replace(string(yaml), "  algorithms: [ES256]\n", "", 1)), 0o644)
+		}
+		res := clitest.Run(t, clitest.Opts{Env: tkEnv(t)}, "config", "validate", "--online", "--dir", dir)
+		if res.Code != 0 || !strings.Contains(res.Stdout, c.warning) {
+			t.Errorf("%s: exit %d, want 0 and %q\n%s%s", c.set, res.Code, c.warning, res.Stdout, res.Stderr)
+		}
 	}
 }
