@@ -69,6 +69,8 @@ func TestProviderKeySetsInspect(t *testing.T) {
 		{"inspect-yahoo.txt", []string{"testdata/keysets/yahoo.json"}, 1},
 		{"inspect-yahoo-es256.txt", []string{"--alg", "ES256", "testdata/keysets/yahoo.json"}, 0},
 		{"inspect-yahoo-rs256.txt", []string{"--alg", "RS256", "testdata/keysets/yahoo.json"}, 1},
+		// The second certificate has a negative serial: read, not flagged.
+		{"inspect-azure-v1.txt", []string{"testdata/keysets/azure-v1.json"}, 0},
 	} {
 		res := clitest.Run(t, clitest.Opts{}, append([]string{"jwks", "inspect"}, c.args...)...)
 		if res.Code != c.code || res.Stderr != "" {

@@ -5,7 +5,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -188,17 +187,17 @@ func (c *keyCheck) checkX5C(fields map[string]json.RawMessage, rawPub any, info 
 		c.note("x5c[0] is not valid base64")
 		return
 	}
-	cert, err := x509.ParseCertificate(der)
+	cert, err := parseLeaf(der)
 	if err != nil {
 		c.note("x5c[0] is not a valid certificate: %v", err)
 		return
 	}
-	notAfter := cert.NotAfter.UTC()
+	notAfter := cert.notAfter.UTC()
 	info.CertNotAfter = &notAfter
 	if now.After(notAfter) {
 		c.note("x5c leaf certificate expired on %s", notAfter.Format(time.RFC3339))
 	}
-	if eq, ok := cert.PublicKey.(interface{ Equal(crypto.PublicKey) bool }); ok && !eq.Equal(rawPub) {
+	if eq, ok := cert.pub.(interface{ Equal(crypto.PublicKey) bool }); ok && !eq.Equal(rawPub) {
 		c.reject(classUnfit, "x5c leaf certificate holds a different public key than the JWK")
 	}
 }

@@ -7,13 +7,18 @@ import (
 	"testing"
 )
 
-func keyset(t *testing.T, name string) *Set {
+func mustFixture(t *testing.T, name string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "keysets", name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	set, err := ParseAt(data, testNow)
+	return data
+}
+
+func keyset(t *testing.T, name string) *Set {
+	t.Helper()
+	set, err := ParseAt(mustFixture(t, name), testNow)
 	if err != nil {
 		t.Fatal(err)
 	}
