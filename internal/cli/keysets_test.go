@@ -125,3 +125,29 @@ func TestProviderKeySetsOnline(t *testing.T) {
 		}
 	}
 }
+
+// An Azure AD v1 token names its key only by x5t; the key set is shaped
+// like Azure's, and the signing key's certificate has a negative serial.
+func TestAzureV1TokenSelectedByX5t(t *testing.T) {
+	t.Chdir(clitest.RepoRoot(t))
+	tok, err := os.ReadFile("testdata/keysets/azure-v1-token.jwt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"token", "verify", "--jwks", "testdata/keysets/azure-v1.json", "--now", "2026-01-01T00:10:00Z",
+		"--issuer", "https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/", "--audience", "https://graph.windows.net", "-o", "json"}
+	res := clitest.Run(t, clitest.Opts{Env: tkEnv(t)}, append(args, strings.TrimSpace(string(tok)))...)
+	var out tkResult
+	if err := json.Unmarshal([]byte(res.Stdout), &out); err != nil {
+		t.Fatalf("exit %d: %v\n%s%s", res.Code, err, res.Stdout, res.Stderr)
+	}
+	kid := ""
+	for _, c := range out.Checks {
+		if c.Name == "kid" {
+			kid = c.Detail
+		}
+	}
+	if res.Code != 0 || !out.Valid || out.Header["kid"] != nil || !strings.Contains(kid, "x5t") {
+		t.Errorf("exit %d valid %v, kid check %q, error %v", res.Code, out.Valid, kid, out.Error)
+	}
+}

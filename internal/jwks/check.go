@@ -28,6 +28,7 @@ type keyCheck struct {
 	label  string
 	usable bool
 	notSig bool // already reported as not for signatures
+	thumbs thumbprints
 }
 
 // note records a warning that leaves the key usable.
@@ -49,16 +50,16 @@ func (c *keyCheck) reject(class problemClass, format string, args ...any) {
 	c.usable = false
 }
 
-// checkKey inspects the i-th key of a set of n and returns what it is and,
-// when usable, the public jwk.Key to verify with.
-func (s *Set) checkKey(i int, raw json.RawMessage, n int, now time.Time) (KeyInfo, jwk.Key) {
+// checkKey inspects the i-th key of a set of n and returns what it is,
+// when usable the public jwk.Key to verify with, and its thumbprints.
+func (s *Set) checkKey(i int, raw json.RawMessage, n int, now time.Time) (KeyInfo, jwk.Key, thumbprints) {
 	info := KeyInfo{Index: i}
 	c := &keyCheck{s: s, index: i, label: fmt.Sprintf("#%d", i), usable: true}
 
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &fields); err != nil || fields == nil {
 		c.reject(classUnfit, "key is not a JSON object")
-		return info, nil
+		return info, nil, c.thumbs
 	}
 	var kidOK bool
 	info.Kid, kidOK = stringMember(fields, "kid")
@@ -79,7 +80,7 @@ func (s *Set) checkKey(i int, raw json.RawMessage, n int, now time.Time) (KeyInf
 	if info.Kty == "oct" {
 		c.reject(classLeak, "symmetric (oct) key published: its secret is exposed to everyone and it is never used for verification")
 		info.Curve = ""
-		return info, nil
+		return info, nil, c.thumbs
 	}
 	var priv []string
 	for _, m := range privateMembers {
@@ -94,17 +95,17 @@ func (s *Set) checkKey(i int, raw json.RawMessage, n int, now time.Time) (KeyInf
 	key, err := jwk.ParseKey(raw)
 	if err != nil {
 		c.reject(classUnfit, "cannot parse key: %v", err)
-		return info, nil
+		return info, nil, c.thumbs
 	}
 	pub, err := jwk.PublicKeyOf(key)
 	if err != nil {
 		c.reject(classUnfit, "cannot derive public key: %v", err)
-		return info, nil
+		return info, nil, c.thumbs
 	}
 	var rawPub any
 	if err := pub.Raw(&rawPub); err != nil {
 		c.reject(classUnfit, "cannot use key: %v", err)
-		return info, nil
+		return info, nil, c.thumbs
 	}
 
 	switch k := rawPub.(type) {
@@ -162,12 +163,13 @@ func (s *Set) checkKey(i int, raw json.RawMessage, n int, now time.Time) (KeyInf
 	}
 
 	c.checkX5C(fields, rawPub, &info, now)
+	c.checkThumbprints(fields)
 
 	info.Usable = c.usable
 	if !c.usable {
-		return info, nil
+		return info, nil, c.thumbs
 	}
-	return info, pub
+	return info, pub, c.thumbs
 }
 
 // checkX5C reports the leaf certificate's expiry and whether it carries the
@@ -187,6 +189,7 @@ func (c *keyCheck) checkX5C(fields map[string]json.RawMessage, rawPub any, info 
 		c.note("x5c[0] is not valid base64")
 		return
 	}
+	c.thumbs.certSHA1, c.thumbs.certSHA256 = certThumbprints(der)
 	cert, err := parseLeaf(der)
 	if err != nil {
 		c.note("x5c[0] is not a valid certificate: %v", err)

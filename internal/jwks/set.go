@@ -61,6 +61,7 @@ type Set struct {
 	found  []Problem            // as found, before judging
 	byKid  map[string][]jwk.Key // usable keys only
 	allKid map[string]bool      // every kid seen, usable or not
+	thumbs thumbIndex           // keys by x5t / x5t#S256
 	usable []jwk.Key
 	raw    map[jwk.Key]any // crypto form of each usable key, resolved once
 }
@@ -117,7 +118,7 @@ func ParseAt(data []byte, now time.Time) (*Set, error) {
 	}
 	kidCount := map[string]int{}
 	for i, raw := range keys {
-		info, key := s.checkKey(i, raw, len(keys), now)
+		info, key, thumbs := s.checkKey(i, raw, len(keys), now)
 		s.Keys = append(s.Keys, info)
 		if info.Kid != "" {
 			kidCount[info.Kid]++
@@ -129,6 +130,7 @@ func ParseAt(data []byte, now time.Time) (*Set, error) {
 				info.Usable = false
 				s.Keys[len(s.Keys)-1] = info
 				s.found = append(s.found, Problem{Kid: info.Kid, Message: "key material cannot be used: " + err.Error(), key: i, class: classUnfit})
+				s.thumbs.add(thumbs, nil, false)
 				continue
 			}
 			s.raw[key] = raw
@@ -137,6 +139,7 @@ func ParseAt(data []byte, now time.Time) (*Set, error) {
 				s.byKid[info.Kid] = append(s.byKid[info.Kid], key)
 			}
 		}
+		s.thumbs.add(thumbs, key, info.Usable)
 	}
 	for i, info := range s.Keys {
 		// Report each duplicated kid once, at its first occurrence.

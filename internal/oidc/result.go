@@ -7,6 +7,7 @@ const (
 	ReasonMalformed        = "malformed"
 	ReasonAlgNotAllowed    = "alg_not_allowed"
 	ReasonUnknownKid       = "unknown_kid"
+	ReasonNoMatchingKey    = "no_matching_key" // no kid or x5t picks a key; not evidence of tampering
 	ReasonBadSignature     = "bad_signature"
 	ReasonIssuerMismatch   = "issuer_mismatch"
 	ReasonAudienceMismatch = "audience_mismatch"
@@ -19,7 +20,7 @@ const (
 
 // Reasons lists every reason, in the order checks report them.
 var Reasons = []string{
-	ReasonMalformed, ReasonAlgNotAllowed, ReasonJWKSUnavailable, ReasonUnknownKid, ReasonBadSignature,
+	ReasonMalformed, ReasonAlgNotAllowed, ReasonJWKSUnavailable, ReasonUnknownKid, ReasonNoMatchingKey, ReasonBadSignature,
 	ReasonIssuerMismatch, ReasonAudienceMismatch, ReasonExpired, ReasonNotYetValid, ReasonIssuedInFuture,
 	ReasonMissingClaim,
 }
