@@ -22,6 +22,8 @@ func (f *Fetcher) warn(msg string) {
 		return
 	}
 	if _, dup := f.warned.LoadOrStore(msg, true); !dup {
+		f.warnMu.Lock()
+		defer f.warnMu.Unlock()
 		f.Warn(msg)
 	}
 }

@@ -249,3 +249,35 @@ func mustReadFile(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+// config validate --online loads many brands' sets through one Fetcher at
+// once: its Warn callback (which writes to stderr) is called by one
+// goroutine at a time. Run with -race: the collector below has no lock.
+func TestCacheWarningsAreSerialized(t *testing.T) {
+	srv := newJWKSServer(t, serve(goodSetJSON(t), "Cache-Control", "max-age=600"))
+	dir := t.TempDir()
+	var urls []string
+	for i := range 4 {
+		url := srv.URL + "/jwks/" + string(rune('a'+i))
+		body, _ := plant(t, dir, url, attackerSet(t))
+		if err := os.Chmod(body, 0o666); err != nil {
+			t.Fatal(err)
+		}
+		urls = append(urls, url)
+	}
+	var msgs []string
+	f := &Fetcher{Client: srv.Client(), CacheDir: dir, Now: (&clock{testNow}).now, Timeout: 5 * time.Second, Retry: &fastRetry,
+		Warn: func(m string) { msgs = append(msgs, m) }}
+	var wg sync.WaitGroup
+	for _, url := range urls {
+		wg.Go(func() {
+			if _, err := f.Load(t.Context(), url); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if len(msgs) != len(urls) {
+		t.Errorf("%d warnings, want %d: %q", len(msgs), len(urls), msgs)
+	}
+}

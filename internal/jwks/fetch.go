@@ -39,7 +39,8 @@ type Fetcher struct {
 	// the load, such as an unsafe cache being ignored; nil: discarded.
 	Warn func(msg string)
 
-	warned sync.Map // warnings already given, so each is given once
+	warned sync.Map   // warnings already given, so each is given once
+	warnMu sync.Mutex // Warn is called by one goroutine at a time
 }
 
 // Load returns the set at location, an http(s) URL or a file path, from the
