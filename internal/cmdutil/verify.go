@@ -27,7 +27,8 @@ func (f *Factory) CacheDir() string {
 
 // JWKSFetcher loads key sets with the command's HTTP client, --timeout and
 // clock: every load, retry and refetch draws on the command's one network
-// budget. noCache bypasses the disk cache (--no-cache).
+// budget. noCache bypasses the disk cache (--no-cache). Its warnings (an
+// unsafe cache ignored) go to stderr, one line each.
 func (f *Factory) JWKSFetcher(noCache bool) *jwks.Fetcher {
 	return &jwks.Fetcher{
 		Client:   f.HTTPClient(),
@@ -36,6 +37,7 @@ func (f *Factory) JWKSFetcher(noCache bool) *jwks.Fetcher {
 		Now:      f.Now,
 		CacheDir: f.CacheDir(),
 		NoCache:  noCache,
+		Warn:     func(msg string) { fmt.Fprintln(f.IOStreams.ErrOut, "warning: "+msg) },
 	}
 }
 

@@ -6,11 +6,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-
 	"io/fs"
 	"net/http"
-
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ciamctl/ciamctl/internal/deadline"
@@ -40,6 +39,12 @@ type Fetcher struct {
 	// Retry is the retry policy for fetches (5xx, 429, dropped connections);
 	// nil: httpget.DefaultPolicy. Every retry happens within Timeout.
 	Retry *httpget.Policy
+	// Warn receives a one-line warning about something that does not stop
+	// the load, such as an unsafe cache being ignored; nil: discarded.
+	Warn func(msg string)
+
+	warned sync.Map   // warnings already given, so each is given once
+	warnMu sync.Mutex // Warn is called by one goroutine at a time
 }
 
 // Load returns the set at location, an http(s) URL or a file path, from the
@@ -174,10 +179,10 @@ func (f *Fetcher) loadURL(ctx context.Context, url string, force bool) (*Set, er
 	// Errors and cache metadata name the URL with its credentials and query
 	// values hidden; only the request itself carries the URL as given.
 	shown := redact.URL(url)
-	dir := f.cacheDir()
+	dir := f.safeCacheDir()
 	var cached *cacheEntry
 	if dir != "" {
-		cached = readCache(dir, url)
+		cached = f.readCache(dir, url)
 	}
 	if cached != nil && !force && cached.fresh(f.now()) {
 		if set, err := f.parse(shown, cached.body); err == nil || errors.Is(err, ErrNoUsableKeys) {
@@ -217,7 +222,7 @@ func (f *Fetcher) loadURL(ctx context.Context, url string, force bool) (*Set, er
 		if cc.noStore {
 			removeCache(dir, url)
 		} else {
-			writeCache(dir, url, nil, meta)
+			f.writeCache(dir, url, nil, meta)
 		}
 		return f.parse(shown, cached.body)
 	}
@@ -231,8 +236,8 @@ func (f *Fetcher) loadURL(ctx context.Context, url string, force bool) (*Set, er
 			removeCache(dir, url)
 		} else {
 			sum := sha256.Sum256(resp.Body)
-			writeCache(dir, url, resp.Body, cacheMeta{
-				URL:        shown,
+			f.writeCache(dir, url, resp.Body, cacheMeta{
+				URL:        metaURL(url),
 				ETag:       resp.Header.Get("ETag"),
 				FetchedAt:  fetchedAt,
 				MaxAge:     cc.maxAge,

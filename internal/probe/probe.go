@@ -141,43 +141,39 @@ func (p *Prober) JWKS(ctx context.Context, cfg *brand.Config) Result {
 		r.Summary = err.Error()
 		return r
 	}
-	for _, pr := range set.Problems {
+	// Judged against the brand's allow-list: a key the brand would never
+	// use (RSA-1024 next to the ES256 key it does use, an X25519 key for
+	// encryption) is a warning, not an error of the brand.
+	j := set.Judge(cfg.CIAM.Algorithms)
+	for _, pr := range j.Problems {
 		sev := brand.SeverityWarning
 		if pr.Severity == jwks.SeverityError {
 			sev = brand.SeverityError
 		}
-		if pr.Kid == "" {
+		switch {
+		case pr.NoUsableKey():
+			// Said below, in the brand's terms.
+		case pr.Kid == "":
 			r.add(field, sev, false, "JWKS: %s", pr.Message)
-		} else {
+		default:
 			r.add(field, sev, false, "JWKS key %q: %s", pr.Kid, pr.Message)
 		}
 	}
+	allowed := allowedAlgorithms(cfg)
 	var usable []string
 	for _, k := range set.Keys {
-		if k.Usable {
+		if k.Usable && fitsAllowed(k, allowed) {
 			usable = append(usable, keyLabel(k))
 		}
 	}
 	r.Summary = fmt.Sprintf("%d usable %s", len(usable), plural(len(usable), "key"))
 	if len(usable) > 0 {
 		r.Summary += ": " + strings.Join(usable, ", ")
+		return r
 	}
-	if len(usable) == 0 {
-		return r // the set's own problems say why
-	}
-	allowed := allowedAlgorithms(cfg)
-	for _, k := range set.Keys {
-		if !k.Usable {
-			continue
-		}
-		if k.Alg != "" && allowed[k.Alg] {
-			return r
-		}
-		for a := range allowed {
-			if k.Alg == "" && jwks.AlgFits(a, k.Kty, k.Curve) {
-				return r
-			}
-		}
+	if len(set.Usable()) == 0 {
+		r.add(field, brand.SeverityError, false, "JWKS: no key in the set can verify signatures")
+		return r
 	}
 	where := field
 	if len(cfg.CIAM.Algorithms) > 0 {
@@ -186,6 +182,20 @@ func (p *Prober) JWKS(ctx context.Context, cfg *brand.Config) Result {
 	r.add(where, brand.SeverityError, false, "no usable key in the JWKS can verify an allowed algorithm (%s), so no token would verify",
 		strings.Join(sortedKeys(allowed), ", "))
 	return r
+}
+
+// fitsAllowed reports whether a key verifies one of the allowed algorithms:
+// by its alg when it has one, else by its type.
+func fitsAllowed(k jwks.KeyInfo, allowed map[string]bool) bool {
+	if k.Alg != "" {
+		return allowed[k.Alg]
+	}
+	for a := range allowed {
+		if jwks.AlgFits(a, k.Kty, k.Curve) {
+			return true
+		}
+	}
+	return false
 }
 
 func keyLabel(k jwks.KeyInfo) string {
