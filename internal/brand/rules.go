@@ -97,7 +97,7 @@ func ValidateURL(s string) error {
 		return fmt.Errorf("%q must not have a #fragment", shown+"#"+u.Fragment) // the part to remove is shown
 	}
 	if !urlpolicy.CleartextOK(u) {
-		return fmt.Errorf("%q must use https (http is allowed only for localhost and 127.0.0.1)", shown)
+		return fmt.Errorf("%q must use https (http is allowed only for localhost, 127.0.0.0/8 and ::1)", shown)
 	}
 	return nil
 }
