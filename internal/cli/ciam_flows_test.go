@@ -105,9 +105,12 @@ func TestTokenUserinfoRefusals(t *testing.T) {
 	oneLineError(t, down, "connection refused")
 	p.writeBrand("plain", strings.Replace(strings.Replace(acmeBrandTemplate, "brand: acme", "brand: plain", 1),
 		"userinfoEndpoint: $ISSUER/userinfo", "userinfoEndpoint: http://id.acme.example/userinfo", 1))
+	// A brand whose userinfo endpoint is plain http has an error, and a brand with errors is never used.
 	plain := p.run("token", "userinfo", "--brand", "plain", alice.AccessToken)
-	expectCode(t, plain, 1)
-	oneLineError(t, plain, "plain http")
+	expectCode(t, plain, 2)
+	if !strings.Contains(plain.Stderr, "must use https") || !strings.Contains(plain.Stderr, "cannot be used") {
+		t.Errorf("stderr: %s", plain.Stderr)
+	}
 }
 
 // ciamRequests lists the CIAM emulator's requests other than discovery and the key set.

@@ -9,6 +9,7 @@ import (
 	"github.com/ciamctl/ciamctl/internal/jwks"
 	"github.com/ciamctl/ciamctl/internal/oidc"
 	"github.com/ciamctl/ciamctl/internal/rp"
+	"github.com/ciamctl/ciamctl/internal/safefile"
 	"github.com/ciamctl/ciamctl/internal/workspace"
 )
 
@@ -20,6 +21,7 @@ func ExitCode(err error) int {
 		return ExitOK
 	case errors.Is(err, cmdutil.ErrUsage),
 		errors.Is(err, cmdutil.ErrCancelled),
+		errors.Is(err, cmdutil.ErrBrandUnusable),
 		errors.Is(err, workspace.ErrNotFound),
 		errors.Is(err, workspace.ErrExists),
 		errors.Is(err, jwks.ErrBadLocation),
@@ -36,6 +38,7 @@ func ExitCode(err error) int {
 		return ExitRemote
 	case errors.Is(err, cmdutil.ErrFailed),
 		errors.Is(err, brand.ErrInvalid),
+		errors.Is(err, safefile.ErrSkipped),
 		errors.Is(err, oidc.ErrMismatch):
 		return ExitInvalid
 	}

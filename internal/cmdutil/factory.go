@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ciamctl/ciamctl/internal/deadline"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
 	"github.com/ciamctl/ciamctl/internal/workspace"
 )
@@ -31,6 +32,9 @@ type Factory struct {
 	// DebugOut receives --debug traces (nil without --debug). Requests run
 	// concurrently, so it serialises writes: a trace line is never split.
 	DebugOut io.Writer
+	// NetBudget is the command's --timeout as a budget of network time,
+	// set when the command starts (StartDeadline); nil before.
+	NetBudget *deadline.Budget
 }
 
 // Workspace resolves the brand workspace from --dir and the environment.

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/ciamctl/ciamctl/internal/redact"
+	"github.com/ciamctl/ciamctl/internal/urlpolicy"
 )
 
 // Environment variable names, fixed by the CLI contract.
@@ -56,6 +58,9 @@ func ClusterURL(name string) (string, error) {
 // Config holds everything the client needs. Zero values get sensible defaults in New.
 type Config struct {
 	BaseURL string
+	// URLFrom names where BaseURL came from ("--intouch-url"), for errors;
+	// "": the CIAMCTL_INTOUCH_URL variable.
+	URLFrom string
 	OrgID   string
 
 	// OAuth (preferred): key and secret exchanged for a short-lived token.
@@ -114,9 +119,14 @@ func (c Config) Validate() error {
 	if c.BaseURL == "" {
 		return fmt.Errorf("%w: no Intouch base URL: set %s or choose a cluster (%s)", ErrConfig, EnvURL, strings.Join(ClusterNames(), ", "))
 	}
-	u, err := url.Parse(c.BaseURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%w: Intouch base URL %q is not an http(s) URL", ErrConfig, c.BaseURL)
+	// The secret (or its md5) and the tokens travel to this URL: https only,
+	// plain http only to loopback (the sandbox), never credentials in it.
+	if _, err := urlpolicy.Check(c.BaseURL); err != nil {
+		from := c.URLFrom
+		if from == "" {
+			from = EnvURL
+		}
+		return fmt.Errorf("%w: %s %s: %w", ErrConfig, from, redact.URL(c.BaseURL), err)
 	}
 	if c.AuthMode() == AuthNone {
 		return fmt.Errorf("%w: no Intouch credentials: set %s and %s (OAuth) or %s and %s (basic)",

@@ -12,13 +12,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/ciamctl/ciamctl/internal/jwks"
 	"github.com/ciamctl/ciamctl/internal/jwks/httpget"
+	"github.com/ciamctl/ciamctl/internal/redact"
+	"github.com/ciamctl/ciamctl/internal/urlpolicy"
 )
 
 // ErrUnavailable is a CIAM that could not be reached or failed (exit 3): the same sentinel as the key
@@ -36,50 +36,33 @@ var ErrUnsafeURL = errors.New("unsafe endpoint")
 // maxBody caps what is read from an answer; userinfo documents are small.
 const maxBody = 1 << 20
 
-// CheckURL accepts an endpoint a credential may be sent to: an absolute https URL, or http for a
-// loopback host (localhost, 127.0.0.0/8, ::1), with no user or password in it. what names it in errors.
+// CheckURL accepts an endpoint a credential may be sent to, by the one URL rule (urlpolicy): an
+// absolute https URL, or http for a loopback host, with no user or password in it. what names it in
+// errors; the URL is shown redacted.
 func CheckURL(what, raw string) (*url.URL, error) {
-	u, err := url.Parse(raw)
-	switch {
-	case raw == "":
+	if raw == "" {
 		return nil, fmt.Errorf("%w: no %s", ErrUnsafeURL, what)
-	case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
-		return nil, fmt.Errorf("%w: %s %q is not an absolute https URL", ErrUnsafeURL, what, raw)
-	case u.User != nil:
-		return nil, fmt.Errorf("%w: %s %q carries credentials; tokens are not sent there", ErrUnsafeURL, what, u.Redacted())
-	case u.Scheme == "http" && !isLoopback(u.Hostname()):
-		return nil, fmt.Errorf("%w: %s %q is plain http; tokens are sent over https only (http only for loopback hosts)", ErrUnsafeURL, what, raw)
+	}
+	u, err := urlpolicy.Check(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s %s %v; tokens are not sent there", ErrUnsafeURL, what, redact.URL(raw), err)
 	}
 	return u, nil
 }
 
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// guarded returns a copy of client whose redirects stay on the origin (scheme, host and port) of the
-// first request, and which follows none for anything but GET: a redirect must never carry a token
-// elsewhere.
+// guarded returns a copy of client whose redirects stay on the origin of the first request
+// (urlpolicy.CheckRedirect), and which follows none for anything but GET: a redirect must never
+// carry a token elsewhere.
 func guarded(client *http.Client) *http.Client {
 	if client == nil {
 		client = http.DefaultClient
 	}
 	c := *client
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		first := via[0]
-		switch {
-		case first.Method != http.MethodGet:
+		if via[0].Method != http.MethodGet {
 			return http.ErrUseLastResponse
-		case len(via) >= httpget.MaxRedirects:
-			return fmt.Errorf("too many redirects (stopped after %d)", httpget.MaxRedirects)
-		case req.URL.Scheme != first.URL.Scheme || !strings.EqualFold(req.URL.Host, first.URL.Host):
-			return fmt.Errorf("redirect to another origin (%s://%s) refused: it would carry the token there", req.URL.Scheme, req.URL.Host)
 		}
-		return nil
+		return urlpolicy.CheckRedirect(req, via)
 	}
 	return &c
 }

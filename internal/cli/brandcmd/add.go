@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -36,6 +37,9 @@ type AddOptions struct {
 
 	// askForm shows the interactive form; tests may replace it.
 	askForm func(*AddOptions, *brand.Config, formPlan) error
+	// noDiscoveredUserinfo: --discover's document named no
+	// userinfo_endpoint (Apple and Facebook publish none) and no flag gave one.
+	noDiscoveredUserinfo bool
 }
 
 // requiredFlags are the values a brand cannot do without, with their flags.
@@ -104,7 +108,8 @@ claim name taken literally (it may contain dots or be a URL) or, starting with
 	_ = cmd.RegisterFlagCompletionFunc("alg", cobra.FixedCompletions(brand.AllowedAlgorithms, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("map", cobra.FixedCompletions(
 		[]string{"firstname=", "lastname=", "mobile=", "email="}, cobra.ShellCompDirectiveNoSpace|cobra.ShellCompDirectiveNoFileComp))
-	return cmd
+	// A form waits for a person; --timeout bounds only --discover (discover.go).
+	return cmdutil.OwnDeadline(cmd)
 }
 
 func (o *AddOptions) config() (*brand.Config, error) {
@@ -157,7 +162,13 @@ func addRun(o *AddOptions) error {
 
 	if plan := planForm(cfg, len(o.Maps) > 0); !plan.empty() {
 		if !f.CanPrompt() {
+			if o.noDiscoveredUserinfo {
+				return noUserinfoError(o.Discover, plan.missingRequired)
+			}
 			return missingFlagsError(plan.missingRequired)
+		}
+		if o.noDiscoveredUserinfo {
+			fmt.Fprintf(io.ErrOut, "Discovery at %s names no userinfo_endpoint; the gateway needs one, so enter the CIAM's userinfo URL.\n", o.Discover)
 		}
 		if err := o.askForm(o, cfg, plan); err != nil {
 			if errors.Is(err, cmdutil.ErrCancelled) {
@@ -233,6 +244,23 @@ func missingFlagsError(fields []string) error {
 	return cmdutil.WithHint(
 		cmdutil.FlagErrorf("missing required %s %s", noun, strings.Join(flags, ", ")),
 		"pass them as flags, or run on a terminal without --no-input to be asked")
+}
+
+// noUserinfoError explains a userinfo endpoint that discovery could not
+// supply: the gateway needs one, and only the user can say which.
+func noUserinfoError(issuer string, missing []string) error {
+	msg := fmt.Sprintf("--discover %s: the discovery document names no userinfo_endpoint, and the gateway needs one to read the customer's profile; pass --userinfo-endpoint URL", issuer)
+	var others []string
+	for _, rf := range requiredFlags {
+		if rf.field != "ciam.userinfoEndpoint" && slices.Contains(missing, rf.field) {
+			others = append(others, rf.flag)
+		}
+	}
+	if len(others) > 0 {
+		msg += fmt.Sprintf(" (also missing: %s)", strings.Join(others, ", "))
+	}
+	return cmdutil.WithHint(cmdutil.FlagErrorf("%s", msg),
+		"some providers (Apple, Facebook) publish no userinfo endpoint; ask the CIAM's administrators for the URL the gateway should call, or run on a terminal to be asked")
 }
 
 // flagFor names the flag that sets a config field, for error messages.

@@ -32,7 +32,7 @@ lastname, mobile and email, the userinfo endpoint and the JWKS URI.
 are for automation. An invalid configuration is not exported.`,
 		Example:           "  ciamctl brand export acme\n  ciamctl brand export acme --format json",
 		Args:              cmdutil.ExactArgs(1, "brand NAME"),
-		ValidArgsFunction: completeBrandNames(f),
+		ValidArgsFunction: cmdutil.CompleteBrandName(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			var err error
@@ -79,7 +79,7 @@ func gatewayConfig(c *brand.Config) GatewayConfig {
 
 func exportRun(o *ExportOptions) error {
 	f := o.Factory
-	res, err := LoadBrand(f, o.Name)
+	res, err := f.LoadBrandFile(o.Name)
 	if err != nil {
 		return err
 	}

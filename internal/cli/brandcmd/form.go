@@ -80,6 +80,11 @@ func runForm(o *AddOptions, c *brand.Config, plan formPlan) error {
 		"ciam.userinfoEndpoint": {"ciam.userinfoEndpoint", "Userinfo endpoint", "The CIAM's userinfo URL (https).",
 			&c.CIAM.UserinfoEndpoint, brand.ValidateURL},
 	}
+	if o.noDiscoveredUserinfo {
+		in := all["ciam.userinfoEndpoint"]
+		in.desc = "Discovery at " + o.Discover + " names no userinfo_endpoint; the gateway needs one: the CIAM's userinfo URL (https)."
+		all["ciam.userinfoEndpoint"] = in
+	}
 	var fields []huh.Field
 	for _, name := range plan.missingRequired {
 		in := all[name]

@@ -36,6 +36,9 @@ type Opts struct {
 	TTY   bool
 	Color bool
 	Now   time.Time
+	// HTTPClient replaces the plain client every command gets (e.g. one whose
+	// dialer records connections).
+	HTTPClient func() *http.Client
 }
 
 // Run executes ciamctl with args and returns exit code and output.
@@ -59,6 +62,9 @@ func Run(t testing.TB, o Opts, args ...string) Result {
 		Now:        func() time.Time { return now },
 		HTTPClient: func() *http.Client { return &http.Client{} },
 		Globals:    &cmdutil.Globals{},
+	}
+	if o.HTTPClient != nil {
+		f.HTTPClient = o.HTTPClient
 	}
 	code := cli.Run(context.Background(), f, args)
 	return Result{Code: code, Stdout: out.String(), Stderr: errOut.String()}

@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/brand"
-	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cli/mappingcmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
@@ -83,7 +82,7 @@ platform cannot be reached.`,
 		},
 	}
 	fl := cmd.Flags()
-	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "brand whose policy, mappings and channel account to use (required)")
+	cmdutil.AddBrandFlag(f, cmd, &opts.Brand, "brand whose policy, mappings and channel account to use (required)")
 	fl.StringVar(&opts.CUID, "cuid", "", "the customer's cuid: the CIAM user ID (the ID token's sub)")
 	fl.StringVar(&opts.Mobile, "mobile", "", "the new mobile, as the CIAM now holds it")
 	fl.StringVar(&opts.Email, "email", "", "the new email, as the CIAM now holds it")
@@ -174,7 +173,7 @@ func changeIdentifierRun(o *ChangeIdentifierOptions) error {
 	f := o.Factory
 	ctx, cancel := context.WithTimeout(o.Ctx, f.Globals.Timeout)
 	defer cancel()
-	res, err := brandcmd.LoadBrand(f, o.Brand)
+	res, err := f.UsableBrand(o.Brand)
 	if err != nil {
 		return err
 	}

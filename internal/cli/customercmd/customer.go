@@ -11,7 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
@@ -77,7 +76,7 @@ The channel account is --account-id, else the one recorded in --brand's file
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.CUID, "cuid", "", "the CIAM user ID (the ID token's sub) (required)")
-	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "brand whose recorded channel account (and orgId) to use")
+	cmdutil.AddBrandFlag(f, cmd, &opts.Brand, "brand whose recorded channel account (and orgId) to use")
 	fl.StringVar(&opts.AccountID, "account-id", "", "OAUTH_EXTERNAL source account ID (default: the brand's channel.accountId)")
 	cmdutil.AddIntouchFlags(cmd, &opts.Intouch)
 	return cmd
@@ -98,7 +97,7 @@ func lookupRun(o *LookupOptions) error {
 	f := o.Factory
 	accountID, org := o.AccountID, ""
 	if o.Brand != "" {
-		res, err := brandcmd.LoadBrand(f, o.Brand)
+		res, err := f.UsableBrand(o.Brand)
 		if err != nil {
 			return err
 		}

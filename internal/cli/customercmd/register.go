@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cli/mappingcmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
@@ -82,7 +81,7 @@ for an invalid token or one that maps to no mobile or email, 2 for usage errors
 		},
 	}
 	fl := cmd.Flags()
-	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "brand whose policy, mappings and channel account to use (required)")
+	cmdutil.AddBrandFlag(f, cmd, &opts.Brand, "brand whose policy, mappings and channel account to use (required)")
 	fl.StringVar(&opts.Source, "source", "", "the registration's source: INSTORE (required)")
 	fl.StringVar(&opts.Mobile, "mobile", "", "mobile identifier, with country code (instead of a token)")
 	fl.StringVar(&opts.Email, "email", "", "email identifier (instead of a token)")
@@ -197,7 +196,7 @@ func registerRun(o *RegisterOptions) error {
 	f := o.Factory
 	ctx, cancel := context.WithTimeout(o.Ctx, f.Globals.Timeout)
 	defer cancel()
-	res, err := brandcmd.LoadBrand(f, o.Brand)
+	res, err := f.UsableBrand(o.Brand)
 	if err != nil {
 		return err
 	}

@@ -12,11 +12,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/brand"
-	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
 	"github.com/ciamctl/ciamctl/internal/probe"
+	"github.com/ciamctl/ciamctl/internal/safefile"
 )
 
 // Options holds the dependencies and flags of `doctor`.
@@ -50,7 +50,10 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command 
   channel    the org's OAUTH_EXTERNAL account recorded in the brand file exists
 
 Every check runs even when an earlier one fails, so one run shows all that
-is wrong. Exit 0 when all pass (warnings allowed), 1 when any fails.`,
+is wrong. A brand file with errors is never used: discovery, jwks, userinfo
+and channel are skipped, and intouch runs only when --org-id or the
+environment names the org. Exit 0 when all pass (warnings allowed), 1 when
+any fails.`,
 		Example: `  ciamctl doctor --brand acme
   ciamctl doctor --brand acme --access-token "$ACCESS_TOKEN" --id-token "$ID_TOKEN"
   ciamctl doctor --brand acme --cluster eu -o json`,
@@ -69,7 +72,7 @@ is wrong. Exit 0 when all pass (warnings allowed), 1 when any fails.`,
 			return run(opts)
 		},
 	}
-	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "brand to check (required)")
+	cmdutil.AddBrandFlag(f, cmd, &opts.Brand, "brand to check (required)")
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "fetch the JWKS even when a cached copy is fresh")
 	cmd.Flags().StringVar(&opts.AccessToken, "access-token", "", "check userinfo with this access token instead of probing it without one")
 	cmd.Flags().StringVar(&opts.IDToken, "id-token", "", "with --access-token: the ID token of the same sign-in, to compare sub and mapped claims")
@@ -101,15 +104,25 @@ const (
 
 func run(opts *Options) error {
 	f := opts.Factory
-	res, err := f.Workspace().Load(opts.Brand)
+	res, err := f.LoadBrandFile(opts.Brand)
+	var skipped *safefile.SkipError
+	if errors.As(err, &skipped) {
+		res, err = brand.UnreadableFile(skipped.Path, "skipped: "+skipped.Reason), nil
+	}
 	if err != nil {
 		return err
 	}
 	rep := Report{Brand: opts.Brand}
 	rep.Checks = append(rep.Checks, configCheck(res))
 	cfg := res.Config
-	if cfg == nil {
-		return finish(f, rep)
+
+	// A brand with errors is never used: nothing is fetched from its URLs and
+	// nothing of it is sent to the platform. The checks that would use it
+	// say so; the credentials are still checked when the org comes from
+	// --org-id or the environment.
+	broken := brand.HasErrors(res.Problems)
+	skip := func(name string) Check {
+		return Check{Name: name, Status: statusSkipped, Detail: "not checked: " + res.Path + " has errors, and a brand with errors is never used"}
 	}
 
 	stop := f.IOStreams.StartProgress("Checking " + opts.Brand)
@@ -119,20 +132,29 @@ func run(opts *Options) error {
 		userinfo *Check
 		wg       sync.WaitGroup
 	)
-	p := &probe.Prober{Client: f.HTTPClient(), Fetcher: f.JWKSFetcher(opts.NoCache), Timeout: f.Globals.Timeout}
-	wg.Go(func() { platform = platformChecks(opts, cfg) })
-	if opts.AccessToken == "" {
-		wg.Go(func() { ciam = p.Brand(opts.Ctx, cfg) })
+	if !broken {
+		p := &probe.Prober{Client: f.HTTPClient(), Fetcher: f.JWKSFetcher(opts.NoCache), Timeout: f.Globals.Timeout}
+		wg.Go(func() { platform = platformChecks(opts, cfg) })
+		if opts.AccessToken == "" {
+			wg.Go(func() { ciam = p.Brand(opts.Ctx, cfg) })
+		} else {
+			// With a token, userinfo is called with it instead of probed without one.
+			ciam = make([]probe.Result, 2)
+			wg.Go(func() { ciam[0] = p.Discovery(opts.Ctx, cfg) })
+			wg.Go(func() { ciam[1] = p.JWKS(opts.Ctx, cfg) })
+			wg.Go(func() { c := userinfoCheck(opts, cfg); userinfo = &c })
+		}
 	} else {
-		// With a token, userinfo is called with it instead of probed without one.
-		ciam = make([]probe.Result, 2)
-		wg.Go(func() { ciam[0] = p.Discovery(opts.Ctx, cfg) })
-		wg.Go(func() { ciam[1] = p.JWKS(opts.Ctx, cfg) })
-		wg.Go(func() { c := userinfoCheck(opts, cfg); userinfo = &c })
+		wg.Go(func() { platform = []Check{credentialsOnly(opts, skip("intouch")), skip("channel")} })
 	}
 	wg.Wait()
 	stop()
 
+	if broken {
+		for _, name := range []string{probe.CheckDiscovery, probe.CheckJWKS, probe.CheckUserinfo} {
+			rep.Checks = append(rep.Checks, skip(name))
+		}
+	}
 	for _, r := range ciam {
 		rep.Checks = append(rep.Checks, fromProbe(r))
 	}
@@ -141,6 +163,18 @@ func run(opts *Options) error {
 	}
 	rep.Checks = append(rep.Checks, platform...)
 	return finish(f, rep)
+}
+
+// credentialsOnly checks the platform credentials without any value of the
+// brand: only when --org-id or the environment names the org; else skipped.
+func credentialsOnly(opts *Options, skipped Check) Check {
+	f := opts.Factory
+	cfg, err := f.IntouchConfig(opts.Intouch, "")
+	if err == nil && cfg.OrgID == "" {
+		return skipped
+	}
+	creds, _ := credentialsCheck(opts, "")
+	return creds
 }
 
 // add records a problem; an error fails the check, a warning marks a
@@ -214,31 +248,17 @@ func userinfoCheck(opts *Options, cfg *brand.Config) Check {
 
 // platformChecks: the credentials, then the channel account they can see.
 func platformChecks(opts *Options, cfg *brand.Config) []Check {
-	f := opts.Factory
-	creds := Check{Name: "intouch", Status: statusOK}
 	channel := Check{Name: "channel", Status: statusSkipped, Detail: "not checked: no platform access"}
-	client, err := f.Intouch(opts.Intouch, cfg.Org())
-	if err != nil {
-		creds.Status, creds.Detail = statusFailed, oneLine(err)
+	creds, access := credentialsCheck(opts, cfg.Org())
+	if access == nil {
 		return []Check{creds, channel}
 	}
-	if err := client.Authenticate(opts.Ctx); err != nil {
-		creds.Status, creds.Detail = statusFailed, oneLine(err)
-		return []Check{creds, channel}
-	}
-	accounts, err := client.ListChannelAccounts(opts.Ctx)
-	if err != nil {
-		creds.Status, creds.Detail = statusFailed, oneLine(err)
-		return []Check{creds, channel}
-	}
-	creds.Detail = fmt.Sprintf("%s accepts the credentials for org %s", client.BaseURL(), client.OrgID())
-
 	ch := cfg.Channel
 	if ch == nil || ch.AccountID == "" {
 		channel.Status, channel.Detail = statusFailed, "the brand file records no channel account; run `ciamctl channel link --brand "+cfg.Brand+"`"
 		return []Check{creds, channel}
 	}
-	if a, ok := intouch.FindOAuthExternal(accounts, ch.AccountID, ""); ok {
+	if a, ok := intouch.FindOAuthExternal(access.accounts, ch.AccountID, ""); ok {
 		channel.Status = statusOK
 		channel.Detail = fmt.Sprintf("OAUTH_EXTERNAL account %q (%s) exists", a.Name, a.SourceAccountIdentifier)
 		if !a.IsActive {
@@ -246,9 +266,38 @@ func platformChecks(opts *Options, cfg *brand.Config) []Check {
 		}
 	} else {
 		channel.Status = statusFailed
-		channel.Detail = fmt.Sprintf("org %s has no OAUTH_EXTERNAL account %q; run `ciamctl channel link --brand %s`", client.OrgID(), ch.AccountID, cfg.Brand)
+		channel.Detail = fmt.Sprintf("org %s has no OAUTH_EXTERNAL account %q; run `ciamctl channel link --brand %s`", access.org, ch.AccountID, cfg.Brand)
 	}
 	return []Check{creds, channel}
+}
+
+// platformAccess is what a passing credentials check saw.
+type platformAccess struct {
+	org      string
+	accounts []intouch.ChannelAccount
+}
+
+// credentialsCheck authenticates and lists the org's channel accounts;
+// access is nil when that failed.
+func credentialsCheck(opts *Options, orgFallback string) (Check, *platformAccess) {
+	f := opts.Factory
+	creds := Check{Name: "intouch", Status: statusOK}
+	client, err := f.Intouch(opts.Intouch, orgFallback)
+	if err != nil {
+		creds.Status, creds.Detail = statusFailed, oneLine(err)
+		return creds, nil
+	}
+	if err := client.Authenticate(opts.Ctx); err != nil {
+		creds.Status, creds.Detail = statusFailed, oneLine(err)
+		return creds, nil
+	}
+	accounts, err := client.ListChannelAccounts(opts.Ctx)
+	if err != nil {
+		creds.Status, creds.Detail = statusFailed, oneLine(err)
+		return creds, nil
+	}
+	creds.Detail = fmt.Sprintf("%s accepts the credentials for org %s", client.BaseURL(), client.OrgID())
+	return creds, &platformAccess{org: client.OrgID(), accounts: accounts}
 }
 
 func oneLine(err error) string {

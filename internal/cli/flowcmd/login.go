@@ -12,7 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cli/mappingcmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
@@ -70,8 +69,9 @@ command, ` + "`ciamctl customer change-identifier`" + `; the login itself succee
 
 Without --apply only the read calls (lookup, get) are made, and the calls that
 would change the platform are printed with their bodies. With --apply they are
-made. Exit 1 when the token is invalid or maps to no usable profile, 3 when the
-JWKS or the platform cannot be reached.`,
+made. Exit 1 when the token is invalid or maps to no usable profile, 2 when the
+brand's file has errors (it is never used), 3 when the JWKS or the platform
+cannot be reached.`,
 		Example: `  ciamctl flow login --brand acme "$ID_TOKEN"            # print the calls it would make
   ciamctl flow login --brand acme "$ID_TOKEN" --apply    # make them
   pbpaste | ciamctl flow login --brand acme - --apply -o json`,
@@ -89,7 +89,7 @@ JWKS or the platform cannot be reached.`,
 		},
 	}
 	fl := cmd.Flags()
-	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "brand whose policy, mappings and channel account to use (required)")
+	cmdutil.AddBrandFlag(f, cmd, &opts.Brand, "brand whose policy, mappings and channel account to use (required)")
 	fl.BoolVar(&opts.Apply, "apply", false, "make the calls that create or update the customer (default: print them)")
 	fl.BoolVar(&opts.NoCache, "no-cache", false, "fetch the JWKS even if a cached copy is fresh")
 	cmdutil.AddIntouchFlags(cmd, &opts.Intouch)
@@ -130,7 +130,7 @@ type LoginResult struct {
 
 func loginRun(o *LoginOptions) error {
 	f := o.Factory
-	res, err := brandcmd.LoadBrand(f, o.Brand)
+	res, err := f.UsableBrand(o.Brand)
 	if err != nil {
 		return err
 	}

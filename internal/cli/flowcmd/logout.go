@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/brand"
-	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
 	"github.com/ciamctl/ciamctl/internal/oidc"
@@ -80,7 +79,7 @@ errors, 3 when the CIAM cannot be reached.`,
 		},
 	}
 	fl := cmd.Flags()
-	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "brand whose CIAM to log out of (required)")
+	cmdutil.AddBrandFlag(f, cmd, &opts.Brand, "brand whose CIAM to log out of (required)")
 	fl.StringVar(&opts.AccessToken, "access-token", "", "access token to revoke, then to try at userinfo")
 	fl.StringVar(&opts.RefreshToken, "refresh-token", "", "refresh token to revoke")
 	fl.StringVar(&opts.IDTokenHint, "id-token-hint", "", "ID token of the session to end at the end_session_endpoint")
@@ -131,7 +130,7 @@ func logoutRun(o *LogoutOptions) error {
 	f := o.Factory
 	ctx, cancel := context.WithTimeout(o.Ctx, f.Globals.Timeout)
 	defer cancel()
-	res, err := brandcmd.LoadBrand(f, o.Brand)
+	res, err := f.UsableBrand(o.Brand)
 	if err != nil {
 		return err
 	}

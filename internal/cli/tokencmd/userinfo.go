@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
 	"github.com/ciamctl/ciamctl/internal/rp"
@@ -67,7 +66,7 @@ differs, or the ID token is invalid; 3 when it cannot be reached.`,
 			return userinfoRun(opts)
 		},
 	}
-	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "brand whose userinfo endpoint, policy and mappings to use (required)")
+	cmdutil.AddBrandFlag(f, cmd, &opts.Brand, "brand whose userinfo endpoint, policy and mappings to use (required)")
 	cmd.Flags().StringVar(&opts.IDToken, "id-token", "", "the ID token of the same sign-in, to check sub and compare the mapped claims")
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "fetch the JWKS even if a cached copy is fresh")
 	return cmd
@@ -77,7 +76,7 @@ func userinfoRun(o *UserinfoOptions) error {
 	f := o.Factory
 	ctx, cancel := context.WithTimeout(o.Ctx, f.Globals.Timeout)
 	defer cancel()
-	res, err := brandcmd.LoadBrand(f, o.Brand)
+	res, err := f.UsableBrand(o.Brand)
 	if err != nil {
 		return err
 	}
