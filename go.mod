@@ -3,6 +3,7 @@ module github.com/ciamctl/ciamctl
 go 1.26.8
 
 require (
+	filippo.io/edwards25519 v1.2.0
 	github.com/charmbracelet/huh v1.0.0
 	github.com/cli/browser v1.3.0
 	github.com/fatih/color v1.19.0

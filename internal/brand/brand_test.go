@@ -1,9 +1,11 @@
 package brand
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -45,6 +47,7 @@ func TestInvalidExamplesAreLocated(t *testing.T) {
 
 func TestEncodeRoundTrip(t *testing.T) {
 	c := New("acme")
+	c.DisplayName = "Acme Loyalty: Ünïcode & \"quotes\""
 	c.OrgID = 50123
 	c.CIAM = CIAM{Provider: "okta", ApplicationID: "0042", ClientID: "123", Issuer: "https://id.acme.example/",
 		UserinfoEndpoint: "https://id.acme.example/userinfo", JWKSURI: "https://id.acme.example/jwks",
@@ -161,5 +164,29 @@ func TestOrgIsTheIntouchForm(t *testing.T) {
 		if got := (&Config{OrgID: id}).Org(); got != want {
 			t.Errorf("OrgID %d: Org() = %q, want %q", id, got, want)
 		}
+	}
+}
+
+// displayName is any one line of text: a real brand name such as "Acme
+// Loyalty" is stored, while a line break or an escape, which would forge
+// lines of the ticket, is an error at its position.
+func TestDisplayName(t *testing.T) {
+	base := "apiVersion: ciamctl/v1\nkind: BrandConfig\nbrand: acme\n%s\nciam:\n  applicationId: a\n  clientId: c\n  jwksUri: https://id.acme.example/jwks\n  userinfoEndpoint: https://id.acme.example/userinfo\n  issuer: https://id.acme.example/\nmappings:\n  email: email\n"
+	ok := CheckFile("acme.yaml", []byte(fmt.Sprintf(base, "displayName: Acme Loyalty")))
+	if !ok.Valid() || ok.Config.DisplayName != "Acme Loyalty" || ok.Config.Name() != "Acme Loyalty" {
+		t.Fatalf("valid display name: %+v %v", ok.Config, ok.Problems)
+	}
+	for _, bad := range []string{`displayName: "Acme\nLoyalty"`, `displayName: "Acme\e[31m"`, `displayName: "  "`, `displayName: [a]`} {
+		res := CheckFile("acme.yaml", []byte(fmt.Sprintf(base, bad)))
+		if res.Valid() {
+			t.Errorf("%s accepted", bad)
+			continue
+		}
+		if p := res.Problems[0]; p.Line != 4 || !strings.Contains(p.Message, "displayName") {
+			t.Errorf("%s: %+v", bad, p)
+		}
+	}
+	if (&Config{Brand: "acme"}).Name() != "acme" {
+		t.Error("Name without displayName is not the key")
 	}
 }

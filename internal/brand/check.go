@@ -12,7 +12,10 @@ type FileResult struct {
 	Path     string
 	Config   *Config
 	Problems []Problem
-	pos      Positions
+	// Unreadable: the file was not read (skipped or unreadable); its one
+	// problem says why.
+	Unreadable bool
+	pos        Positions
 }
 
 // Valid reports whether the file has no errors.
@@ -107,4 +110,12 @@ func sortProblems(ps []Problem) {
 		}
 		return ps[a].Column < ps[b].Column
 	})
+}
+
+// UnreadableFile is the result for a file that could not be read, or was
+// skipped as unsafe to read: one error, at the top of the file, saying why.
+func UnreadableFile(path, reason string) FileResult {
+	return FileResult{Path: path, Config: &Config{}, Unreadable: true, Problems: []Problem{{
+		File: path, Line: 1, Column: 1, Severity: SeverityError, Message: reason,
+	}}}
 }

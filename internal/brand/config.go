@@ -14,13 +14,16 @@ const (
 
 // Config is one brand's gateway configuration, as stored in <brand>.yaml.
 type Config struct {
-	APIVersion string   `yaml:"apiVersion" json:"apiVersion"`
-	Kind       string   `yaml:"kind" json:"kind"`
-	Brand      string   `yaml:"brand" json:"brand"`
-	OrgID      int64    `yaml:"orgId,omitempty" json:"orgId,omitempty"`
-	CIAM       CIAM     `yaml:"ciam" json:"ciam"`
-	Mappings   Mappings `yaml:"mappings" json:"mappings"`
-	Channel    *Channel `yaml:"channel,omitempty" json:"channel,omitempty"`
+	APIVersion string `yaml:"apiVersion" json:"apiVersion"`
+	Kind       string `yaml:"kind" json:"kind"`
+	Brand      string `yaml:"brand" json:"brand"`
+	// DisplayName is the brand's name as the platform knows it ("Acme Loyalty"): any text, unlike Brand,
+	// which is a file-safe key.
+	DisplayName string   `yaml:"displayName,omitempty" json:"displayName,omitempty"`
+	OrgID       int64    `yaml:"orgId,omitempty" json:"orgId,omitempty"`
+	CIAM        CIAM     `yaml:"ciam" json:"ciam"`
+	Mappings    Mappings `yaml:"mappings" json:"mappings"`
+	Channel     *Channel `yaml:"channel,omitempty" json:"channel,omitempty"`
 }
 
 // Org returns the brand's platform org ID as the Intouch API writes it, or
@@ -104,6 +107,14 @@ func (m Mappings) AsMap() map[string]string {
 		}
 	}
 	return out
+}
+
+// Name is the brand's name for people: DisplayName, else the key.
+func (c *Config) Name() string {
+	if c.DisplayName != "" {
+		return c.DisplayName
+	}
+	return c.Brand
 }
 
 // New returns a config with the identifying header filled in.

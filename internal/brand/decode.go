@@ -213,10 +213,11 @@ func (d *decoder) strList(dst *[]string) func(*yaml.Node, string) {
 
 func (d *decoder) config(root *yaml.Node, c *Config) {
 	d.fields(root, "", map[string]func(*yaml.Node, string){
-		"apiVersion": d.str(&c.APIVersion),
-		"kind":       d.str(&c.Kind),
-		"brand":      d.str(&c.Brand),
-		"orgId":      d.int64(&c.OrgID),
+		"apiVersion":  d.str(&c.APIVersion),
+		"kind":        d.str(&c.Kind),
+		"brand":       d.str(&c.Brand),
+		"displayName": d.str(&c.DisplayName),
+		"orgId":       d.int64(&c.OrgID),
 		"ciam": func(v *yaml.Node, field string) {
 			d.fields(v, field, map[string]func(*yaml.Node, string){
 				"provider":         d.str(&c.CIAM.Provider),

@@ -3,11 +3,14 @@ package brand
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
+
+	"github.com/ciamctl/ciamctl/internal/redact"
+	"github.com/ciamctl/ciamctl/internal/urlpolicy"
 )
 
 // isBrandName matches ^[a-z0-9][a-z0-9-]{0,62}$. A loop rather than a
@@ -48,6 +51,24 @@ func ValidateName(s string) error {
 	return nil
 }
 
+// ValidateDisplayName checks the brand's name for people: any text the
+// ticket can print on one line.
+func ValidateDisplayName(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return errors.New("is blank; give the brand's name, e.g. \"Acme Loyalty\", or leave it out")
+	}
+	if strings.TrimSpace(s) != s {
+		return fmt.Errorf("%q has leading or trailing spaces; remove them", s)
+	}
+	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
+		return errors.New("contains control characters (line breaks, tabs, escapes); use one line of text")
+	}
+	if n := utf8.RuneCountInString(s); n > 200 {
+		return fmt.Errorf("is %d characters long; at most 200 are allowed", n)
+	}
+	return nil
+}
+
 // ValidateID checks an identifier issued by the CIAM (application or client ID).
 func ValidateID(s string) error {
 	if s == "" {
@@ -65,35 +86,39 @@ func ValidateID(s string) error {
 	return nil
 }
 
+// ValidateAccountName checks a channel account's name as the platform
+// returns it to `channel link`: optional, and when set held to the rules of
+// an ID (no control characters, no surrounding spaces, at most 512
+// characters). A name already in a file is only displayed, escaped.
+func ValidateAccountName(s string) error {
+	if s == "" {
+		return nil
+	}
+	return ValidateID(s)
+}
+
 // ValidateURL checks an endpoint URL: absolute, https unless the host is
-// loopback, no credentials, no fragment.
+// loopback (urlpolicy's rule, which every URL ciamctl fetches follows), no
+// credentials, no fragment.
 func ValidateURL(s string) error {
 	if s == "" {
 		return errors.New("is required")
 	}
+	shown := redact.URL(s) // messages reach CI logs: no credentials or query values
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return fmt.Errorf("%q is not an absolute http(s) URL", s)
+		return fmt.Errorf("%q is not an absolute http(s) URL", shown)
 	}
 	if u.User != nil {
 		return errors.New("must not contain credentials; keep secrets out of brand files")
 	}
 	if u.Fragment != "" || strings.Contains(s, "#") {
-		return fmt.Errorf("%q must not have a #fragment", s)
+		return fmt.Errorf("%q must not have a #fragment", shown+"#"+u.Fragment) // the part to remove is shown
 	}
-	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
-		return fmt.Errorf("%q must use https (http is allowed only for localhost and 127.0.0.1)", s)
+	if !urlpolicy.CleartextOK(u) {
+		return fmt.Errorf("%q must use https (http is allowed only for localhost, 127.0.0.0/8 and ::1)", shown)
 	}
 	return nil
-}
-
-// IsLoopback reports whether host is localhost, 127.0.0.0/8 or ::1.
-func IsLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // ValidateClaimRef checks a mapping value: a claim name, or a JSON Pointer

@@ -46,6 +46,9 @@ func (c *Config) Validate() []FieldProblem {
 		add("kind", SeverityError, "%q is not a brand file; expected %q", c.Kind, Kind)
 	}
 	check("brand", ValidateName(c.Brand))
+	if c.DisplayName != "" {
+		check("displayName", ValidateDisplayName(c.DisplayName))
+	}
 	if c.OrgID < 0 {
 		add("orgId", SeverityError, "%d is not a platform org ID; it must be a positive number", c.OrgID)
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 var acmeFlags = []string{
-	"--name", "acme", "--provider", "nextreason",
+	"--name", "acme", "--display-name", "Acme Loyalty", "--provider", "nextreason",
 	"--application-id", "6a1f0c2e", "--client-id", "acme-loyalty",
 	"--issuer", "https://id.acme.example/",
 	"--jwks-uri", "https://id.acme.example/.well-known/jwks.json",
@@ -86,12 +86,14 @@ func TestBrandAddMissingFlagsWithoutTerminal(t *testing.T) {
 func TestBrandAddRejectsBadFlagValues(t *testing.T) {
 	dir := t.TempDir()
 	cases := map[string][]string{
-		"http jwks":     {"--jwks-uri", "http://id.acme.example/jwks"},
-		"hs256":         {"--alg", "RS256,HS256"},
-		"unknown field": {"--map", "phone=phone_number"},
-		"bad pointer":   {"--map", "email=/a~2"},
-		"bad name":      {"--name", "Acme Corp"},
-		"no equals":     {"--map", "email"},
+		"http jwks":                      {"--jwks-uri", "http://id.acme.example/jwks"},
+		"hs256":                          {"--alg", "RS256,HS256"},
+		"unknown field":                  {"--map", "phone=phone_number"},
+		"bad pointer":                    {"--map", "email=/a~2"},
+		"bad name":                       {"--name", "Acme Corp"},
+		"display name with a line break": {"--display-name", "Acme\nLoyalty"},
+		"blank display name":             {"--display-name", "   "},
+		"no equals":                      {"--map", "email"},
 	}
 	for name, extra := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -148,6 +150,7 @@ func TestBrandAddFormAccessible(t *testing.T) {
 		"http://id.acme.example/jwks",      // JWKS URI: rejected, not https
 		"https://id.acme.example/jwks",     // JWKS URI again
 		"https://id.acme.example/userinfo", // userinfo
+		"Acme Loyalty",                     // display name
 		"https://id.acme.example/",         // issuer
 		"",                                 // firstname: keep given_name
 		"",                                 // lastname: keep family_name
@@ -171,7 +174,7 @@ func TestBrandAddFormAccessible(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"jwksUri: https://id.acme.example/jwks", "firstname: given_name", "email: /contact/email", "issuer: https://id.acme.example/"} {
+	for _, want := range []string{"displayName: Acme Loyalty", "jwksUri: https://id.acme.example/jwks", "firstname: given_name", "email: /contact/email", "issuer: https://id.acme.example/"} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("file lacks %q:\n%s", want, data)
 		}
@@ -180,7 +183,7 @@ func TestBrandAddFormAccessible(t *testing.T) {
 
 func TestBrandAddFormDeclined(t *testing.T) {
 	dir := t.TempDir()
-	in := clitest.NewLineReader("app", "https://id.example/jwks", "https://id.example/userinfo", "", "", "", "", "", "n")
+	in := clitest.NewLineReader("app", "https://id.example/jwks", "https://id.example/userinfo", "", "", "", "", "", "", "n")
 	res := clitest.Run(t, clitest.Opts{TTY: true, Stdin: in, Env: map[string]string{"ACCESSIBLE": "1"}},
 		"brand", "add", "--dir", dir, "--name", "acme", "--client-id", "c")
 	if res.Code != 2 || !strings.Contains(res.Stderr, "cancelled") {

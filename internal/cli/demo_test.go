@@ -39,6 +39,19 @@ func TestDemo(t *testing.T) {
 	if strings.Contains(res.Stdout, "\x1b[") {
 		t.Error("colour escapes without a terminal")
 	}
+	// The guide's journey: INSTORE data merged into the same customer, the two-step identifier change,
+	// and a logout after which userinfo refuses the access token.
+	for _, want := range []string{
+		"✓ Merged into customer 1001 (8050): the OAUTH_EXTERNAL customer",
+		"Identifier changes (not made at login)",
+		"✓ Changed the mobile of customer 1001",
+		"✓ Logged out: userinfo refuses the revoked access token",
+		"mobile 447700900123; profiles OAUTH_EXTERNAL/ciamctl-acme, INSTORE; fields city=Leeds (INSTORE), gender=Female (extended)",
+	} {
+		if !strings.Contains(res.Stdout, want) {
+			t.Errorf("demo lacks %q", want)
+		}
+	}
 	clitest.Golden(t, "demo/demo.txt", normalizeRun(res.Stdout))
 }
 

@@ -6,8 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ciamctl/ciamctl/internal/cli/clitest"
+	"github.com/ciamctl/ciamctl/internal/emulator/ciamemu"
 	"github.com/ciamctl/ciamctl/internal/sandbox"
 )
 
@@ -119,5 +121,45 @@ func TestDoctorNeedsBrand(t *testing.T) {
 	res := clitest.Run(t, clitest.Opts{}, "doctor")
 	if res.Code != 2 || !strings.Contains(res.Stderr, "--brand") {
 		t.Errorf("exit %d, %q", res.Code, res.Stderr)
+	}
+}
+
+// Given a token, doctor's userinfo check calls userinfo with it (as `token userinfo` does): a working
+// token passes with the sub compared, a revoked one fails the check, and no token is printed.
+func TestDoctorWithAccessToken(t *testing.T) {
+	sb, opts, _ := sandboxBrand(t)
+	opts.Now = time.Now() // the sandbox's CIAM issues tokens on the real clock
+	if link := clitest.Run(t, opts, "channel", "link", "--brand", "acme"); link.Code != 0 {
+		t.Fatalf("channel link: %d %s", link.Code, link.Stderr)
+	}
+	tk, err := sb.CIAM.IssueTokens("alice", ciamemu.TokenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb.CIAM.ResetRequests()
+	res, rep := runDoctor(t, opts, "--access-token", tk.AccessToken, "--id-token", tk.IDToken)
+	if res.Code != 0 || statuses(rep) != "config=ok discovery=ok jwks=ok userinfo=ok intouch=ok channel=ok" ||
+		!strings.Contains(rep.Checks[3].Detail, "answers the access token for sub") || !strings.Contains(rep.Checks[3].Detail, "sub is the ID token's") {
+		t.Fatalf("exit %d, %s\n%s", res.Code, statuses(rep), res.Stdout)
+	}
+	bearer := 0
+	for _, r := range sb.CIAM.Requests() {
+		if r.Path == ciamemu.PathUserinfo {
+			bearer++
+		}
+	}
+	if bearer != 1 {
+		t.Errorf("%d userinfo calls, want exactly the one with the token (no anonymous probe)", bearer)
+	}
+	sb.CIAM.RevokeAccessTokens()
+	res, rep = runDoctor(t, opts, "--access-token", tk.AccessToken)
+	if res.Code != 1 || rep.Checks[3].Status != "failed" || !strings.Contains(rep.Checks[3].Detail, "invalid_token") {
+		t.Errorf("revoked token: exit %d, %s\n%s", res.Code, statuses(rep), res.Stdout)
+	}
+	if strings.Contains(res.Stdout+res.Stderr, tk.AccessToken) {
+		t.Error("the access token is printed")
+	}
+	if res := clitest.Run(t, opts, "doctor", "--brand", "acme", "--id-token", tk.IDToken); res.Code != 2 {
+		t.Errorf("--id-token alone: exit %d", res.Code)
 	}
 }

@@ -402,7 +402,7 @@ func documentFailures() []failure {
 			return serve(func(w http.ResponseWriter, r *http.Request) {
 				http.Redirect(w, r, evil.URL+r.URL.Path, http.StatusFound)
 			})(t)
-		}, causes: []string{"redirect to another host", "refused"}},
+		}, causes: []string{"redirect to another origin", "refused"}},
 		{name: "persistent 503", base: serve(func(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "internal detail", http.StatusServiceUnavailable)
 		}), causes: []string{"HTTP 503 Service Unavailable after "}, timeout: "10s"},

@@ -270,6 +270,23 @@ func TestTokenFetchTimesOutWithoutABrowser(t *testing.T) {
 	}
 }
 
+// The time a person takes to sign in is bounded by --login-timeout, not by
+// --timeout: token fetch owns its deadline (cmdutil.OwnDeadline) and only its
+// network work draws on the command's --timeout budget.
+func TestTokenFetchSignInTimeIsNotNetworkTime(t *testing.T) {
+	c := newFetchCIAM(t, ciamemu.Options{})
+	b := alice(t)
+	slow := func(authURL string) error {
+		time.Sleep(1200 * time.Millisecond) // the person reads the page: longer than --timeout
+		return b.open(authURL)
+	}
+	res := c.run(clitest.Opts{Browser: slow}, "--timeout", "600ms")
+	expectCode(t, res, 0)
+	if a, _ := c.ciam.FindUser("alice"); claimsOf(t, res.Stdout)["sub"] != a.Sub {
+		t.Errorf("stdout %q", res.Stdout)
+	}
+}
+
 func TestTokenFetchPasswordFlow(t *testing.T) {
 	c := newFetchCIAM(t, ciamemu.Options{})
 	env := map[string]string{"CIAMCTL_CACHE_DIR": c.env["CIAMCTL_CACHE_DIR"], "CIAMCTL_CIAM_PASSWORD": "password"}
@@ -505,7 +522,7 @@ func TestTokenFetchRefusesABadDiscoveryDocument(t *testing.T) {
 	env := map[string]string{"CIAMCTL_CACHE_DIR": t.TempDir(), "CIAMCTL_CIAM_PASSWORD": "pw"}
 	for _, tc := range []struct{ doc, want string }{
 		{`{"issuer":"$ISS","jwks_uri":"$ISS/jwks","token_endpoint":"http://id.example/oauth/token","grant_types_supported":["password"]}`,
-			"discovery's token_endpoint: http://id.example uses plain http to a host that is not loopback"},
+			"discovery's token_endpoint http://id.example/oauth/token: plain http to a host that is not loopback would send it unencrypted"},
 		{`{"issuer":"$ISS","jwks_uri":"$ISS/jwks","token_endpoint":"$ISS/oauth/token","grant_types_supported":"password"}`,
 			"grant_types_supported is not an array of strings"},
 	} {

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -61,6 +62,30 @@ func TestSandboxServesUntilSignalled(t *testing.T) {
 		t.Errorf("token endpoint: status %d, id_token %q", res.StatusCode, tok.IDToken)
 	}
 
+	// The admin API the sandbox prints changes a user, so the next sign-in carries the new claims.
+	req, _ := http.NewRequest("PATCH", info.CIAM.AdminUsers+"/alice", strings.NewReader(`{"phone_number":"+44 7700 900123"}`))
+	req.Header.Set("Authorization", "Bearer "+info.CIAM.AdminToken)
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 200 {
+		t.Fatalf("admin API: %v %v", res, err)
+	} else {
+		res.Body.Close()
+	}
+	res, err = http.PostForm(info.CIAM.Token, url.Values{
+		"grant_type": {"password"}, "username": {"alice"}, "password": {info.CIAM.UserPassword},
+		"client_id": {info.CIAM.ClientID},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = json.NewDecoder(res.Body).Decode(&tok)
+	res.Body.Close()
+	if claims := decodeClaims(t, tok.IDToken); claims["phone_number"] != "+44 7700 900123" {
+		t.Errorf("after the admin change the ID token carries %v", claims["phone_number"])
+	}
+	if info.CIAM.EndSession != info.CIAM.Issuer+"/logout" || info.CIAM.Revocation != info.CIAM.Issuer+"/oauth/revoke" {
+		t.Errorf("session endpoints: %+v", info.CIAM)
+	}
+
 	env, err := os.ReadFile(envFile)
 	if err != nil {
 		t.Fatal(err)
@@ -99,6 +124,23 @@ func TestSandboxServesUntilSignalled(t *testing.T) {
 	if !strings.Contains(stderr.String(), "sandbox stopped") {
 		t.Errorf("stderr = %q", stderr.String())
 	}
+}
+
+func decodeClaims(t *testing.T, token string) map[string]any {
+	t.Helper()
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWT: %q", token)
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 func getJSON(t *testing.T, u string, v any) {
@@ -179,8 +221,11 @@ func TestSandboxSuggestsTokenFetch(t *testing.T) {
 			t.Errorf("the sandbox does not suggest %q:\n%s", want, out)
 		}
 	}
-	if strings.Contains(out, "curl") {
-		t.Errorf("the sandbox still suggests curl:\n%s", out)
+	// curl remains only for the emulator's admin API, which no ciamctl command calls.
+	for line := range strings.Lines(out) {
+		if strings.Contains(line, "curl") && (strings.Contains(line, "/oauth/token") || strings.Contains(line, "grant_type")) {
+			t.Errorf("the sandbox still suggests curl for a token:\n%s", out)
+		}
 	}
 	var issuer, clientID string
 	for line := range strings.Lines(out) {

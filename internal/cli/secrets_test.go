@@ -6,9 +6,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -26,7 +30,8 @@ import (
 func TestNoSecretInAnyOutput(t *testing.T) {
 	p := newPlatform(t)
 	o := p.emu.Options()
-	idToken := p.token("alice")
+	ciamTokens := p.tokens("alice")
+	idToken, accessToken := ciamTokens.IDToken, ciamTokens.AccessToken
 	sig := idToken[strings.LastIndexByte(idToken, '.')+1:]
 
 	oauthEnv := map[string]string{}
@@ -39,6 +44,10 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 	basicEnv := map[string]string{"CIAMCTL_CACHE_DIR": p.env["CIAMCTL_CACHE_DIR"]}
 	p.emu.SetEnv(basicEnv, p.env["CIAMCTL_INTOUCH_URL"], true)
 
+	// A key set URL with a token in its query (some CDNs sign URLs so).
+	const urlToken = "jwks-url-Token-77"
+	signedJWKS := p.iss + "/.well-known/jwks.json?access_token=" + urlToken
+
 	keysDir := t.TempDir()
 	second := t.TempDir()
 	claimsFile := filepath.Join(clitest.RepoRoot(t), "testdata", "claims", "nested.json")
@@ -46,7 +55,8 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 		{"brand", "add", "--no-input", "--dir", second, "--name", "disc", "--application-id", "app", "--client-id", "acme-loyalty", "--discover", p.iss, "--map", "email=email"},
 		{"brand", "list"}, {"brand", "show", "acme"}, {"brand", "export", "acme"}, {"brand", "export", "acme", "--format", "json"},
 		{"config", "validate"}, {"config", "validate", "--online"}, {"config", "validate", "--online", "--format", "github"},
-		{"jwks", "inspect", p.iss + "/.well-known/jwks.json"},
+		{"jwks", "inspect", p.iss + "/.well-known/jwks.json"}, {"jwks", "inspect", signedJWKS},
+		{"token", "verify", "--jwks", signedJWKS, "--issuer", p.iss, "--audience", "acme-loyalty", idToken},
 		{"token", "decode", idToken}, {"token", "decode", idToken, "-o", "json"},
 		{"token", "verify", "--brand", "acme", idToken}, {"token", "verify", "--brand", "acme", idToken, "-o", "json"},
 		{"token", "verify", "--jwks", p.iss + "/.well-known/jwks.json", "--no-cache", idToken},
@@ -55,6 +65,13 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 		{"flow", "login", "--brand", "acme", idToken}, {"flow", "login", "--brand", "acme", idToken, "--apply"},
 		{"flow", "login", "--brand", "acme", idToken, "--apply", "-o", "json"},
 		{"customer", "lookup", "--brand", "acme", "--cuid", p.sub("alice")},
+		{"customer", "register", "--brand", "acme", "--source", "INSTORE", idToken, "--field", "city=Leeds"},
+		{"customer", "register", "--brand", "acme", "--source", "INSTORE", idToken, "--apply", "-o", "json"},
+		{"customer", "change-identifier", "--brand", "acme", "--cuid", p.sub("alice"), "--email", "alice@example.com", "--token", idToken},
+		{"token", "userinfo", "--brand", "acme", accessToken, "--id-token", idToken},
+		{"doctor", "--brand", "acme", "--access-token", accessToken, "--id-token", idToken},
+		{"flow", "logout", "--brand", "acme", "--id-token-hint", idToken, "--access-token", accessToken, "--refresh-token", "rt-secret-value"},
+		{"flow", "logout", "--brand", "acme", "--id-token-hint", idToken, "--access-token", accessToken, "--refresh-token", "rt-secret-value", "--apply", "-o", "json"},
 		{"doctor", "--brand", "acme"}, {"doctor", "--brand", "acme", "-o", "json"},
 		{"keys", "generate", "--out", keysDir, "--force"}, {"version"}, {"completion", "bash"}, {"demo"},
 		// Failures print errors, which must be as clean.
@@ -73,6 +90,30 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 			outputs = append(outputs, name+"\x00"+res.Stdout+res.Stderr)
 		}
 	}
+	// A platform that echoes what it was sent (the secret, the token, the
+	// Basic value) in its error messages, headers and non-JSON bodies.
+	echo := newEchoPlatform(t)
+	for _, env := range []map[string]string{oauthEnv, basicEnv} {
+		echoEnv := map[string]string{}
+		for k, v := range env {
+			echoEnv[k] = v
+		}
+		echoEnv["CIAMCTL_INTOUCH_URL"] = echo.URL
+		for _, args := range [][]string{
+			{"channel", "list"}, {"channel", "link", "--brand", "acme"}, {"customer", "lookup", "--brand", "acme", "--cuid", p.sub("alice")},
+			{"flow", "login", "--brand", "acme", idToken, "--apply"}, {"doctor", "--brand", "acme"},
+		} {
+			res := clitest.Run(t, clitest.Opts{Env: echoEnv}, append(args, "--dir", p.dir, "--debug")...)
+			if res.Code == 0 {
+				t.Errorf("%s against the echoing platform: exit 0", strings.Join(args[:2], " "))
+			}
+			outputs = append(outputs, "echo "+strings.Join(args[:2], " ")+"\x00"+res.Stdout+res.Stderr)
+		}
+	}
+	if !strings.Contains(strings.Join(outputs, ""), "REDACTED") {
+		t.Fatal("nothing was redacted: the echo runs would prove nothing")
+	}
+
 	if !strings.Contains(strings.Join(outputs, ""), "http > GET") || !strings.Contains(strings.Join(outputs, ""), "intouch >") {
 		t.Fatal("--debug traced nothing: the test would prove nothing")
 	}
@@ -93,7 +134,11 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 		"password md5":    hex.EncodeToString(sum[:]),
 		"basic value":     base64.StdEncoding.EncodeToString([]byte(o.Username + ":" + hex.EncodeToString(sum[:]))),
 		"ID token":        idToken,
+		"access token":    accessToken,
+		"refresh token":   "rt-secret-value",
 		"token signature": sig,
+		"JWKS URL token":  urlToken,
+		"echoed token":    echoToken,
 	}
 	for _, at := range p.emu.IssuedTokens() {
 		secrets["platform access token "+at[:min(6, len(at))]] = at
@@ -191,4 +236,31 @@ func TestTokenFetchKeepsSecretsOutOfOutput(t *testing.T) {
 			t.Errorf("stdout of run %d shows the secret, password or code", i)
 		}
 	}
+}
+
+// echoToken is the access token the echoing platform issues.
+const echoToken = "echo-platform-Access-Token-0123456789"
+
+// newEchoPlatform answers the token call, then fails every call with a
+// message quoting the body and credentials it received: as JSON errors[]
+// for GETs, as an HTML page otherwise, and in X-Cap-Requestid.
+func newEchoPlatform(t *testing.T) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if r.URL.Path == "/v3/oauth/token/generate" {
+			_, _ = w.Write([]byte(`{"data":{"accessToken":"` + echoToken + `","ttlSeconds":3600},"errors":null,"echo":` + strconv.Quote(string(body)) + `}`))
+			return
+		}
+		creds := r.Header.Get("X-CAP-API-OAUTH-TOKEN") + " " + r.Header.Get("Authorization")
+		w.Header().Set("X-Cap-Requestid", creds)
+		w.WriteHeader(http.StatusBadRequest)
+		if r.Method == http.MethodGet {
+			msg, _ := json.Marshal("refused " + creds + " " + string(body))
+			_, _ = w.Write([]byte(`{"errors":[{"code":9999,"message":` + string(msg) + `}]}`))
+			return
+		}
+		_, _ = w.Write([]byte("<html>refused " + creds + "</html>"))
+	}))
+	t.Cleanup(srv.Close)
+	return srv
 }

@@ -395,12 +395,12 @@ func TestTokenVerifyBrand(t *testing.T) {
 	if res.Code != 0 {
 		t.Errorf("--jwks override: exit %d %s", res.Code, res.Stderr)
 	}
-	// An unknown brand is a usage error; a brand with errors is refused.
+	// An unknown brand is a usage error; a brand with errors is refused (exit 2, as every --brand command does).
 	if res := clitest.Run(t, clitest.Opts{Env: env}, "token", "verify", "--dir", dir, "--brand", "nope", tok); res.Code != 2 {
 		t.Errorf("unknown brand: exit %d", res.Code)
 	}
 	os.WriteFile(filepath.Join(dir, "broken.yaml"), []byte("apiVersion: ciamctl/v1\nkind: BrandConfig\nbrand: broken\n"), 0o644)
-	if res := clitest.Run(t, clitest.Opts{Env: env}, "token", "verify", "--dir", dir, "--brand", "broken", tok); res.Code != 1 || !strings.Contains(res.Stderr, "broken.yaml:") {
+	if res := clitest.Run(t, clitest.Opts{Env: env}, "token", "verify", "--dir", dir, "--brand", "broken", tok); res.Code != 2 || !strings.Contains(res.Stderr, "broken.yaml:") {
 		t.Errorf("invalid brand: exit %d %s", res.Code, res.Stderr)
 	}
 }

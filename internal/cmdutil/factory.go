@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ciamctl/ciamctl/internal/deadline"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
 	"github.com/ciamctl/ciamctl/internal/workspace"
 )
@@ -34,6 +35,9 @@ type Factory struct {
 	// Browser opens a URL in the user's browser (token fetch's sign-in);
 	// tests replace it with an HTTP client that plays the browser.
 	Browser func(url string) error
+	// NetBudget is the command's --timeout as a budget of network time,
+	// set when the command starts (StartDeadline); nil before.
+	NetBudget *deadline.Budget
 }
 
 // Workspace resolves the brand workspace from --dir and the environment.

@@ -1,11 +1,13 @@
 package cmdutil
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/intouch"
+	"github.com/ciamctl/ciamctl/internal/urlpolicy"
 )
 
 // IntouchFlags are the per-command overrides of the CIAMCTL_INTOUCH_*
@@ -33,13 +35,13 @@ func (f *Factory) IntouchConfig(fl IntouchFlags, orgFallback string) (intouch.Co
 	cfg := intouch.ConfigFromEnv(f.Getenv)
 	switch {
 	case fl.URL != "":
-		cfg.BaseURL = fl.URL
+		cfg.BaseURL, cfg.URLFrom = fl.URL, "--intouch-url"
 	case fl.Cluster != "":
 		u, err := intouch.ClusterURL(fl.Cluster)
 		if err != nil {
 			return cfg, FlagErrorf("--cluster: %s", strings.TrimPrefix(err.Error(), intouch.ErrConfig.Error()+": "))
 		}
-		cfg.BaseURL = u
+		cfg.BaseURL, cfg.URLFrom = u, "--cluster"
 	}
 	if fl.OrgID != "" {
 		cfg.OrgID = fl.OrgID
@@ -48,12 +50,18 @@ func (f *Factory) IntouchConfig(fl IntouchFlags, orgFallback string) (intouch.Co
 		cfg.OrgID = orgFallback
 	}
 	cfg.HTTPClient = untraced(f.HTTPClient())
+	// The command's context carries the one --timeout deadline (retries and
+	// waits included); this per-request bound only backs it up for a caller
+	// whose context has none.
 	cfg.HTTPClient.Timeout = f.Globals.Timeout
 	cfg.Now = f.Now
 	if f.DebugOut != nil {
 		cfg.Debug = f.DebugOut
 	}
 	if err := cfg.Validate(); err != nil {
+		if errors.Is(err, urlpolicy.ErrRefused) {
+			return cfg, WithHint(err, "the platform's clusters are https (--cluster %s); plain http is only for a local emulator such as `ciamctl sandbox`", strings.Join(intouch.ClusterNames(), "|"))
+		}
 		return cfg, WithHint(err, "run `ciamctl sandbox` for a local platform emulator and the variables to set")
 	}
 	return cfg, nil

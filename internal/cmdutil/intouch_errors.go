@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/ciamctl/ciamctl/internal/intouch"
+	"github.com/ciamctl/ciamctl/internal/urlpolicy"
 )
 
 // IntouchError moves the advice an Intouch failure carries onto a hint line,
@@ -26,6 +27,8 @@ func IntouchError(err error) error {
 		return WithHint(&trimmedError{err: err, cut: "; " + ae.Hint}, "%s", ae.Hint)
 	}
 	switch {
+	case errors.Is(err, urlpolicy.ErrCrossOriginRedirect):
+		return WithHint(err, "credentials are only sent to %s's own origin; if the platform moved, set %s (or --intouch-url) to its new https URL", intouch.EnvURL, intouch.EnvURL)
 	case errors.Is(err, intouch.ErrAuth):
 		return WithHint(err, "check %s and %s (OAuth) or %s and %s (basic)",
 			intouch.EnvClientKey, intouch.EnvClientSecret, intouch.EnvUsername, intouch.EnvPassword)

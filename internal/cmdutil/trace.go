@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"sync"
 	"time"
+
+	"github.com/ciamctl/ciamctl/internal/redact"
 )
 
 // traceTransport writes one line per request and one per response to w,
@@ -66,6 +68,13 @@ func (t *traceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	extra := ""
 	for _, h := range []string{"Cache-Control", "ETag", "Location", "Retry-After"} {
 		if v := resp.Header.Get(h); v != "" {
+			if h == "Location" {
+				// A redirect target may carry a token in its query.
+				v = "(not a URL)"
+				if loc, err := resp.Location(); err == nil {
+					v = redact.URL(loc.String())
+				}
+			}
 			extra += fmt.Sprintf(" %s=%q", h, v)
 		}
 	}
@@ -73,15 +82,6 @@ func (t *traceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-func traceURL(u *url.URL) string {
-	c := *u
-	c.User = nil
-	if c.RawQuery != "" {
-		q := c.Query()
-		for k := range q {
-			q[k] = []string{"…"}
-		}
-		c.RawQuery = q.Encode()
-	}
-	return c.String()
-}
+// traceURL is the request URL without credentials or query values, the
+// same redaction errors and cache metadata use.
+func traceURL(u *url.URL) string { return redact.URL(u.String()) }

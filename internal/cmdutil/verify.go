@@ -26,14 +26,18 @@ func (f *Factory) CacheDir() string {
 }
 
 // JWKSFetcher loads key sets with the command's HTTP client, --timeout and
-// clock. noCache bypasses the disk cache (--no-cache).
+// clock: every load, retry and refetch draws on the command's one network
+// budget. noCache bypasses the disk cache (--no-cache). Its warnings (an
+// unsafe cache ignored) go to stderr, one line each.
 func (f *Factory) JWKSFetcher(noCache bool) *jwks.Fetcher {
 	return &jwks.Fetcher{
 		Client:   f.HTTPClient(),
-		Timeout:  f.Globals.Timeout,
+		Timeout:  f.Globals.Timeout, // when no budget was started (tests calling a run function directly)
+		Budget:   f.NetBudget,
 		Now:      f.Now,
 		CacheDir: f.CacheDir(),
 		NoCache:  noCache,
+		Warn:     func(msg string) { fmt.Fprintln(f.IOStreams.ErrOut, "warning: "+msg) },
 	}
 }
 

@@ -66,6 +66,7 @@ func (c *Client) accessToken(ctx context.Context) (string, error) {
 	if d.AccessToken == "" {
 		return "", fmt.Errorf("%w: the token endpoint answered without data.accessToken", ErrAuth)
 	}
+	c.addSecrets(d.AccessToken)
 	ttl := d.TTLSeconds
 	if ttl <= 0 {
 		ttl = d.ExpiresIn

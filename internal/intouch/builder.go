@@ -32,6 +32,6 @@ func BuildAddCustomer(n NewCustomer) AddCustomerRequest {
 			AccountID:   n.AccountID,
 			Identifiers: n.Identifiers(),
 		}},
-		LoyaltyInfo: &LoyaltyInfo{LoyaltyType: "loyalty"},
+		LoyaltyInfo: LoyaltyInfo{LoyaltyType: LoyaltyTypeLoyalty},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -15,8 +16,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ciamctl/ciamctl/internal/deadline"
 	"github.com/ciamctl/ciamctl/internal/jwks/httpget"
 	"github.com/ciamctl/ciamctl/internal/netretry"
+	"github.com/ciamctl/ciamctl/internal/redact"
+	"github.com/ciamctl/ciamctl/internal/urlpolicy"
 )
 
 const maxResponseBody = 8 << 20
@@ -34,6 +38,9 @@ type Client struct {
 	mu       sync.Mutex // guards the cached token and serialises minting
 	token    string
 	tokenExp time.Time
+
+	secretsMu sync.Mutex
+	secrets   redact.Secrets // values hidden from every error and trace line
 }
 
 // New validates the config and applies defaults.
@@ -41,10 +48,16 @@ func New(cfg Config) (*Client, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg, hc: cfg.HTTPClient, now: cfg.Now, sleep: cfg.Sleep, rnd: rand.Float64, maxRetries: cfg.MaxRetries}
-	if c.hc == nil {
-		c.hc = &http.Client{Timeout: 30 * time.Second}
+	c := &Client{cfg: cfg, now: cfg.Now, sleep: cfg.Sleep, rnd: rand.Float64, maxRetries: cfg.MaxRetries}
+	hc := http.Client{Timeout: 30 * time.Second}
+	if cfg.HTTPClient != nil {
+		hc = *cfg.HTTPClient // a copy: the caller's client keeps its own redirect policy
 	}
+	// Go follows a 307 with the same body and copies custom headers such as
+	// X-CAP-API-OAUTH-TOKEN to any host; credentials must stay with the
+	// configured origin, so any redirect elsewhere ends the call.
+	hc.CheckRedirect = urlpolicy.CheckRedirect
+	c.hc = &hc
 	if c.now == nil {
 		c.now = time.Now
 	}
@@ -60,6 +73,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.AuthMode() == AuthBasic {
 		c.basic = BasicAuthValue(cfg.Username, cfg.Password)
 	}
+	c.addSecrets(knownSecrets(cfg)...)
 	return c, nil
 }
 
@@ -99,27 +113,37 @@ func (c *Client) call(ctx context.Context, id EndpointID, params map[string]stri
 		}
 		res, err := c.once(ctx, ep, u, body, authHeader, authValue, attempt)
 		if err != nil {
-			te := &TransportError{Method: ep.Method, URL: shownURL(u), Cause: httpget.Describe(err), Attempts: attempt, Err: err}
+			te := &TransportError{Method: ep.Method, URL: shownURL(u), Cause: c.scrub(httpget.Describe(err)), Attempts: attempt, Err: err,
+				MayHaveApplied: res.sent && !ep.Idempotent}
 			if ctx.Err() != nil {
+				// The command's deadline (or Ctrl-C) ended the call: say which.
+				if name, ok := deadline.Named(ctx); ok && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+					te.Cause += " (" + name + ")"
+				}
 				return Meta{Attempts: attempt}, te
 			}
 			// Only a dropped connection may go better on a new one: a refused connection, a DNS or TLS failure
 			// would fail again, and a timeout has used up --timeout (retrying it would multiply the wait). A
 			// request whose headers never left could not have been applied; otherwise only idempotent calls repeat.
 			if httpget.Transient(err) && (ep.Idempotent || !res.sent) && retries < c.maxRetries {
-				if serr := c.sleep(ctx, netretry.Backoff(retries, backoffBase, backoffCap, c.rnd)); serr != nil {
+				d := netretry.Backoff(retries, backoffBase, backoffCap, c.rnd)
+				if werr := deadline.CheckWait(ctx, d, "retrying"); werr != nil {
+					return Meta{Attempts: attempt}, fmt.Errorf("%w; %w", te, werr)
+				}
+				if serr := c.sleep(ctx, d); serr != nil {
 					return Meta{Attempts: attempt}, te
 				}
 				retries++
 				continue
 			}
-			te.MayHaveApplied = res.sent && !ep.Idempotent
 			return Meta{Attempts: attempt}, te
 		}
 
 		meta := Meta{Status: res.status, RequestID: res.header.Get("X-Cap-Requestid"), Attempts: attempt}
 		var env envelope
 		_ = json.Unmarshal(res.body, &env) // a body without the envelope is judged by its status alone
+		c.scrubItems(env.Errors)
+		c.scrubItems(env.Warnings)
 		meta.Warnings = env.Warnings
 		apiErr := c.toAPIError(ep, res, env)
 
@@ -131,14 +155,22 @@ func (c *Client) call(ctx context.Context, id EndpointID, params map[string]stri
 			continue
 		}
 		if apiErr != nil && shouldRetry(ep, res.status, apiErr) && retries < c.maxRetries {
-			d, ok := netretry.ParseRetryAfter(res.header.Get("Retry-After"), c.now())
-			if !ok {
+			d, asked := netretry.ParseRetryAfter(res.header.Get("Retry-After"), c.now())
+			what := "retrying (the platform's Retry-After)"
+			if !asked {
 				d = netretry.Backoff(retries, backoffBase, backoffCap, c.rnd)
+				what = "retrying"
 			}
 			if d > maxRetryAfter {
 				apiErr.Hint = fmt.Sprintf("the platform asked to retry after %s; try again later", d)
 				apiErr.Attempts = attempt
 				return meta, apiErr
+			}
+			// One deadline for the whole command: a wait that would pass it is
+			// not started, and the error says the limit, not the server, ended it.
+			if werr := deadline.CheckWait(ctx, d, what); werr != nil {
+				apiErr.Attempts = attempt
+				return meta, fmt.Errorf("%w; %w", apiErr, werr)
 			}
 			if serr := c.sleep(ctx, d); serr != nil {
 				apiErr.Attempts = attempt
@@ -156,7 +188,7 @@ func (c *Client) call(ctx context.Context, id EndpointID, params map[string]stri
 		}
 		if out != nil && len(bytes.TrimSpace(res.body)) > 0 {
 			if err := json.Unmarshal(res.body, out); err != nil {
-				return meta, fmt.Errorf("intouch: %s %s: decoding response (HTTP %d, request id %s): %w", ep.Method, ep.Path, res.status, meta.RequestID, err)
+				return meta, fmt.Errorf("intouch: %s %s: decoding response (HTTP %d, request id %s): %s", ep.Method, ep.Path, res.status, meta.RequestID, c.scrub(err.Error()))
 			}
 		}
 		return meta, nil
@@ -211,7 +243,7 @@ func (c *Client) toAPIError(ep Endpoint, res rawResponse, env envelope) *APIErro
 	if res.status >= 200 && res.status < 300 && len(env.Errors) == 0 {
 		return nil
 	}
-	e := &APIError{Status: res.status, RequestID: res.header.Get("X-Cap-Requestid"), Method: ep.Method, Path: ep.Path, URL: shownURL(res.url), Items: env.Errors}
+	e := &APIError{Status: res.status, RequestID: c.scrub(res.header.Get("X-Cap-Requestid")), Method: ep.Method, Path: ep.Path, URL: shownURL(res.url), Items: env.Errors}
 	if len(env.Errors) > 0 {
 		e.Code, e.Message = env.Errors[0].Code, env.Errors[0].Message
 		if len(env.Errors) > 1 {

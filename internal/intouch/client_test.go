@@ -568,11 +568,11 @@ func TestCustomerJourney(t *testing.T) {
 		t.Fatalf("profile after updates: %+v", cust)
 	}
 
-	// Invalid email in changeIdentifier: 8055.
+	// Invalid email in changeIdentifier: 8013 (8055 is only a warning of add customer).
 	_, err = c.ChangeIdentifier(ctx, id, intouch.SourceOAuthExternal, acc, intouch.ChangeIdentifierRequest{
 		Add: []intouch.Identifier{{Type: "email", Value: "not-an-email"}}})
-	if !intouch.IsCode(err, intouch.CodeInvalidEmail) {
-		t.Errorf("want 8055, got %v", err)
+	if !intouch.IsCode(err, intouch.CodeInvalidIdentifier) {
+		t.Errorf("want 8013, got %v", err)
 	}
 }
 
@@ -582,7 +582,7 @@ func TestMergeWarningAcrossSources(t *testing.T) {
 	acc := f.linkAccount(t, c)
 	ctx := context.Background()
 	instore := intouch.AddCustomerRequest{Profiles: []intouch.CustomerProfile{{Source: "INSTORE",
-		Identifiers: []intouch.Identifier{{Type: "email", Value: "ada@example.com"}}}}}
+		Identifiers: []intouch.Identifier{{Type: "email", Value: "ada@example.com"}}}}, LoyaltyInfo: intouch.LoyaltyInfo{LoyaltyType: "loyalty"}}
 	first, err := c.AddCustomer(ctx, instore)
 	if err != nil {
 		t.Fatal(err)

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/ciamctl/ciamctl/internal/redact"
+	"github.com/ciamctl/ciamctl/internal/urlpolicy"
 )
 
 // Environment variable names, fixed by the CLI contract.
@@ -24,12 +26,15 @@ const (
 // DefaultMaxRetries is used when Config.MaxRetries is 0.
 const DefaultMaxRetries = 3
 
-// Clusters maps the `--cluster` presets to their API hosts (one host serves v1.1/v2/v3).
+// Clusters maps the `--cluster` presets to their API hosts (one host serves v1.1/v2/v3), as INTOUCH.md lists
+// them. India's host is under .co.in; apac is its older name, kept as an alias.
 var Clusters = map[string]string{
-	"eu":    "https://eu.api.capillarytech.com",
-	"apac":  "https://apac.api.capillarytech.com",
+	"india": "https://apac.api.capillary.co.in",
+	"apac":  "https://apac.api.capillary.co.in",
 	"apac2": "https://apac2.api.capillarytech.com",
+	"eu":    "https://eu.api.capillarytech.com",
 	"us":    "https://us.api.capillarytech.com",
+	"china": "https://api.capillarytech.cn.com",
 }
 
 // ClusterNames returns the preset names, sorted, for help texts.
@@ -53,6 +58,9 @@ func ClusterURL(name string) (string, error) {
 // Config holds everything the client needs. Zero values get sensible defaults in New.
 type Config struct {
 	BaseURL string
+	// URLFrom names where BaseURL came from ("--intouch-url"), for errors;
+	// "": the CIAMCTL_INTOUCH_URL variable.
+	URLFrom string
 	OrgID   string
 
 	// OAuth (preferred): key and secret exchanged for a short-lived token.
@@ -111,9 +119,14 @@ func (c Config) Validate() error {
 	if c.BaseURL == "" {
 		return fmt.Errorf("%w: no Intouch base URL: set %s or choose a cluster (%s)", ErrConfig, EnvURL, strings.Join(ClusterNames(), ", "))
 	}
-	u, err := url.Parse(c.BaseURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%w: Intouch base URL %q is not an http(s) URL", ErrConfig, c.BaseURL)
+	// The secret (or its md5) and the tokens travel to this URL: https only,
+	// plain http only to loopback (the sandbox), never credentials in it.
+	if _, err := urlpolicy.Check(c.BaseURL); err != nil {
+		from := c.URLFrom
+		if from == "" {
+			from = EnvURL
+		}
+		return fmt.Errorf("%w: %s %s: %w", ErrConfig, from, redact.URL(c.BaseURL), err)
 	}
 	if c.AuthMode() == AuthNone {
 		return fmt.Errorf("%w: no Intouch credentials: set %s and %s (OAuth) or %s and %s (basic)",

@@ -35,7 +35,7 @@ func TestConfigFromEnv(t *testing.T) {
 
 func TestClusterPresets(t *testing.T) {
 	for name, want := range map[string]string{
-		"eu": "https://eu.api.capillarytech.com", "apac": "https://apac.api.capillarytech.com",
+		"eu": "https://eu.api.capillarytech.com", "apac": "https://apac.api.capillary.co.in",
 		"APAC2": "https://apac2.api.capillarytech.com", "us": "https://us.api.capillarytech.com",
 	} {
 		if got, err := intouch.ClusterURL(name); err != nil || got != want {

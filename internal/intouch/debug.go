@@ -44,9 +44,9 @@ func (c *Client) traceRequest(req *http.Request, body []byte, attempt int) {
 		fmt.Fprintf(&b, " %s=%q", k, v)
 	}
 	if body != nil {
-		fmt.Fprintf(&b, " body=%s", redactBody(body))
+		fmt.Fprintf(&b, " body=%s", c.redactBody(body))
 	}
-	fmt.Fprintln(c.cfg.Debug, b.String())
+	fmt.Fprintln(c.cfg.Debug, c.scrub(b.String()))
 }
 
 func (c *Client) traceResponse(method, url string, status int, h http.Header, body []byte, took time.Duration, err error) {
@@ -54,7 +54,7 @@ func (c *Client) traceResponse(method, url string, status int, h http.Header, bo
 		return
 	}
 	if err != nil {
-		fmt.Fprintf(c.cfg.Debug, "intouch < error %s %s %s: %v\n", method, url, took.Round(time.Millisecond), err)
+		fmt.Fprintln(c.cfg.Debug, c.scrub(fmt.Sprintf("intouch < error %s %s %s: %v", method, url, took.Round(time.Millisecond), err)))
 		return
 	}
 	var b strings.Builder
@@ -64,14 +64,15 @@ func (c *Client) traceResponse(method, url string, status int, h http.Header, bo
 		fmt.Fprintf(&b, " Retry-After=%q", ra)
 	}
 	if len(body) > 0 {
-		fmt.Fprintf(&b, " body=%s", redactBody(body))
+		fmt.Fprintf(&b, " body=%s", c.redactBody(body))
 	}
-	fmt.Fprintln(c.cfg.Debug, b.String())
+	fmt.Fprintln(c.cfg.Debug, c.scrub(b.String()))
 }
 
-// redactBody re-encodes a JSON body with secret values replaced; anything not JSON is summarised,
+// redactBody re-encodes a JSON body with secret values replaced, by key name and by the values the client
+// knows (before truncating, so no secret is cut in half and half shown); anything not JSON is summarised,
 // because a non-JSON body could carry a secret we cannot recognise.
-func redactBody(body []byte) string {
+func (c *Client) redactBody(body []byte) string {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var v any
@@ -82,7 +83,7 @@ func redactBody(body []byte) string {
 	if err != nil {
 		return fmt.Sprintf("[%d bytes]", len(body))
 	}
-	s := string(out)
+	s := c.scrub(string(out))
 	if len(s) > maxTracedBody {
 		s = s[:maxTracedBody] + "…(truncated)"
 	}

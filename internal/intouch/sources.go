@@ -2,12 +2,14 @@ package intouch
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 )
 
 type listSourcesResponse struct {
-	Data []ChannelAccount `json:"data"`
+	Data     []ChannelAccount `json:"data"`
+	Warnings []Item           `json:"warnings"`
 }
 
 func (c *Client) orgParams() (map[string]string, error) {
@@ -24,10 +26,31 @@ func (c *Client) ListChannelAccounts(ctx context.Context) ([]ChannelAccount, err
 		return nil, err
 	}
 	var res listSourcesResponse
-	if _, err := c.call(ctx, EPListSources, params, nil, nil, &res); err != nil {
+	if _, err := c.do(ctx, EPListSources, "", params, nil, nil, &res); err != nil {
 		return nil, fmt.Errorf("listing channel accounts of org %s: %w", c.cfg.OrgID, err)
 	}
 	return res.Data, nil
+}
+
+// GetChannelAccount reads one source account by its uuid (`GET /v2/org/{orgId}/sources/{uuid}`). An unknown
+// uuid (3213 "unable to find org source") is found=false with no error.
+func (c *Client) GetChannelAccount(ctx context.Context, uuid string) (ChannelAccount, bool, error) {
+	params, err := c.orgParams()
+	if err != nil {
+		return ChannelAccount{}, false, err
+	}
+	if strings.TrimSpace(uuid) == "" {
+		return ChannelAccount{}, false, fmt.Errorf("%w: a channel account uuid is needed", ErrConfig)
+	}
+	params["uuid"] = uuid
+	var res ChannelAccount
+	if _, err := c.do(ctx, EPGetSource, "", params, nil, nil, &res); err != nil {
+		if IsCode(err, CodeSourceNotFound) {
+			return ChannelAccount{}, false, nil
+		}
+		return ChannelAccount{}, false, fmt.Errorf("reading channel account %s of org %s: %w", uuid, c.cfg.OrgID, err)
+	}
+	return res, true, nil
 }
 
 // CreateSourceBody is the exact body CreateChannelAccount sends, for dry runs.
@@ -36,13 +59,15 @@ func CreateSourceBody(name, sourceAccountIdentifier string) CreateSourceRequest 
 		Name:                    name,
 		SourceAccountIdentifier: sourceAccountIdentifier,
 		SourceTypeName:          SourceOAuthExternal,
-		ToMirror:                0,
+		ToMirror:                false,
 		Configs:                 map[string]any{},
 	}
 }
 
-// CreateChannelAccount creates an OAUTH_EXTERNAL source account. It is not idempotent: callers that want
-// "find or create" list first (a failed create is never retried once it may have reached the server).
+// CreateChannelAccount creates an OAUTH_EXTERNAL source account. It is not idempotent and never repeated once
+// it may have reached the server. 3220 ("org source already exists") lists the accounts again and returns the
+// existing one; 3218 ("invalid source type": this org cannot create OAUTH_EXTERNAL through the API) is a
+// *SourceTypeError whose hint is the UI path.
 func (c *Client) CreateChannelAccount(ctx context.Context, name, sourceAccountIdentifier string) (ChannelAccount, error) {
 	params, err := c.orgParams()
 	if err != nil {
@@ -52,8 +77,32 @@ func (c *Client) CreateChannelAccount(ctx context.Context, name, sourceAccountId
 		return ChannelAccount{}, fmt.Errorf("%w: a channel account needs a name and a source account identifier", ErrConfig)
 	}
 	var res ChannelAccount
-	if _, err := c.call(ctx, EPCreateSource, params, nil, CreateSourceBody(name, sourceAccountIdentifier), &res); err != nil {
-		return ChannelAccount{}, fmt.Errorf("creating channel account %q in org %s: %w", name, c.cfg.OrgID, err)
+	_, err = c.do(ctx, EPCreateSource, "", params, nil, CreateSourceBody(name, sourceAccountIdentifier), &res)
+	var ae *APIError
+	switch {
+	case err == nil:
+		return res, nil
+	case errors.As(err, &ae) && ae.HasCode(CodeSourceExists):
+		return c.existingAccount(ctx, name, sourceAccountIdentifier, err)
+	case errors.As(err, &ae) && ae.HasCode(CodeSourceTypeInvalid):
+		ae.Hint = sourceTypeHint(SourceOAuthExternal)
+		err = &SourceTypeError{SourceType: SourceOAuthExternal, Err: ae}
 	}
-	return res, nil
+	return ChannelAccount{}, fmt.Errorf("creating channel account %q in org %s: %w", name, c.cfg.OrgID, err)
+}
+
+// existingAccount answers a 3220: the account exists, so list again and use it.
+func (c *Client) existingAccount(ctx context.Context, name, sourceAccountIdentifier string, createErr error) (ChannelAccount, error) {
+	all, err := c.ListChannelAccounts(ctx)
+	if err != nil {
+		return ChannelAccount{}, fmt.Errorf("channel account %q already exists (code %d) but listing it again failed: %w", name, CodeSourceExists, err)
+	}
+	if acc, ok := FindOAuthExternal(all, sourceAccountIdentifier, ""); ok {
+		return acc, nil
+	}
+	if acc, ok := FindOAuthExternal(all, "", name); ok {
+		return acc, nil
+	}
+	return ChannelAccount{}, fmt.Errorf("creating channel account %q in org %s: the platform says it exists, but no OAUTH_EXTERNAL account named %q or with account ID %q is listed: %w",
+		name, c.cfg.OrgID, name, sourceAccountIdentifier, createErr)
 }

@@ -1,6 +1,10 @@
 package intouch
 
-import "strings"
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
 
 // Source type names used by the gateway.
 const (
@@ -18,12 +22,42 @@ const (
 // ChannelAccount is one source account of the org (`GET /v2/org/{orgId}/sources`).
 type ChannelAccount struct {
 	ID                      int64          `json:"id"`
-	UUID                    string         `json:"uuid,omitempty"`
+	UUID                    string         `json:"uuid,omitempty"` // 32 hex digits, no dashes
 	Name                    string         `json:"name"`
 	SourceAccountIdentifier string         `json:"sourceAccountIdentifier"` // the accountId of customer calls
 	SourceTypeName          string         `json:"sourceTypeName"`
+	SourceTypeID            int64          `json:"sourceTypeId,omitempty"`
+	ToMirror                bool           `json:"toMirror"`
 	IsActive                bool           `json:"isActive"`
 	Configs                 map[string]any `json:"configs,omitempty"`
+	// Warnings are those of the create call (`POST /v2/org/{orgId}/sources` answers with the account itself).
+	Warnings []Item `json:"warnings,omitempty"`
+}
+
+// UnmarshalJSON is strict about the id (a number or a numeric string) and lenient about the rest.
+func (a *ChannelAccount) UnmarshalJSON(b []byte) error {
+	type plain ChannelAccount
+	var raw struct {
+		plain
+		ID           json.RawMessage `json:"id"`
+		SourceTypeID json.RawMessage `json:"sourceTypeId"`
+		ToMirror     FlexBool        `json:"toMirror"`
+		IsActive     FlexBool        `json:"isActive"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	id, err := parseID("source id", raw.ID, true)
+	if err != nil {
+		return fmt.Errorf("channel account %q: %w", raw.Name, err)
+	}
+	typeID, err := parseID("sourceTypeId", raw.SourceTypeID, false)
+	if err != nil {
+		return fmt.Errorf("channel account %q: %w", raw.Name, err)
+	}
+	*a = ChannelAccount(raw.plain)
+	a.ID, a.SourceTypeID, a.ToMirror, a.IsActive = id, typeID, bool(raw.ToMirror), bool(raw.IsActive)
+	return nil
 }
 
 // IsOAuthExternal compares the source type case-insensitively, as the platform's samples mix cases.
@@ -70,12 +104,13 @@ func FindOAuthExternal(all []ChannelAccount, accountID, name string) (ChannelAcc
 	return ChannelAccount{}, false
 }
 
-// CreateSourceRequest is the body of `POST /v2/org/{orgId}/sources`.
+// CreateSourceRequest is the body of `POST /v2/org/{orgId}/sources`. toMirror is a boolean, as INTOUCH.md has
+// it and as the platform answers it (the reference's request sample shows 0).
 type CreateSourceRequest struct {
 	Name                    string         `json:"name"`
 	SourceAccountIdentifier string         `json:"sourceAccountIdentifier"`
 	SourceTypeName          string         `json:"sourceTypeName"`
-	ToMirror                int            `json:"toMirror"`
+	ToMirror                bool           `json:"toMirror"`
 	Configs                 map[string]any `json:"configs"`
 }
 
@@ -86,23 +121,44 @@ type Identifier struct {
 }
 
 // CommChannel is a communication channel of a profile; the gateway does not send any (kept for reads).
+// primary and verified come as booleans or as "true"/"false" strings.
 type CommChannel struct {
-	Type     string         `json:"type"`
-	Value    string         `json:"value"`
-	Primary  bool           `json:"primary,omitempty"`
-	Verified bool           `json:"verified,omitempty"`
-	Meta     map[string]any `json:"meta,omitempty"`
+	Type       string         `json:"type"`
+	Value      string         `json:"value"`
+	Primary    bool           `json:"primary,omitempty"`
+	Verified   bool           `json:"verified,omitempty"`
+	Subscribed bool           `json:"subscribed,omitempty"`
+	Meta       map[string]any `json:"meta,omitempty"`
 }
 
-// CustomerProfile is one per-source profile, as sent in `POST /v2/customers` and read back by `GET`.
+// UnmarshalJSON accepts the booleans as JSON booleans or "true"/"false" strings.
+func (ch *CommChannel) UnmarshalJSON(b []byte) error {
+	type plain CommChannel
+	var raw struct {
+		plain
+		Primary    FlexBool `json:"primary"`
+		Verified   FlexBool `json:"verified"`
+		Subscribed FlexBool `json:"subscribed"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*ch = CommChannel(raw.plain)
+	ch.Primary, ch.Verified, ch.Subscribed = bool(raw.Primary), bool(raw.Verified), bool(raw.Subscribed)
+	return nil
+}
+
+// CustomerProfile is one per-source profile, as sent in `POST /v2/customers` and read back by `GET`. A
+// profile read back may omit accountId (single-account sources such as INSTORE have none).
 type CustomerProfile struct {
-	FirstName    string            `json:"firstName,omitempty"`
-	LastName     string            `json:"lastName,omitempty"`
-	Source       string            `json:"source"`
-	AccountID    string            `json:"accountId"`
-	Identifiers  []Identifier      `json:"identifiers"`
-	CommChannels []CommChannel     `json:"commChannels,omitempty"`
-	Fields       map[string]string `json:"fields,omitempty"`
+	FirstName      string        `json:"firstName,omitempty"`
+	LastName       string        `json:"lastName,omitempty"`
+	Source         string        `json:"source"`
+	AccountID      string        `json:"accountId,omitempty"`
+	Identifiers    []Identifier  `json:"identifiers"`
+	CommChannels   []CommChannel `json:"commChannels,omitempty"`
+	Fields         FieldValues   `json:"fields,omitempty"`
+	ExtendedFields FieldValues   `json:"extendedFields,omitempty"`
 }
 
 // Identifier returns the value of the first identifier of that type ("" when absent).
@@ -120,51 +176,94 @@ type LoyaltyInfo struct {
 	LoyaltyType string `json:"loyaltyType"`
 }
 
-// AddCustomerRequest is the body of `POST /v2/customers`.
+// AddCustomerRequest is the body of `POST /v2/customers`. loyaltyInfo.loyaltyType is mandatory.
 type AddCustomerRequest struct {
-	Profiles    []CustomerProfile `json:"profiles"`
-	LoyaltyInfo *LoyaltyInfo      `json:"loyaltyInfo,omitempty"`
+	Profiles       []CustomerProfile `json:"profiles"`
+	LoyaltyInfo    LoyaltyInfo       `json:"loyaltyInfo"`
+	ExtendedFields FieldValues       `json:"extendedFields,omitempty"`
+	AssociatedWith string            `json:"associatedWith,omitempty"`
 }
 
-// AddCustomerResponse is the answer: the customer id and warnings such as 8050 (merged across sources).
+// AddCustomerResponse is the answer: the customer id and every warning (8050 merged across sources,
+// 8055/8056 invalid email/mobile left out, ...).
 type AddCustomerResponse struct {
 	CreatedID int64  `json:"createdId"`
 	Warnings  []Item `json:"warnings"`
 }
 
-// Merged reports warning 8050: the identifiers matched a customer of another source, which was reused.
+// UnmarshalJSON requires createdId: every later call is made with it.
+func (r *AddCustomerResponse) UnmarshalJSON(b []byte) error {
+	id, warnings, err := decodeWrite(b)
+	r.CreatedID, r.Warnings = id, warnings
+	return err
+}
+
+// Merged reports a merge warning (8050, or 8051 naming the user merged with): the identifiers matched a
+// customer of another source, and CreatedID is that existing customer.
 func (r AddCustomerResponse) Merged() bool {
-	for _, w := range r.Warnings {
-		if w.Code == CodeMergedAcrossSrc {
-			return true
-		}
-	}
-	return false
+	return hasCode(r.Warnings, CodeMergedAcrossSrc, CodeMergingWithUser)
 }
 
-// Customer is the full record of `GET /v2/customers/{id}`.
+// Customer is the full record of `GET /v2/customers/{id}`: the profiles of every source unless the call asked
+// for the current one only.
 type Customer struct {
-	ID          int64             `json:"id"`
-	Profiles    []CustomerProfile `json:"profiles"`
-	LoyaltyInfo *LoyaltyInfo      `json:"loyaltyInfo,omitempty"`
-	Warnings    []Item            `json:"warnings,omitempty"`
+	ID             int64             `json:"id"`
+	Profiles       []CustomerProfile `json:"profiles"`
+	LoyaltyInfo    *LoyaltyInfo      `json:"loyaltyInfo,omitempty"`
+	ExtendedFields FieldValues       `json:"extendedFields,omitempty"`
+	Warnings       []Item            `json:"warnings,omitempty"`
 }
 
-// Profile returns the profile of a source account (source compared case-insensitively).
+// UnmarshalJSON is strict about the id; unknown members are ignored.
+func (c *Customer) UnmarshalJSON(b []byte) error {
+	type plain Customer
+	var raw struct {
+		plain
+		ID json.RawMessage `json:"id"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	id, err := parseID("customer id", raw.ID, true)
+	if err != nil {
+		return err
+	}
+	*c = Customer(raw.plain)
+	c.ID = id
+	return nil
+}
+
+// Merged reports warning 8069: the id asked for was merged into another customer, whose record this is.
+func (c Customer) Merged() bool { return hasCode(c.Warnings, CodeMergedCustomer) }
+
+// Profile returns the profile of a source account (source compared case-insensitively). A profile without
+// accountId is that source's profile when no profile names the account: the platform omits accountId for
+// single-account sources and in some answers, and treating such a profile as absent would make every mapped
+// field look changed.
 func (c Customer) Profile(source, accountID string) (CustomerProfile, bool) {
+	var unnamed []CustomerProfile
 	for _, p := range c.Profiles {
-		if strings.EqualFold(p.Source, source) && (accountID == "" || p.AccountID == accountID) {
+		if !strings.EqualFold(p.Source, source) {
+			continue
+		}
+		if accountID == "" || p.AccountID == accountID {
 			return p, true
 		}
+		if p.AccountID == "" {
+			unnamed = append(unnamed, p)
+		}
+	}
+	if len(unnamed) == 1 {
+		return unnamed[0], true
 	}
 	return CustomerProfile{}, false
 }
 
 // ProfileUpdate is the profile part of `PUT /v2/customers/{id}`; identifiers change via ChangeIdentifier.
 type ProfileUpdate struct {
-	FirstName string            `json:"firstName,omitempty"`
-	LastName  string            `json:"lastName,omitempty"`
-	Fields    map[string]string `json:"fields,omitempty"`
+	FirstName string      `json:"firstName,omitempty"`
+	LastName  string      `json:"lastName,omitempty"`
+	Fields    FieldValues `json:"fields,omitempty"`
 }
 
 // UpdateCustomerRequest is the body of `PUT /v2/customers/{id}`.
@@ -178,8 +277,44 @@ type ChangeIdentifierRequest struct {
 	Remove []Identifier `json:"remove,omitempty"`
 }
 
-// WriteResponse is the answer of update and identifier-change calls.
+// WriteResponse is the answer of update and identifier-change calls: createdId is the customer (after a merge
+// by changeIdentifier, the survivor) and the warnings (8070–8074 on identifier change).
 type WriteResponse struct {
 	CreatedID int64  `json:"createdId"`
 	Warnings  []Item `json:"warnings"`
+}
+
+// UnmarshalJSON requires createdId.
+func (r *WriteResponse) UnmarshalJSON(b []byte) error {
+	id, warnings, err := decodeWrite(b)
+	r.CreatedID, r.Warnings = id, warnings
+	return err
+}
+
+// Merged reports that the change merged this customer into another one (CreatedID is the survivor).
+func (r WriteResponse) Merged() bool {
+	return hasCode(r.Warnings, CodeMergedAcrossSrc, CodeMergingWithUser, CodeMergedCustomer)
+}
+
+func decodeWrite(b []byte) (int64, []Item, error) {
+	var raw struct {
+		CreatedID json.RawMessage `json:"createdId"`
+		Warnings  []Item          `json:"warnings"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return 0, nil, err
+	}
+	id, err := parseID("createdId", raw.CreatedID, true)
+	return id, raw.Warnings, err
+}
+
+func hasCode(items []Item, codes ...int) bool {
+	for _, it := range items {
+		for _, c := range codes {
+			if it.Code == c {
+				return true
+			}
+		}
+	}
+	return false
 }

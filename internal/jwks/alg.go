@@ -36,3 +36,17 @@ func AlgFits(alg, kty, crv string) bool {
 	}
 	return shape.crv == "" || shape.crv == crv
 }
+
+// IsEncryptionAlg reports JWE key-management algorithms (RFC 7518 §4): a
+// key published with one of them is for encrypting to the provider, not for
+// verifying its signatures.
+func IsEncryptionAlg(alg string) bool {
+	switch {
+	case alg == "dir", alg == "RSA1_5", strings.HasPrefix(alg, "RSA-OAEP"), strings.HasPrefix(alg, "ECDH-ES"),
+		strings.HasPrefix(alg, "PBES2-"):
+		return true
+	case len(alg) > 4 && alg[0] == 'A' && (strings.HasSuffix(alg, "KW") || strings.HasSuffix(alg, "GCMKW")):
+		return true // A128KW … A256GCMKW
+	}
+	return false
+}

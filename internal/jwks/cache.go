@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ciamctl/ciamctl/internal/redact"
 )
 
 // cacheMeta is stored beside the cached body. BodySHA256 ties the two files
@@ -28,9 +30,20 @@ type cacheEntry struct {
 	body []byte
 }
 
+// MaxCacheAge caps how long a cached set is trusted without asking the
+// server, whatever its Cache-Control says, so a key the provider removed
+// stops verifying within a day.
+const MaxCacheAge = 24 * time.Hour
+
 func (e *cacheEntry) fresh(now time.Time) bool {
-	return e.meta.MaxAge > 0 && now.Before(e.meta.FetchedAt.Add(time.Duration(e.meta.MaxAge)*time.Second))
+	age := min(time.Duration(e.meta.MaxAge)*time.Second, MaxCacheAge)
+	return e.meta.MaxAge > 0 && now.Before(e.meta.FetchedAt.Add(age))
 }
+
+// metaURL is the URL as recorded in the cache metadata and compared on
+// read. The file names are a hash of the full URL, so this is the one
+// place that redacts credentials and query values from what is stored.
+func metaURL(url string) string { return redact.URL(url) }
 
 // DefaultCacheDir is os.UserCacheDir()/ciamctl/jwks.
 func DefaultCacheDir() (string, error) {
@@ -49,18 +62,18 @@ func cachePaths(dir, url string) (body, meta string) {
 	return filepath.Join(dir, name+".json"), filepath.Join(dir, name+".meta.json")
 }
 
-func readCache(dir, url string) *cacheEntry {
+func (f *Fetcher) readCache(dir, url string) *cacheEntry {
 	bodyPath, metaPath := cachePaths(dir, url)
-	mb, err := os.ReadFile(metaPath)
-	if err != nil {
+	mb, ok := f.readCacheFile(metaPath)
+	if !ok {
 		return nil
 	}
 	var meta cacheMeta
-	if json.Unmarshal(mb, &meta) != nil || meta.URL != url {
+	if json.Unmarshal(mb, &meta) != nil || meta.URL != metaURL(url) {
 		return nil
 	}
-	body, err := os.ReadFile(bodyPath)
-	if err != nil {
+	body, ok := f.readCacheFile(bodyPath)
+	if !ok {
 		return nil
 	}
 	sum := sha256.Sum256(body)
@@ -71,12 +84,19 @@ func readCache(dir, url string) *cacheEntry {
 }
 
 // writeCache stores body (when non-nil) and meta. Failures are ignored: the
-// cache only saves requests, it never decides correctness.
-func writeCache(dir, url string, body []byte, meta cacheMeta) {
+// cache only saves requests, it never decides correctness. An existing
+// entry file that is not safe to use is left alone (and was warned about).
+func (f *Fetcher) writeCache(dir, url string, body []byte, meta cacheMeta) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return
 	}
+	if f.safeCacheDir() != dir {
+		return
+	}
 	bodyPath, metaPath := cachePaths(dir, url)
+	if !f.replaceableCacheFile(bodyPath) || !f.replaceableCacheFile(metaPath) {
+		return
+	}
 	if body != nil {
 		if writeAtomic(bodyPath, body) != nil {
 			return
@@ -142,7 +162,7 @@ func parseCacheControl(h http.Header) cacheControl {
 			case "max-age":
 				n, err := strconv.ParseInt(strings.Trim(arg, `"`), 10, 64)
 				if err == nil && n > 0 {
-					cc.maxAge = n
+					cc.maxAge = min(n, int64(MaxCacheAge/time.Second))
 				}
 			}
 		}

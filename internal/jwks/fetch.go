@@ -6,14 +6,16 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/http"
-	"os"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/ciamctl/ciamctl/internal/deadline"
 	"github.com/ciamctl/ciamctl/internal/jwks/httpget"
+	"github.com/ciamctl/ciamctl/internal/redact"
+	"github.com/ciamctl/ciamctl/internal/safefile"
 )
 
 // MaxBytes caps a JWKS document, fetched or read from disk.
@@ -26,14 +28,23 @@ const DefaultTimeout = 10 * time.Second
 // Cache-Control max-age and ETag) or from files. The zero value is usable;
 // it is safe for concurrent use.
 type Fetcher struct {
-	Client   *http.Client     // nil: http.DefaultClient (never modified)
-	Timeout  time.Duration    // per load; 0: DefaultTimeout
+	Client  *http.Client  // nil: http.DefaultClient (never modified)
+	Timeout time.Duration // per load when Budget is nil; 0: DefaultTimeout
+	// Budget, when set, bounds every fetch instead: loads, retries and the
+	// refetch of an unknown kid all draw on it (a command's --timeout).
+	Budget   *deadline.Budget
 	Now      func() time.Time // nil: time.Now
 	CacheDir string           // "": DefaultCacheDir(); caching is skipped if that fails
 	NoCache  bool             // neither read nor write the disk cache
 	// Retry is the retry policy for fetches (5xx, 429, dropped connections);
 	// nil: httpget.DefaultPolicy. Every retry happens within Timeout.
 	Retry *httpget.Policy
+	// Warn receives a one-line warning about something that does not stop
+	// the load, such as an unsafe cache being ignored; nil: discarded.
+	Warn func(msg string)
+
+	warned sync.Map   // warnings already given, so each is given once
+	warnMu sync.Mutex // Warn is called by one goroutine at a time
 }
 
 // Load returns the set at location, an http(s) URL or a file path, from the
@@ -54,23 +65,39 @@ func (f *Fetcher) Refresh(ctx context.Context, location string) (*Set, error) {
 func (f *Fetcher) load(ctx context.Context, location string, force bool) (*Set, error) {
 	kind, err := classify(location)
 	if err != nil {
-		return nil, &LoadError{Location: location, Cause: err.Error(), Err: ErrBadLocation}
+		return nil, &LoadError{Location: redact.URL(location), Cause: err.Error(), Err: errors.Join(ErrBadLocation, err)}
 	}
 	if kind == "file" {
 		return f.loadFile(location)
 	}
-	timeout := f.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
+	what := "fetching the key set"
+	if force {
+		what = "refetching the key set"
 	}
-	tctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	set, err := f.loadURL(tctx, location, force)
+	var done func()
+	if f.Budget != nil {
+		// The command's one budget: a refetch gets what the first load left.
+		if ctx, done, err = f.Budget.Start(ctx, what); err != nil {
+			return nil, &LoadError{Location: redact.URL(location), Cause: err.Error(), Err: err}
+		}
+	} else {
+		timeout := f.Timeout
+		if timeout <= 0 {
+			timeout = DefaultTimeout
+		}
+		ctx, done = deadline.With(ctx, timeout, "after") // "timed out (after 10s)"
+	}
+	defer done()
+	set, err := f.loadURL(ctx, location, force)
 	var le *LoadError
-	if err != nil && ctx.Err() == nil && errors.Is(tctx.Err(), context.DeadlineExceeded) &&
-		errors.Is(err, context.DeadlineExceeded) && errors.As(err, &le) {
-		// Our own deadline, not the caller's: say how long we waited.
-		le.Cause += " (after " + timeout.String() + ")"
+	var exceeded *deadline.ExceededError
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) && errors.Is(err, context.DeadlineExceeded) &&
+		errors.As(err, &le) && !errors.As(err, &exceeded) {
+		// Say which limit ran out, e.g. "(--timeout 2s)"; a caller's own
+		// earlier deadline is the caller's to explain.
+		if name, ok := deadline.Named(ctx); ok {
+			le.Cause += " (" + name + ")"
+		}
 	}
 	return set, err
 }
@@ -116,24 +143,20 @@ func (f *Fetcher) cacheDir() string {
 	return dir
 }
 
+// loadFile reads a key set file through safefile: a link is followed (the
+// user named the file) but it must be a regular file of at most MaxBytes,
+// so a FIFO or /dev/zero is refused at once instead of hanging or filling
+// memory.
 func (f *Fetcher) loadFile(path string) (*Set, error) {
-	fail := func(cause string, err error) (*Set, error) {
-		return nil, &LoadError{Location: path, Cause: cause, Err: err}
-	}
-	file, err := os.Open(path)
-	if err != nil {
-		return fail(describeFileErr(err), err)
-	}
-	defer file.Close()
-	if st, err := file.Stat(); err == nil && st.IsDir() {
-		return fail("is a directory", nil)
-	}
-	data, err := io.ReadAll(io.LimitReader(file, MaxBytes+1))
-	if err != nil {
-		return fail(describeFileErr(err), err)
-	}
-	if len(data) > MaxBytes {
-		return fail("file too large (over 1 MiB)", httpget.ErrTooLarge)
+	data, err := safefile.ReadFile(path, MaxBytes)
+	var skipped *safefile.SkipError
+	switch {
+	case errors.Is(err, safefile.ErrTooLarge):
+		return nil, &LoadError{Location: path, Cause: "file too large (over 1 MiB)", Err: httpget.ErrTooLarge}
+	case errors.As(err, &skipped):
+		return nil, &LoadError{Location: path, Cause: skipped.Reason, Err: err}
+	case err != nil:
+		return nil, &LoadError{Location: path, Cause: describeFileErr(err), Err: err}
 	}
 	return f.parse(path, data)
 }
@@ -153,13 +176,16 @@ func describeFileErr(err error) string {
 }
 
 func (f *Fetcher) loadURL(ctx context.Context, url string, force bool) (*Set, error) {
-	dir := f.cacheDir()
+	// Errors and cache metadata name the URL with its credentials and query
+	// values hidden; only the request itself carries the URL as given.
+	shown := redact.URL(url)
+	dir := f.safeCacheDir()
 	var cached *cacheEntry
 	if dir != "" {
-		cached = readCache(dir, url)
+		cached = f.readCache(dir, url)
 	}
 	if cached != nil && !force && cached.fresh(f.now()) {
-		if set, err := f.parse(url, cached.body); err == nil || errors.Is(err, ErrNoUsableKeys) {
+		if set, err := f.parse(shown, cached.body); err == nil || errors.Is(err, ErrNoUsableKeys) {
 			return set, err
 		}
 		cached = nil // a corrupt cache entry is just a miss
@@ -176,14 +202,14 @@ func (f *Fetcher) loadURL(ctx context.Context, url string, force bool) (*Set, er
 	}
 	resp, err := policy.Get(ctx, f.Client, url, hdr, MaxBytes)
 	if err != nil {
-		return nil, &LoadError{Location: url, Cause: err.Error(), Err: err}
+		return nil, &LoadError{Location: shown, Cause: err.Error(), Err: err}
 	}
 	fetchedAt := f.now()
 	cc := parseCacheControl(resp.Header)
 
 	if resp.StatusCode == http.StatusNotModified {
 		if cached == nil || cached.meta.ETag == "" {
-			return nil, &LoadError{Location: url, Cause: "unexpected 304 Not Modified without a cached copy"}
+			return nil, &LoadError{Location: shown, Cause: "unexpected 304 Not Modified without a cached copy"}
 		}
 		meta := cached.meta
 		meta.FetchedAt = fetchedAt
@@ -196,12 +222,12 @@ func (f *Fetcher) loadURL(ctx context.Context, url string, force bool) (*Set, er
 		if cc.noStore {
 			removeCache(dir, url)
 		} else {
-			writeCache(dir, url, nil, meta)
+			f.writeCache(dir, url, nil, meta)
 		}
-		return f.parse(url, cached.body)
+		return f.parse(shown, cached.body)
 	}
 
-	set, perr := f.parse(url, resp.Body)
+	set, perr := f.parse(shown, resp.Body)
 	if perr != nil && !errors.Is(perr, ErrNoUsableKeys) {
 		return nil, perr
 	}
@@ -210,8 +236,8 @@ func (f *Fetcher) loadURL(ctx context.Context, url string, force bool) (*Set, er
 			removeCache(dir, url)
 		} else {
 			sum := sha256.Sum256(resp.Body)
-			writeCache(dir, url, resp.Body, cacheMeta{
-				URL:        url,
+			f.writeCache(dir, url, resp.Body, cacheMeta{
+				URL:        metaURL(url),
 				ETag:       resp.Header.Get("ETag"),
 				FetchedAt:  fetchedAt,
 				MaxAge:     cc.maxAge,

@@ -220,7 +220,7 @@ func TestFetchRedirects(t *testing.T) {
 	f.NoCache = true
 
 	_, err := f.Load(t.Context(), srv.URL+"/away")
-	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "another host") {
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "redirect to another origin") {
 		t.Errorf("cross-host redirect: %v", err)
 	}
 	if n := other.hits.Load(); n != 0 {

@@ -15,6 +15,9 @@ func FuzzParseJWKS(f *testing.F) {
 	f.Add([]byte(`{"keys":[{"kty":"RSA","n":"AQAB","e":"AQAB","x5c":["MIIB"]}]}`))
 	f.Add([]byte(`{"keys":[{"kty":"OKP","crv":"Ed448","x":"AA"}]}`))
 	f.Add([]byte(`{"keys":[1,"x",null,[]]}`))
+	f.Add([]byte(`{"keys":[{"kty":"OKP","crv":"Ed25519","x":"AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}]}`))
+	f.Add([]byte(`{"keys":[{"kty":"OKP","crv":"X25519","use":"enc","alg":"ECDH-ES","x":"AA"}]}`))
+	f.Add([]byte(`{"keys":[{"kty":"RSA","n":"AQAB","e":"AQAB","x5t":"abc","x5t#S256":5,"x5c":["MIIB"]}]}`))
 	f.Add([]byte(`{"keys":null}`))
 	f.Add([]byte(`{"kty":"RSA"}`))
 	f.Add([]byte(``))
@@ -36,5 +39,11 @@ func FuzzParseJWKS(f *testing.F) {
 		if usable != len(set.Usable()) {
 			t.Fatalf("%d keys marked usable, %d returned", usable, len(set.Usable()))
 		}
+		for _, algs := range [][]string{nil, {"ES256"}, {"RS256", "EdDSA"}} {
+			if j := set.Judge(algs); j.Usable > usable || len(j.Problems) < len(set.found) {
+				t.Fatalf("judged against %v: %d usable of %d, %d problems of %d", algs, j.Usable, usable, len(j.Problems), len(set.found))
+			}
+		}
+		_ = set.ByThumbprint("abc", "def")
 	})
 }

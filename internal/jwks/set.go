@@ -29,7 +29,14 @@ type Problem struct {
 	Kid      string   `json:"kid"`
 	Message  string   `json:"message"`
 	Severity Severity `json:"severity"`
+
+	key   int // index into Set.Keys; -1 for the set as a whole
+	class problemClass
 }
+
+// NoUsableKey reports the set-level problem that no usable key can verify
+// an allowed algorithm, which callers may word in their own terms.
+func (p Problem) NoUsableKey() bool { return p.class == classNoUsableKey }
 
 // KeyInfo describes one published key.
 type KeyInfo struct {
@@ -46,11 +53,15 @@ type KeyInfo struct {
 
 // Set is a parsed and checked JWKS.
 type Set struct {
-	Keys     []KeyInfo `json:"keys"`
+	Keys []KeyInfo `json:"keys"`
+	// Problems are judged against every supported algorithm; Judge judges
+	// them against an allow-list.
 	Problems []Problem `json:"problems"`
 
+	found  []Problem            // as found, before judging
 	byKid  map[string][]jwk.Key // usable keys only
 	allKid map[string]bool      // every kid seen, usable or not
+	thumbs thumbIndex           // keys by x5t / x5t#S256
 	usable []jwk.Key
 	raw    map[jwk.Key]any // crypto form of each usable key, resolved once
 }
@@ -103,11 +114,11 @@ func ParseAt(data []byte, now time.Time) (*Set, error) {
 		raw:      map[jwk.Key]any{},
 	}
 	if len(keys) == 0 {
-		s.problem("", SeverityError, "the set contains no keys")
+		s.found = append(s.found, Problem{Message: "the set contains no keys", key: -1, class: classLeak})
 	}
 	kidCount := map[string]int{}
 	for i, raw := range keys {
-		info, key := s.checkKey(i, raw, len(keys), now)
+		info, key, thumbs := s.checkKey(i, raw, len(keys), now)
 		s.Keys = append(s.Keys, info)
 		if info.Kid != "" {
 			kidCount[info.Kid]++
@@ -118,7 +129,8 @@ func ParseAt(data []byte, now time.Time) (*Set, error) {
 			if err := key.Raw(&raw); err != nil {
 				info.Usable = false
 				s.Keys[len(s.Keys)-1] = info
-				s.problem(info.Kid, SeverityError, "key material cannot be used: "+err.Error())
+				s.found = append(s.found, Problem{Kid: info.Kid, Message: "key material cannot be used: " + err.Error(), key: i, class: classUnfit})
+				s.thumbs.add(thumbs, nil, false)
 				continue
 			}
 			s.raw[key] = raw
@@ -127,20 +139,15 @@ func ParseAt(data []byte, now time.Time) (*Set, error) {
 				s.byKid[info.Kid] = append(s.byKid[info.Kid], key)
 			}
 		}
+		s.thumbs.add(thumbs, key, info.Usable)
 	}
-	for _, info := range s.Keys {
+	for i, info := range s.Keys {
 		// Report each duplicated kid once, at its first occurrence.
 		if n := kidCount[info.Kid]; n > 1 {
-			s.problem(info.Kid, SeverityWarning, fmt.Sprintf("duplicate kid: %d keys share it, so the kid does not identify one key", n))
+			s.found = append(s.found, Problem{Kid: info.Kid, Message: fmt.Sprintf("duplicate kid: %d keys share it, so the kid does not identify one key", n), key: i, class: classNote})
 			kidCount[info.Kid] = 0
 		}
 	}
-	if len(keys) > 0 && len(s.usable) == 0 {
-		s.problem("", SeverityError, "no key in the set can verify signatures")
-	}
+	s.Problems = s.Judge(nil).Problems
 	return s, nil
-}
-
-func (s *Set) problem(kid string, sev Severity, msg string) {
-	s.Problems = append(s.Problems, Problem{Kid: kid, Message: msg, Severity: sev})
 }

@@ -141,7 +141,7 @@ func TestParseChecksKeys(t *testing.T) {
 		"dup":      "duplicate kid",
 		"mismatch": "does not fit",
 		"hs-alg":   "never accepted",
-		"x25519":   "cannot verify",
+		"x25519":   "key-agreement",
 		"offcurve": "not a valid point",
 		"ops":      "key_ops",
 		"garbage":  "cannot parse",

@@ -67,3 +67,34 @@ func (cs Changes) IdentifierChange() (intouch.ChangeIdentifierRequest, bool) {
 	}
 	return req, len(req.Add) > 0
 }
+
+// IdentifierChange is a mapped mobile or email that differs from the platform's: the CIAM holds To, the
+// platform From. The gateway does not change identifiers at login: per the integration guide an identifier
+// change is two steps, the CIAM first, then a separate identifier-update call by the app.
+type IdentifierChange struct {
+	Type string `json:"type"`
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// Names keeps the name changes: what the login's profile update changes.
+func (cs Changes) Names() Changes {
+	out := Changes{}
+	for _, c := range cs {
+		if c.Field == FieldFirstName || c.Field == FieldLastName {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Identifiers lists the mobile and email changes, in field order.
+func (cs Changes) Identifiers() []IdentifierChange {
+	out := []IdentifierChange{}
+	for _, c := range cs {
+		if c.Field == FieldMobile || c.Field == FieldEmail {
+			out = append(out, IdentifierChange{Type: c.Field, From: c.Old, To: c.New})
+		}
+	}
+	return out
+}

@@ -227,14 +227,14 @@ func mapField(claims map[string]any, field, ref string, r *Result) (string, bool
 	case FieldEmail:
 		e, err := NormalizeEmail(s)
 		if err != nil {
-			r.add(field, ref, SeverityWarning, CodeInvalidEmail, fmt.Sprintf("email %v; it is left out of the request (the platform rejects it with 8055)", err))
+			r.add(field, ref, SeverityWarning, CodeInvalidEmail, fmt.Sprintf("email %v; it is left out of the request (the platform would drop it too, with warning 8055)", err))
 			return "", false
 		}
 		return e, true
 	case FieldMobile:
 		m, err := NormalizeMobile(s)
 		if err != nil {
-			r.add(field, ref, SeverityWarning, CodeInvalidMobile, fmt.Sprintf("mobile %v; it is left out of the request (the platform rejects it with 8056)", err))
+			r.add(field, ref, SeverityWarning, CodeInvalidMobile, fmt.Sprintf("mobile %v; it is left out of the request (the platform would drop it too, with warning 8056)", err))
 			return "", false
 		}
 		return m, true

@@ -135,3 +135,25 @@ func TestDiff(t *testing.T) {
 		t.Error("an email change is not a profile update")
 	}
 }
+
+// Compare maps both claim sets and reports each mapped field, normalised, so a phone formatted another
+// way is the same value and a changed one differs.
+func TestCompare(t *testing.T) {
+	id := map[string]any{"sub": "u", "given_name": "Ada", "phone_number": "+44 7700 900001", "contact": map[string]any{"email": "Ada@Example.com"}}
+	ui := map[string]any{"sub": "u", "given_name": "Ada", "phone_number": "447700900001", "family_name": "Lovelace", "contact": map[string]any{"email": "ada@new.example"}}
+	got := Compare(id, ui, map[string]string{"firstname": "given_name", "lastname": "family_name", "mobile": "phone_number", "email": "/contact/email"})
+	want := []ClaimComparison{
+		{"firstname", "given_name", "Ada", "Ada", true},
+		{"lastname", "family_name", "", "Lovelace", false},
+		{"mobile", "phone_number", "447700900001", "447700900001", true},
+		{"email", "/contact/email", "ada@example.com", "ada@new.example", false},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %+v", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("%d: got %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}

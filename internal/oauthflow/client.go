@@ -9,13 +9,15 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/ciamctl/ciamctl/internal/deadline"
 	"github.com/ciamctl/ciamctl/internal/oidc"
+	"github.com/ciamctl/ciamctl/internal/urlpolicy"
 )
 
 // Client is one OAuth client of one CIAM, as a brand describes it.
 type Client struct {
 	// HTTP sends every request (nil: http.DefaultClient); it is copied with
-	// sameOrigin redirects, never changed.
+	// urlpolicy.CheckRedirect (same-origin redirects only), never changed.
 	HTTP     *http.Client
 	Provider *oidc.Provider
 	ClientID string
@@ -23,9 +25,12 @@ type Client struct {
 	// client_secret_post when that is all the CIAM accepts).
 	ClientSecret string
 	Scopes       []string
-	Budget       Budget        // network time (--timeout)
-	Wait         time.Duration // time for a person to sign in or approve
-	WaitName     string        // the setting that gives Wait, for messages (e.g. "--login-timeout")
+	// Budget is the command's network time (--timeout): every request
+	// draws on it; the time a person takes to sign in or approve is not
+	// network work and is not drawn.
+	Budget   *deadline.Budget
+	Wait     time.Duration // time for a person to sign in or approve
+	WaitName string        // the setting that gives Wait, for messages (e.g. "--login-timeout")
 }
 
 // Tokens is what a flow got. Nonce and Code are what the ID token must be
@@ -47,7 +52,7 @@ func (c *Client) httpClient(ctx context.Context) *http.Client {
 		base = http.DefaultClient
 	}
 	cp := *base
-	cp.CheckRedirect = sameOrigin
+	cp.CheckRedirect = urlpolicy.CheckRedirect
 	// x/oauth2 sends the device authorization request without ctx: the
 	// client's own timeout keeps it within the deadline too.
 	if dl, ok := ctx.Deadline(); ok {
@@ -105,7 +110,7 @@ func (c *Client) config(redirect string) (*oauth2.Config, error) {
 func (c *Client) network(ctx context.Context, what string, fn func(context.Context) error) error {
 	ctx, done, err := c.Budget.Start(ctx, what)
 	if err != nil {
-		return err // a *BudgetError, or the budget's own (e.g. *deadline.ExceededError)
+		return budgetError(err)
 	}
 	defer done()
 	return fn(c.withClient(ctx))
@@ -122,8 +127,8 @@ func (c *Client) tokens(tok *oauth2.Token, wantID bool) (*Tokens, error) {
 		t.Scope = s
 	}
 	if wantID && t.IDToken == "" {
-		return nil, refused("token endpoint %s: the answer has no id_token (the scope asked for was %q; an ID token needs openid, and the CIAM must grant it to this client)",
-			c.Provider.TokenEndpoint, strings.Join(c.Scopes, " "))
+		return nil, refused("%s: the answer has no id_token (the scope asked for was %q; an ID token needs openid, and the CIAM must grant it to this client)",
+			shown("token endpoint", c.Provider.TokenEndpoint), strings.Join(c.Scopes, " "))
 	}
 	return t, nil
 }

@@ -53,7 +53,7 @@ func (c *Client) Code(ctx context.Context, o CodeOptions) (*Tokens, error) {
 	err = c.network(ctx, "the token request", func(ctx context.Context) error {
 		var err error
 		if tok, err = cfg.Exchange(ctx, code, oauth2.VerifierOption(verifier)); err != nil {
-			return requestError(ctx, "token endpoint "+p.TokenEndpoint, err, c.ClientSecret, code, verifier)
+			return requestError(ctx, shown("token endpoint", p.TokenEndpoint), err, secrets(c.ClientSecret, code, verifier))
 		}
 		return nil
 	})

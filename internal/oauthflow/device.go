@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/ciamctl/ciamctl/internal/redact"
+	"github.com/ciamctl/ciamctl/internal/urlpolicy"
 )
 
 // DevicePrompt is what the person is asked to do on another device.
@@ -49,7 +52,7 @@ func (c *Client) Device(ctx context.Context, prompt func(DevicePrompt)) (*Tokens
 		}
 		var err error
 		if da, err = cfg.DeviceAuth(context.WithValue(ctx, oauth2.HTTPClient, hc), opts...); err != nil {
-			return requestError(ctx, "device authorization endpoint "+p.DeviceAuthorizationEndpoint, err, c.ClientSecret)
+			return requestError(ctx, shown("device authorization endpoint", p.DeviceAuthorizationEndpoint), err, secrets(c.ClientSecret))
 		}
 		return nil
 	})
@@ -57,14 +60,14 @@ func (c *Client) Device(ctx context.Context, prompt func(DevicePrompt)) (*Tokens
 		return nil, err
 	}
 	if da.VerificationURI == "" || da.UserCode == "" || da.DeviceCode == "" {
-		return nil, refused("device authorization endpoint %s: the answer lacks device_code, user_code or verification_uri", p.DeviceAuthorizationEndpoint)
+		return nil, refused("%s: the answer lacks device_code, user_code or verification_uri", shown("device authorization endpoint", p.DeviceAuthorizationEndpoint))
 	}
 	// The URIs are opened by the person, maybe on another device: they
 	// follow the rule all the same.
 	if err := checkEndpoint("verification_uri", da.VerificationURI); err != nil {
 		return nil, err
 	}
-	if da.VerificationURIComplete != "" && checkURL(da.VerificationURIComplete) != nil {
+	if _, err := urlpolicy.Check(da.VerificationURIComplete); da.VerificationURIComplete != "" && err != nil {
 		da.VerificationURIComplete = ""
 	}
 	prompt(DevicePrompt{UserCode: da.UserCode, VerificationURI: da.VerificationURI, VerificationURIComplete: da.VerificationURIComplete, Expires: da.Expiry})
@@ -78,7 +81,7 @@ func (c *Client) Device(ctx context.Context, prompt func(DevicePrompt)) (*Tokens
 		var re *oauth2.RetrieveError
 		switch {
 		case errors.As(err, &re) && re.ErrorCode == "access_denied":
-			return nil, refused("the device was denied at %s", da.VerificationURI)
+			return nil, refused("the device was denied at %s", redact.URL(da.VerificationURI))
 		case errors.As(err, &re) && re.ErrorCode == "expired_token":
 			return nil, unavailable("the user code expired before the device was approved")
 		case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
@@ -87,7 +90,7 @@ func (c *Client) Device(ctx context.Context, prompt func(DevicePrompt)) (*Tokens
 			}
 			return nil, unavailable("the device was not approved within %s %s", c.WaitName, c.Wait)
 		}
-		return nil, requestError(wait, "token endpoint "+p.TokenEndpoint, err, c.ClientSecret, da.DeviceCode)
+		return nil, requestError(wait, shown("token endpoint", p.TokenEndpoint), err, secrets(c.ClientSecret, da.DeviceCode))
 	}
 	return c.tokens(tok, c.wantsIDToken())
 }

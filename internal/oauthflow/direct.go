@@ -21,7 +21,7 @@ func (c *Client) Password(ctx context.Context, username, password string) (*Toke
 	err = c.network(ctx, "the token request", func(ctx context.Context) error {
 		var err error
 		if tok, err = cfg.PasswordCredentialsToken(ctx, username, password); err != nil {
-			return requestError(ctx, "token endpoint "+c.Provider.TokenEndpoint, err, c.ClientSecret, password)
+			return requestError(ctx, shown("token endpoint", c.Provider.TokenEndpoint), err, secrets(c.ClientSecret, password))
 		}
 		return nil
 	})
@@ -47,7 +47,7 @@ func (c *Client) ClientCredentials(ctx context.Context) (*Tokens, error) {
 	err = c.network(ctx, "the token request", func(ctx context.Context) error {
 		var err error
 		if tok, err = cfg.Token(ctx); err != nil {
-			return requestError(ctx, "token endpoint "+c.Provider.TokenEndpoint, err, c.ClientSecret)
+			return requestError(ctx, shown("token endpoint", c.Provider.TokenEndpoint), err, secrets(c.ClientSecret))
 		}
 		return nil
 	})

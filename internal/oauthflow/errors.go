@@ -6,17 +6,20 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"golang.org/x/oauth2"
 
+	"github.com/ciamctl/ciamctl/internal/deadline"
 	"github.com/ciamctl/ciamctl/internal/jwks"
 	"github.com/ciamctl/ciamctl/internal/jwks/httpget"
+	"github.com/ciamctl/ciamctl/internal/redact"
+	"github.com/ciamctl/ciamctl/internal/urlpolicy"
 )
 
 // ErrRefused marks an answer of the CIAM that ends the flow: an OAuth
 // error (invalid_grant, access_denied, …), a callback whose state does not
-// match, a token response without what was asked for. Exit code 1.
+// match, a token response without what was asked for, a redirect to
+// another origin. Exit code 1.
 var ErrRefused = errors.New("refused by the CIAM")
 
 // ErrUnavailable marks a CIAM that could not be reached, answered 5xx, or
@@ -38,25 +41,25 @@ type marker struct{ sentinel error }
 func (marker) Error() string          { return "" }
 func (m marker) Is(target error) bool { return target == m.sentinel }
 
+// secrets hides the values a request carried (client secret, password,
+// code, verifier, device code) in anything the server said, in case it
+// echoes one, in their escaped forms too.
+func secrets(values ...string) *redact.Secrets {
+	var s redact.Secrets
+	s.Add(values...)
+	return &s
+}
+
 // requestError turns what x/oauth2 returned for a request to endpoint
-// (named, e.g. "token endpoint https://…/token") into one line. Values the
-// request carried (secret, password, code, verifier) are removed from
-// anything the server said, in case it echoes them.
-func requestError(ctx context.Context, endpoint string, err error, secrets ...string) error {
-	redact := func(s string) string {
-		for _, v := range secrets {
-			if v != "" {
-				s = strings.ReplaceAll(s, v, "[redacted]")
-			}
-		}
-		return s
-	}
+// (named and redacted, e.g. "token endpoint https://…/token") into one
+// line, with the values hidden.
+func requestError(ctx context.Context, endpoint string, err error, hidden *redact.Secrets) error {
 	var re *oauth2.RetrieveError
 	switch {
 	case errors.As(err, &re) && re.ErrorCode != "":
-		msg := redact(re.ErrorCode)
+		msg := hidden.Text(re.ErrorCode)
 		if re.ErrorDescription != "" {
-			msg += ": " + redact(re.ErrorDescription)
+			msg += ": " + hidden.Text(re.ErrorDescription)
 		}
 		if re.Response != nil && re.Response.StatusCode >= 500 {
 			return unavailable("%s: HTTP %d: %s", endpoint, re.Response.StatusCode, truncate(msg, 300))
@@ -69,27 +72,24 @@ func requestError(ctx context.Context, endpoint string, err error, secrets ...st
 		}
 		return refused("%s: HTTP %d %s, without an OAuth error", endpoint, status, http.StatusText(status))
 	case errors.Is(err, context.DeadlineExceeded):
-		return unavailable("%s: %s", endpoint, deadlineCause(ctx))
+		return unavailable("%s: timed out (%s)", endpoint, deadline.Described(ctx))
 	case errors.Is(err, context.Canceled):
 		return err
 	}
 	var ue *url.Error
 	switch {
-	case errors.As(err, &ue) && errors.Is(err, errRedirect):
-		return refused("%s: %s", endpoint, redact(ue.Err.Error()))
+	case errors.As(err, &ue) && errors.Is(err, urlpolicy.ErrCrossOriginRedirect):
+		return refused("%s: %s", endpoint, hidden.Text(ue.Err.Error()))
 	case errors.As(err, &ue):
-		return unavailable("%s: %s", endpoint, redact(httpget.Describe(err)))
+		return unavailable("%s: %s", endpoint, hidden.Text(httpget.Describe(err)))
 	}
-	return refused("%s: %s", endpoint, truncate(redact(err.Error()), 300))
+	return refused("%s: %s", endpoint, truncate(hidden.Text(err.Error()), 300))
 }
 
-// deadlineCause names the limit that ran out, when it was a Budget's.
-func deadlineCause(ctx context.Context) string {
-	var b *BudgetError
-	if errors.As(context.Cause(ctx), &b) {
-		return b.Error()
-	}
-	return "timed out"
+// budgetError marks a request the network budget did not start (an
+// *deadline.ExceededError) as the CIAM being out of reach in time.
+func budgetError(err error) error {
+	return fmt.Errorf("%w%w", err, marker{ErrUnavailable})
 }
 
 func truncate(s string, n int) string {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ciamctl/ciamctl/internal/deadline"
 	"github.com/ciamctl/ciamctl/internal/oidc"
 )
 
@@ -38,6 +39,8 @@ func TestOffered(t *testing.T) {
 	}
 }
 
+func budget(d time.Duration) *deadline.Budget { return deadline.NewBudget(d, "--timeout", nil) }
+
 func provider(tokenEndpoint string) *oidc.Provider {
 	return &oidc.Provider{Issuer: "https://id.example", TokenEndpoint: tokenEndpoint,
 		OAuth: oidc.OAuth{GrantTypesSupported: []string{"client_credentials"}}}
@@ -58,9 +61,9 @@ func TestTokenRequestsFollowNoRedirectToAnotherOrigin(t *testing.T) {
 	}))
 	defer ciam.Close()
 	// Another port on the same host is another origin.
-	c := &Client{HTTP: &http.Client{}, Provider: provider(ciam.URL + "/token"), ClientID: "acme", ClientSecret: "s3cret", Budget: NewBudget(5*time.Second, "--timeout")}
+	c := &Client{HTTP: &http.Client{}, Provider: provider(ciam.URL + "/token"), ClientID: "acme", ClientSecret: "s3cret", Budget: budget(5 * time.Second)}
 	_, err := c.ClientCredentials(t.Context())
-	if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "redirect refused: to another origin") {
+	if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "redirect to another origin") {
 		t.Errorf("err = %v", err)
 	}
 	if n := elsewhere.Load(); n != 0 {
@@ -69,15 +72,21 @@ func TestTokenRequestsFollowNoRedirectToAnotherOrigin(t *testing.T) {
 }
 
 func TestEndpointsMustBeHTTPSUnlessLoopback(t *testing.T) {
-	for _, u := range []string{"http://id.example/token", "https://user:pw@id.example/token", "ftp://id.example/token", ""} {
-		c := &Client{Provider: provider(u), ClientID: "acme", ClientSecret: "s", Budget: NewBudget(time.Second, "--timeout")}
+	// The shared URL rule's reasons (urlpolicy), with the URL shown redacted.
+	for u, why := range map[string]string{
+		"http://id.example/token?tenant=t1": "discovery's token_endpoint http://id.example/token?tenant=REDACTED: plain http to a host that is not loopback",
+		"https://user:pw@id.example/token":  "discovery's token_endpoint https://REDACTED@id.example/token: carries credentials",
+		"ftp://id.example/token":            `unsupported URL scheme "ftp"`,
+		"":                                  "discovery names no token_endpoint",
+	} {
+		c := &Client{Provider: provider(u), ClientID: "acme", ClientSecret: "s", Budget: budget(time.Second)}
 		_, err := c.ClientCredentials(t.Context())
-		if !errors.Is(err, oidc.ErrMismatch) || strings.Contains(err.Error(), "pw@") {
-			t.Errorf("%q: %v", u, err)
+		if !errors.Is(err, oidc.ErrMismatch) || strings.Contains(err.Error(), "pw@") || !strings.Contains(err.Error(), why) {
+			t.Errorf("%q: %v, want %q", u, err, why)
 		}
 	}
 	for _, ok := range []string{"https://id.example/token", "http://127.0.0.1:8080/token", "http://[::1]/token", "http://localhost/token"} {
-		if err := checkURL(ok); err != nil {
+		if err := checkEndpoint("token_endpoint", ok); err != nil {
 			t.Errorf("%s: %v", ok, err)
 		}
 	}
@@ -91,14 +100,14 @@ func TestNetworkWorkStaysWithinTheBudget(t *testing.T) {
 		}
 	}))
 	defer slow.Close()
-	c := &Client{Provider: provider(slow.URL + "/token"), ClientID: "acme", ClientSecret: "s", Budget: NewBudget(100*time.Millisecond, "--timeout")}
+	c := &Client{Provider: provider(slow.URL + "/token"), ClientID: "acme", ClientSecret: "s", Budget: budget(100 * time.Millisecond)}
 	_, err := c.ClientCredentials(t.Context())
-	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "the token request did not finish within --timeout 100ms") {
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "timed out (--timeout 100ms)") {
 		t.Errorf("err = %v", err)
 	}
 	// Nothing left: the next request is not started.
 	_, err = c.ClientCredentials(t.Context())
-	if !errors.Is(err, ErrUnavailable) {
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "the token request would exceed --timeout 100ms") {
 		t.Errorf("second request: %v", err)
 	}
 }
@@ -111,14 +120,14 @@ func TestServerErrorsAreUnavailableAndEchoedSecretsRedacted(t *testing.T) {
 		_, _ = w.Write([]byte(`{"error":"invalid_client","error_description":"secret s3cret is wrong"}`))
 	}))
 	defer srv.Close()
-	c := &Client{Provider: provider(srv.URL + "/token"), ClientID: "acme", ClientSecret: "s3cret", Budget: NewBudget(5*time.Second, "--timeout")}
+	c := &Client{Provider: provider(srv.URL + "/token"), ClientID: "acme", ClientSecret: "s3cret", Budget: budget(5 * time.Second)}
 	_, err := c.ClientCredentials(context.Background())
 	if !errors.Is(err, ErrUnavailable) {
 		t.Errorf("503: %v", err)
 	}
 	status = http.StatusUnauthorized
 	_, err = c.ClientCredentials(context.Background())
-	if !errors.Is(err, ErrRefused) || strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "invalid_client: secret [redacted] is wrong") {
+	if !errors.Is(err, ErrRefused) || strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "invalid_client: secret REDACTED is wrong") {
 		t.Errorf("401: %v", err)
 	}
 }

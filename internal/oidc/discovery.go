@@ -10,8 +10,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ciamctl/ciamctl/internal/deadline"
 	"github.com/ciamctl/ciamctl/internal/jwks"
 	"github.com/ciamctl/ciamctl/internal/jwks/httpget"
+	"github.com/ciamctl/ciamctl/internal/redact"
 )
 
 // ErrUnavailable marks network and I/O failures (exit code 3). It is the
@@ -29,14 +31,18 @@ type Provider struct {
 	UserinfoEndpoint                 string   `json:"userinfo_endpoint,omitempty"`
 	TokenEndpoint                    string   `json:"token_endpoint,omitempty"`
 	IDTokenSigningAlgValuesSupported []string `json:"id_token_signing_alg_values_supported,omitempty"`
-	OAuth                                     // the endpoints and grants for getting tokens (token fetch)
+	// EndSessionEndpoint (RP-Initiated Logout 1.0) and RevocationEndpoint (RFC 7009, named in discovery
+	// by RFC 8414's metadata) are "" when the provider does not publish them.
+	EndSessionEndpoint string `json:"end_session_endpoint,omitempty"`
+	RevocationEndpoint string `json:"revocation_endpoint,omitempty"`
+	OAuth                     // the endpoints and grants for getting tokens (token fetch)
 }
 
 // DiscoveryError names the document URL and one-line cause.
 type DiscoveryError struct {
 	URL   string
 	Cause string
-	Kind  error // ErrUnavailable or ErrMismatch
+	Kind  error // ErrUnavailable, ErrMismatch, or jwks.ErrBadLocation for a refused issuer URL
 	Err   error
 }
 
@@ -59,21 +65,24 @@ func WellKnownURL(issuer string) string {
 // §4.3), which is what stops a look-alike document from redirecting trust.
 func Discover(ctx context.Context, client *http.Client, issuer string) (*Provider, error) {
 	url := WellKnownURL(issuer)
+	shown := redact.URL(url) // errors never show credentials or query values
 	if _, err := httpget.CheckURL(issuer); err != nil {
-		return nil, fmt.Errorf("issuer %q: %w", issuer, err)
+		return nil, &DiscoveryError{URL: shown, Cause: "issuer refused: " + err.Error(), Kind: jwks.ErrBadLocation, Err: err}
 	}
 	start := time.Now()
 	resp, err := httpget.Get(ctx, client, url, nil, httpget.MaxBody)
 	if err != nil {
 		cause := err.Error()
-		if dl, ok := ctx.Deadline(); ok && errors.Is(err, context.DeadlineExceeded) {
+		if name, ok := deadline.Named(ctx); ok && errors.Is(err, context.DeadlineExceeded) {
+			cause += " (" + name + ")" // which limit ran out, e.g. --timeout 10s
+		} else if dl, ok := ctx.Deadline(); ok && errors.Is(err, context.DeadlineExceeded) {
 			// Say how long was allowed, as a JWKS timeout does.
 			cause += " (after " + dl.Sub(start).Round(time.Millisecond).String() + ")"
 		}
-		return nil, &DiscoveryError{URL: url, Cause: cause, Kind: ErrUnavailable, Err: err}
+		return nil, &DiscoveryError{URL: shown, Cause: cause, Kind: ErrUnavailable, Err: err}
 	}
 	bad := func(format string, args ...any) (*Provider, error) {
-		return nil, &DiscoveryError{URL: url, Cause: fmt.Sprintf(format, args...), Kind: ErrMismatch}
+		return nil, &DiscoveryError{URL: shown, Cause: fmt.Sprintf(format, args...), Kind: ErrMismatch}
 	}
 	if resp.StatusCode == http.StatusNotModified {
 		return bad("unexpected 304 Not Modified")
@@ -85,6 +94,8 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (*Provide
 		UserinfoEndpoint *string         `json:"userinfo_endpoint"`
 		TokenEndpoint    *string         `json:"token_endpoint"`
 		Algs             json.RawMessage `json:"id_token_signing_alg_values_supported"`
+		EndSession       *string         `json:"end_session_endpoint"`
+		Revocation       *string         `json:"revocation_endpoint"`
 	}
 	if err := json.Unmarshal(resp.Body, &doc); err != nil {
 		var typeErr *json.UnmarshalTypeError
@@ -97,7 +108,7 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (*Provide
 	case doc.Issuer == nil:
 		return bad(`no "issuer"`)
 	case *doc.Issuer != issuer:
-		return bad("document is for issuer %q, not %q", truncate(*doc.Issuer, 200), issuer)
+		return bad("document is for issuer %q, not %q", truncate(redact.URL(*doc.Issuer), 200), redact.URL(issuer))
 	case doc.JWKSURI == nil || *doc.JWKSURI == "":
 		return bad(`no "jwks_uri"`)
 	}
@@ -111,6 +122,12 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (*Provide
 	}
 	if doc.TokenEndpoint != nil {
 		p.TokenEndpoint = *doc.TokenEndpoint
+	}
+	if doc.EndSession != nil {
+		p.EndSessionEndpoint = *doc.EndSession
+	}
+	if doc.Revocation != nil {
+		p.RevocationEndpoint = *doc.Revocation
 	}
 	if len(doc.Algs) > 0 && !bytes.Equal(doc.Algs, []byte("null")) {
 		if err := json.Unmarshal(doc.Algs, &p.IDTokenSigningAlgValuesSupported); err != nil {

@@ -53,6 +53,11 @@ func TestDiscover(t *testing.T) {
 			return m
 		},
 		"hugedocs": func(string) any { return `{"issuer":"` + strings.Repeat("x", 2<<20) + `"}` },
+		"session": func(iss string) any {
+			m := good(iss).(map[string]any)
+			m["end_session_endpoint"], m["revocation_endpoint"] = iss+"/logout", iss+"/revoke"
+			return m
+		},
 	}
 
 	p, err := Discover(t.Context(), srv.Client(), srv.URL+"/good")
@@ -61,6 +66,12 @@ func TestDiscover(t *testing.T) {
 	}
 	if p.Issuer != srv.URL+"/good" || p.JWKSURI != srv.URL+"/good/jwks" || p.UserinfoEndpoint == "" || p.TokenEndpoint == "" || len(p.IDTokenSigningAlgValuesSupported) != 2 {
 		t.Errorf("provider %+v", p)
+	}
+	if p.EndSessionEndpoint != "" || p.RevocationEndpoint != "" {
+		t.Errorf("session endpoints from a document without them: %+v", p)
+	}
+	if p, err := Discover(t.Context(), srv.Client(), srv.URL+"/session"); err != nil || p.EndSessionEndpoint != srv.URL+"/session/logout" || p.RevocationEndpoint != srv.URL+"/session/revoke" {
+		t.Errorf("session endpoints: %+v %v", p, err)
 	}
 	// A trailing slash is kept in the issuer and dropped when building the URL.
 	if p, err := Discover(t.Context(), srv.Client(), srv.URL+"/slash/"); err != nil || p.Issuer != srv.URL+"/slash/" {

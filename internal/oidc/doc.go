@@ -9,8 +9,15 @@
 //     when a Policy lists them; a key's own alg, when set, must equal the
 //     header alg, and the key type/curve must fit it (also alg_not_allowed).
 //   - A kid missing from the set triggers one forced refresh per Verify (one
-//     per VerifyBatch), then fails unknown_kid. Tokens without kid are tried
-//     against at most MaxKeyCandidates fitting keys, without refresh.
+//     per VerifyBatch), then fails unknown_kid. A token without kid but with
+//     x5t or x5t#S256 (Azure AD v1) is matched against the set's keys' x5t
+//     members and their x5c[0] thumbprints; an unmatched thumbprint also
+//     triggers the one refresh, then fails no_matching_key (when the set
+//     publishes no thumbprints at all, the token is tried as without kid).
+//     Other tokens without kid are tried against at most MaxKeyCandidates
+//     fitting keys, without refresh; when more keys fit and none of those
+//     tried verifies, the reason is no_matching_key, not bad_signature,
+//     since the key could not be picked.
 //   - Header and payload must each be one JSON object in valid UTF-8, with
 //     unique member names (compared decoded) and at most MaxJSONDepth levels;
 //     alg, kid and cty, when present, must be strings (null is not one).

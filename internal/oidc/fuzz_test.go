@@ -19,6 +19,8 @@ func FuzzParseToken(f *testing.F) {
 	f.Add(signRaw(f, "RS256", testKeys.rsa, `{"alg":"RS256","jwk":{"kty":"RSA"}}`, `{}`))
 	f.Add(signRaw(f, "RS256", testKeys.rsa, `{"alg":"RS256","x5c":["AAAA"]}`, `{"exp":1e999}`))
 	f.Add(signRaw(f, "RS256", testKeys.rsa, `{"alg":"RS256","crit":[]}`, `[`+strings.Repeat("[", 40)))
+	f.Add(signRaw(f, "RS256", testKeys.rsa, `{"alg":"RS256","x5t":"abc"}`, mustJSON(f, goodClaims())))
+	f.Add(signRaw(f, "ES256", testKeys.ec, `{"alg":"ES256","x5t#S256":null}`, mustJSON(f, goodClaims())))
 	f.Add("a.b.c")
 	f.Add("..")
 	f.Add("e30.e30.")

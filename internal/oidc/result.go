@@ -8,6 +8,7 @@ const (
 	ReasonWrongType        = "wrong_type"
 	ReasonAlgNotAllowed    = "alg_not_allowed"
 	ReasonUnknownKid       = "unknown_kid"
+	ReasonNoMatchingKey    = "no_matching_key" // no kid or x5t picks a key; not evidence of tampering
 	ReasonBadSignature     = "bad_signature"
 	ReasonIssuerMismatch   = "issuer_mismatch"
 	ReasonAudienceMismatch = "audience_mismatch"
@@ -20,7 +21,7 @@ const (
 
 // Reasons lists every reason, in the order checks report them.
 var Reasons = []string{
-	ReasonMalformed, ReasonWrongType, ReasonAlgNotAllowed, ReasonJWKSUnavailable, ReasonUnknownKid, ReasonBadSignature,
+	ReasonMalformed, ReasonWrongType, ReasonAlgNotAllowed, ReasonJWKSUnavailable, ReasonUnknownKid, ReasonNoMatchingKey, ReasonBadSignature,
 	ReasonIssuerMismatch, ReasonAudienceMismatch, ReasonExpired, ReasonNotYetValid, ReasonIssuedInFuture,
 	ReasonMissingClaim, ReasonNonceMismatch, ReasonAtHashMismatch, ReasonCHashMismatch,
 }

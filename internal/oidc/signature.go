@@ -2,6 +2,7 @@ package oidc
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -47,7 +48,7 @@ func (v *Verifier) checkSignature(ctx context.Context, ks *keyState, t *jwsToken
 	}
 	cl.pass(CheckAlgorithm, t.alg+" is allowed and fits the key")
 	cl.pass(CheckKid, sel.kidDetail)
-	if reason, detail := verifyWith(t, sel.set, sel.keys); reason != "" {
+	if reason, detail := verifyWith(t, sel.set, sel.keys, sel.untried); reason != "" {
 		cl.fail(CheckSignature, reason, detail)
 	} else {
 		cl.pass(CheckSignature, detail)
@@ -73,21 +74,18 @@ type selection struct {
 	kidDetail string
 	kidReason string // non-empty: no key, kidDetail says why
 	algDetail string // non-empty: keys found, but none fits the alg
+	// untried counts fitting keys left out by MaxKeyCandidates: a failure
+	// then means the key could not be picked, not that the token is forged.
+	untried int
 }
 
-// selectKeys picks the keys to try. A kid absent from the set triggers one
-// refresh (key rotation); without a kid, the usable keys that fit the alg
-// are tried, at most MaxKeyCandidates of them.
+// selectKeys picks the keys to try: by kid; else by x5t / x5t#S256 (Azure
+// AD v1 tokens carry no kid) against the set's thumbprints; else every
+// usable key that fits the alg, at most MaxKeyCandidates of them. A kid or
+// thumbprint absent from the set triggers one refresh (key rotation).
 func selectKeys(ctx context.Context, ks *keyState, set *jwks.Set, t *jwsToken) selection {
 	if !t.hasKid {
-		fit := fitting(set.Usable(), t.alg)
-		switch {
-		case len(fit) == 0:
-			return selection{kidReason: ReasonUnknownKid, kidDetail: fmt.Sprintf("token has no kid and no usable key in the set fits %s", t.alg)}
-		case len(fit) > MaxKeyCandidates:
-			fit = fit[:MaxKeyCandidates]
-		}
-		return selection{set: set, keys: fit, kidDetail: fmt.Sprintf("token has no kid; trying %d key(s) that fit %s", len(fit), t.alg)}
+		return selectWithoutKid(ctx, ks, set, t)
 	}
 
 	kid := strconv.Quote(truncate(t.kid, 64))
@@ -113,14 +111,76 @@ func selectKeys(ctx context.Context, ks *keyState, set *jwks.Set, t *jwsToken) s
 		}
 		note = " after refetching the set (key rotation)"
 	}
-	fit := fitting(keys, t.alg)
+	return chooseFitting(set, keys, t.alg, kid+" found"+note)
+}
+
+// chooseFitting keeps the keys that fit alg, at most MaxKeyCandidates.
+func chooseFitting(set *jwks.Set, keys []jwk.Key, alg, found string) selection {
+	fit := fitting(keys, alg)
 	if len(fit) == 0 {
-		return selection{kidDetail: fmt.Sprintf("%s found%s", kid, note), algDetail: misfit(keys[0], t.alg)}
+		return selection{kidDetail: found, algDetail: misfit(keys[0], alg)}
 	}
+	sel := selection{set: set, keys: fit, kidDetail: found}
 	if len(fit) > MaxKeyCandidates {
-		fit = fit[:MaxKeyCandidates]
+		sel.keys, sel.untried = fit[:MaxKeyCandidates], len(fit)-MaxKeyCandidates
 	}
-	return selection{set: set, keys: fit, kidDetail: kid + " found" + note}
+	return sel
+}
+
+// selectWithoutKid selects by the token's certificate thumbprint when it
+// has one and the set publishes thumbprints, else by trial.
+func selectWithoutKid(ctx context.Context, ks *keyState, set *jwks.Set, t *jwsToken) selection {
+	x5t, _, err1 := t.headerString("x5t")
+	x5tS256, _, err2 := t.headerString("x5t#S256")
+	if err := errors.Join(err1, err2); err != nil {
+		return selection{kidReason: ReasonMalformed, kidDetail: err.Error()}
+	}
+	if x5t != "" || x5tS256 != "" {
+		label := thumbLabel(x5t, x5tS256)
+		keys := set.ByThumbprint(x5t, x5tS256)
+		note := ""
+		if len(keys) == 0 && set.HasThumbprints() {
+			refreshed, didNow, err := ks.refresh(ctx)
+			if err != nil {
+				return selection{kidReason: ReasonJWKSUnavailable, kidDetail: fmt.Sprintf("token has no kid; %s is not in the set and refetching it failed: %v", label, err)}
+			}
+			if refreshed != nil {
+				set = refreshed
+				keys = set.ByThumbprint(x5t, x5tS256)
+			}
+			if len(keys) == 0 {
+				switch {
+				case set.HasThumbprint(x5t, x5tS256):
+					return selection{kidReason: ReasonUnknownKid, kidDetail: fmt.Sprintf("token has no kid; %s is in the set but its key is not usable (see jwks inspect)", label)}
+				case didNow:
+					return selection{kidReason: ReasonNoMatchingKey, kidDetail: fmt.Sprintf("token has no kid, and no key in the set has its %s, even after refetching it", label)}
+				}
+				return selection{kidReason: ReasonNoMatchingKey, kidDetail: fmt.Sprintf("token has no kid, and no key in the set has its %s (already refetched once)", label)}
+			}
+			note = " after refetching the set (key rotation)"
+		}
+		if len(keys) > 0 {
+			return chooseFitting(set, keys, t.alg, "token has no kid; its "+label+" found"+note)
+		}
+		// The set publishes no thumbprints to match: fall back to trial.
+	}
+	fit := fitting(set.Usable(), t.alg)
+	if len(fit) == 0 {
+		return selection{kidReason: ReasonUnknownKid, kidDetail: fmt.Sprintf("token has no kid and no usable key in the set fits %s", t.alg)}
+	}
+	sel := selection{set: set, keys: fit, kidDetail: fmt.Sprintf("token has no kid; trying %d key(s) that fit %s", len(fit), t.alg)}
+	if len(fit) > MaxKeyCandidates {
+		sel.keys, sel.untried = fit[:MaxKeyCandidates], len(fit)-MaxKeyCandidates
+		sel.kidDetail = fmt.Sprintf("token has no kid; trying the first %d of %d keys that fit %s", MaxKeyCandidates, len(fit), t.alg)
+	}
+	return sel
+}
+
+func thumbLabel(x5t, x5tS256 string) string {
+	if x5tS256 != "" {
+		return "x5t#S256 " + strconv.Quote(truncate(x5tS256, 64))
+	}
+	return "x5t " + strconv.Quote(truncate(x5t, 64))
 }
 
 // fitting keeps keys whose type (and curve) suit alg and whose own alg, when
@@ -163,7 +223,7 @@ func misfit(k jwk.Key, alg string) string {
 // the header alg with the chosen key. It verifies the bytes parseCompact
 // already decoded rather than handing jwx the token to parse again, and
 // uses each key's raw form, converted once when the set was parsed.
-func verifyWith(t *jwsToken, set *jwks.Set, keys []jwk.Key) (reason, detail string) {
+func verifyWith(t *jwsToken, set *jwks.Set, keys []jwk.Key, untried int) (reason, detail string) {
 	verifier, err := jws.NewVerifier(jwa.SignatureAlgorithm(t.alg))
 	if err != nil {
 		return ReasonAlgNotAllowed, "no verifier for " + truncate(t.alg, 20)
@@ -177,6 +237,11 @@ func verifyWith(t *jwsToken, set *jwks.Set, keys []jwk.Key) (reason, detail stri
 		if verifier.Verify(input, t.signature, raw) == nil {
 			return "", "verified with " + t.alg + " key " + keyLabel(k)
 		}
+	}
+	if untried > 0 {
+		// Keys that could have signed it were never tried: the key could
+		// not be picked, which says nothing about tampering.
+		return ReasonNoMatchingKey, fmt.Sprintf("no key could be picked: the token names no kid or x5t the set knows, and none of the %d keys tried (of %d that fit %s) verifies it", len(keys), len(keys)+untried, truncate(t.alg, 20))
 	}
 	if len(keys) == 1 {
 		return ReasonBadSignature, fmt.Sprintf("signature does not verify with key %s", keyLabel(keys[0]))

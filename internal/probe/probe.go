@@ -18,6 +18,8 @@ import (
 	"github.com/ciamctl/ciamctl/internal/jwks"
 	"github.com/ciamctl/ciamctl/internal/jwks/httpget"
 	"github.com/ciamctl/ciamctl/internal/oidc"
+	"github.com/ciamctl/ciamctl/internal/redact"
+	"github.com/ciamctl/ciamctl/internal/urlpolicy"
 )
 
 // Names of the checks.
@@ -113,10 +115,10 @@ func (p *Prober) Discovery(ctx context.Context, cfg *brand.Config) Result {
 	}
 	r.Summary = "issuer " + d.Issuer + " publishes a matching discovery document"
 	if d.JWKSURI != cfg.CIAM.JWKSURI {
-		r.add("ciam.jwksUri", brand.SeverityWarning, false, "discovery publishes jwks_uri %q, not this one; check which is right", d.JWKSURI)
+		r.add("ciam.jwksUri", brand.SeverityWarning, false, "discovery publishes jwks_uri %q, not this one; check which is right", redact.URL(d.JWKSURI))
 	}
 	if d.UserinfoEndpoint != "" && d.UserinfoEndpoint != cfg.CIAM.UserinfoEndpoint {
-		r.add("ciam.userinfoEndpoint", brand.SeverityWarning, false, "discovery publishes userinfo_endpoint %q, not this one; check which is right", d.UserinfoEndpoint)
+		r.add("ciam.userinfoEndpoint", brand.SeverityWarning, false, "discovery publishes userinfo_endpoint %q, not this one; check which is right", redact.URL(d.UserinfoEndpoint))
 	}
 	if supported := d.IDTokenSigningAlgValuesSupported; len(supported) > 0 {
 		allowed := allowedAlgorithms(cfg)
@@ -139,43 +141,39 @@ func (p *Prober) JWKS(ctx context.Context, cfg *brand.Config) Result {
 		r.Summary = err.Error()
 		return r
 	}
-	for _, pr := range set.Problems {
+	// Judged against the brand's allow-list: a key the brand would never
+	// use (RSA-1024 next to the ES256 key it does use, an X25519 key for
+	// encryption) is a warning, not an error of the brand.
+	j := set.Judge(cfg.CIAM.Algorithms)
+	for _, pr := range j.Problems {
 		sev := brand.SeverityWarning
 		if pr.Severity == jwks.SeverityError {
 			sev = brand.SeverityError
 		}
-		if pr.Kid == "" {
+		switch {
+		case pr.NoUsableKey():
+			// Said below, in the brand's terms.
+		case pr.Kid == "":
 			r.add(field, sev, false, "JWKS: %s", pr.Message)
-		} else {
+		default:
 			r.add(field, sev, false, "JWKS key %q: %s", pr.Kid, pr.Message)
 		}
 	}
+	allowed := allowedAlgorithms(cfg)
 	var usable []string
 	for _, k := range set.Keys {
-		if k.Usable {
+		if k.Usable && fitsAllowed(k, allowed) {
 			usable = append(usable, keyLabel(k))
 		}
 	}
 	r.Summary = fmt.Sprintf("%d usable %s", len(usable), plural(len(usable), "key"))
 	if len(usable) > 0 {
 		r.Summary += ": " + strings.Join(usable, ", ")
+		return r
 	}
-	if len(usable) == 0 {
-		return r // the set's own problems say why
-	}
-	allowed := allowedAlgorithms(cfg)
-	for _, k := range set.Keys {
-		if !k.Usable {
-			continue
-		}
-		if k.Alg != "" && allowed[k.Alg] {
-			return r
-		}
-		for a := range allowed {
-			if k.Alg == "" && jwks.AlgFits(a, k.Kty, k.Curve) {
-				return r
-			}
-		}
+	if len(set.Usable()) == 0 {
+		r.add(field, brand.SeverityError, false, "JWKS: no key in the set can verify signatures")
+		return r
 	}
 	where := field
 	if len(cfg.CIAM.Algorithms) > 0 {
@@ -184,6 +182,20 @@ func (p *Prober) JWKS(ctx context.Context, cfg *brand.Config) Result {
 	r.add(where, brand.SeverityError, false, "no usable key in the JWKS can verify an allowed algorithm (%s), so no token would verify",
 		strings.Join(sortedKeys(allowed), ", "))
 	return r
+}
+
+// fitsAllowed reports whether a key verifies one of the allowed algorithms:
+// by its alg when it has one, else by its type.
+func fitsAllowed(k jwks.KeyInfo, allowed map[string]bool) bool {
+	if k.Alg != "" {
+		return allowed[k.Alg]
+	}
+	for a := range allowed {
+		if jwks.AlgFits(a, k.Kty, k.Curve) {
+			return true
+		}
+	}
+	return false
 }
 
 func keyLabel(k jwks.KeyInfo) string {
@@ -202,10 +214,17 @@ func keyLabel(k jwks.KeyInfo) string {
 func (p *Prober) Userinfo(ctx context.Context, cfg *brand.Config) Result {
 	const field = "ciam.userinfoEndpoint"
 	r := Result{Name: CheckUserinfo}
-	url := cfg.CIAM.UserinfoEndpoint
+	raw := cfg.CIAM.UserinfoEndpoint
+	url := redact.URL(raw) // as shown: no credentials, no query values
+	if _, err := urlpolicy.Check(raw); err != nil {
+		// The brand's own validation says so too; never send a request there.
+		r.add(field, brand.SeverityError, false, "%s: %s", url, err)
+		r.Summary = url + ": refused"
+		return r
+	}
 	ctx, cancel := context.WithTimeout(ctx, p.timeout())
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
 	if err != nil {
 		r.add(field, brand.SeverityError, false, "invalid URL: %v", err)
 		r.Summary = "invalid URL"
@@ -257,7 +276,7 @@ func (p *Prober) Userinfo(ctx context.Context, cfg *brand.Config) Result {
 		code == http.StatusBadRequest, code == http.StatusMethodNotAllowed:
 		// Reachable: without a token, a refusal is the expected answer.
 	case code >= 300 && code < 400:
-		r.add(field, brand.SeverityError, false, "GET %s: redirects (HTTP %d) to %q; configure the final URL", url, code, resp.Header.Get("Location"))
+		r.add(field, brand.SeverityError, false, "GET %s: redirects (HTTP %d) to %q; configure the final URL", url, code, redact.URL(resp.Header.Get("Location")))
 	default:
 		r.add(field, brand.SeverityError, false, "GET %s: HTTP %s; check the URL", url, resp.Status)
 	}

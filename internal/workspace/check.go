@@ -1,21 +1,30 @@
 package workspace
 
 import (
-	"os"
+	"errors"
 
 	"github.com/ciamctl/ciamctl/internal/brand"
+	"github.com/ciamctl/ciamctl/internal/safefile"
 )
 
 // CheckFiles reads and checks brand files, including the rules that span
-// files (one brand per file).
-func CheckFiles(paths []string) ([]brand.FileResult, error) {
-	results := make([]brand.FileResult, 0, len(paths))
-	for _, path := range paths {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil, IOError("read", path, err)
+// files (one brand per file). A file that cannot be read safely (skipped:
+// not a regular file, too large, a link out of its directory) or at all
+// becomes an error of that file; nothing of its content is shown.
+func CheckFiles(files []File) ([]brand.FileResult, error) {
+	results := make([]brand.FileResult, 0, len(files))
+	for _, f := range files {
+		data, err := ReadBrandFile(f)
+		var skipped *safefile.SkipError
+		switch {
+		case errors.As(err, &skipped):
+			results = append(results, brand.UnreadableFile(f.Path, "skipped: "+skipped.Reason))
+			continue
+		case err != nil:
+			results = append(results, brand.UnreadableFile(f.Path, "cannot read the file: "+unwrapPathError(err).Error()))
+			continue
 		}
-		results = append(results, brand.CheckFile(path, data))
+		results = append(results, brand.CheckFile(f.Path, data))
 	}
 	brand.CrossCheck(results)
 	return results, nil
@@ -27,5 +36,5 @@ func (s *Store) CheckAll() ([]brand.FileResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return CheckFiles(files)
+	return CheckFiles(Listed(files))
 }

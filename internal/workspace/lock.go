@@ -14,13 +14,37 @@ const LockFile = ".ciamctl.lock"
 // lockWait bounds how long a writer waits for another ciamctl to finish.
 var lockWait = 15 * time.Second
 
+// openLock opens (or creates) the lock file without following a link: a
+// planted .ciamctl.lock link must not make ciamctl create or lock a file
+// elsewhere. It must be a regular file; anything else is refused with what
+// to do.
+func openLock(path string) (*os.File, error) {
+	f, err := openNoFollow(path)
+	if isSymlinkErr(path, err) {
+		return nil, fmt.Errorf("workspace lock %s is a symbolic link, which ciamctl never follows (remove it): %w", path, ErrIO)
+	}
+	if err != nil {
+		return nil, IOError("open the workspace lock", path, err)
+	}
+	st, err := f.Stat()
+	if err == nil && !st.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("workspace lock %s is not a regular file (remove it): %w", path, ErrIO)
+	}
+	if err != nil {
+		f.Close()
+		return nil, IOError("open the workspace lock", path, err)
+	}
+	return f, nil
+}
+
 // lock serialises writers of one workspace across processes. Callers hold it
 // around read-check-write sequences so two writers never lose each other's work.
 func (s *Store) lock(ctx context.Context) (release func(), err error) {
 	path := filepath.Join(s.Dir, LockFile)
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	f, err := openLock(path)
 	if err != nil {
-		return nil, IOError("lock workspace", s.Dir, err)
+		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, lockWait)
 	defer cancel()

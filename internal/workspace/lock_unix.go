@@ -4,10 +4,26 @@ package workspace
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 
 	"golang.org/x/sys/unix"
 )
+
+// openNoFollow opens the lock with O_NOFOLLOW (a link is ELOOP, never
+// followed) and O_NONBLOCK (a FIFO planted in its place cannot block).
+func openNoFollow(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_CREATE|os.O_RDWR|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0o644)
+}
+
+// isSymlinkErr tells a refused link apart from other open failures.
+func isSymlinkErr(path string, err error) bool {
+	if err == nil || !errors.Is(err, unix.ELOOP) {
+		return false
+	}
+	st, lerr := os.Lstat(path)
+	return lerr == nil && st.Mode()&fs.ModeSymlink != 0
+}
 
 // tryLock takes an exclusive advisory lock without blocking. The kernel drops
 // it when the process dies, so a killed ciamctl never leaves the workspace locked.

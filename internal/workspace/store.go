@@ -16,6 +16,7 @@ import (
 
 	"github.com/ciamctl/ciamctl/internal/atomicfile"
 	"github.com/ciamctl/ciamctl/internal/brand"
+	"github.com/ciamctl/ciamctl/internal/safefile"
 )
 
 // DefaultDir is used when neither --dir nor $CIAMCTL_DIR is set.
@@ -67,8 +68,10 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// Files lists the brand files of the workspace, sorted. A missing workspace
-// directory has no files.
+// Files lists the brand files of the workspace, sorted: every entry named
+// like one, including those that will be skipped when read (a directory, a
+// FIFO, a link out of the workspace), so that checks can say so. A missing
+// workspace directory has no files.
 func (s *Store) Files() ([]string, error) {
 	entries, err := os.ReadDir(s.Dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -79,13 +82,61 @@ func (s *Store) Files() ([]string, error) {
 	}
 	var files []string
 	for _, e := range entries {
-		if e.IsDir() || !IsBrandFile(e.Name()) {
+		if !IsBrandFile(e.Name()) {
 			continue
 		}
 		files = append(files, filepath.Join(s.Dir, e.Name()))
 	}
 	sort.Strings(files)
 	return files, nil
+}
+
+// Names lists the brands whose files can be read: entries that would be
+// skipped are left out without a word (for completion).
+func (s *Store) Names() ([]string, error) {
+	files, err := s.Files()
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(files))
+	for _, p := range files {
+		if safefile.CheckIn(s.Dir, filepath.Base(p), safefile.MaxSize) == nil {
+			names = append(names, NameOf(p))
+		}
+	}
+	return names, nil
+}
+
+// NameOf is the brand name a file's name gives: acme.yaml holds acme.
+func NameOf(path string) string {
+	base := filepath.Base(path)
+	return strings.TrimSuffix(strings.TrimSuffix(base, ".yaml"), ".yml")
+}
+
+// ReadBrandFile reads a brand file through safefile: a file found in the
+// workspace (or a directory given to `config validate`) must be a regular
+// file inside it, one named explicitly may be a link to one; at most 1 MiB.
+func ReadBrandFile(f File) ([]byte, error) {
+	if f.Listed {
+		return safefile.ReadIn(filepath.Dir(f.Path), filepath.Base(f.Path), safefile.MaxSize)
+	}
+	return safefile.ReadFile(f.Path, safefile.MaxSize)
+}
+
+// File is a brand file to check. Listed is true when it was found by
+// listing a directory, whose links must then stay inside it.
+type File struct {
+	Path   string
+	Listed bool
+}
+
+// Listed marks paths found by listing a directory.
+func Listed(paths []string) []File {
+	files := make([]File, len(paths))
+	for i, p := range paths {
+		files[i] = File{Path: p, Listed: true}
+	}
+	return files
 }
 
 // IsBrandFile reports whether a directory entry looks like a brand file;
@@ -103,11 +154,13 @@ func (s *Store) Load(name string) (brand.FileResult, error) {
 		return brand.FileResult{}, fmt.Errorf("brand name: %w: %w", err, ErrNotFound)
 	}
 	path := s.Path(name)
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
+	data, err := ReadBrandFile(File{Path: path, Listed: true})
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return brand.FileResult{}, fmt.Errorf("brand %q: no file %s: %w", name, path, ErrNotFound)
-	}
-	if err != nil {
+	case errors.Is(err, safefile.ErrSkipped):
+		return brand.FileResult{Path: path}, err
+	case err != nil:
 		return brand.FileResult{}, IOError("read", path, err)
 	}
 	return brand.CheckFile(path, data), nil
@@ -158,9 +211,14 @@ func (s *Store) rewrite(ctx context.Context, name string, decide func(old []byte
 	s.removeStaleTemps()
 
 	path := s.Path(name)
-	old, err := os.ReadFile(path)
+	old, err := ReadBrandFile(File{Path: path, Listed: true})
 	exists := err == nil
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	switch {
+	case errors.Is(err, safefile.ErrSkipped):
+		// Not replaced either: a FIFO or a link out of the workspace is
+		// something to look at, not to write over.
+		return 0, fmt.Errorf("%w; move it away first: %w", err, ErrIO)
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return 0, IOError("read", path, err)
 	}
 	data, err := decide(old, exists)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -20,6 +21,7 @@ type AddOptions struct {
 	Ctx     context.Context
 
 	Name             string
+	DisplayName      string
 	Provider         string
 	ApplicationID    string
 	ClientID         string
@@ -35,6 +37,9 @@ type AddOptions struct {
 
 	// askForm shows the interactive form; tests may replace it.
 	askForm func(*AddOptions, *brand.Config, formPlan) error
+	// noDiscoveredUserinfo: --discover's document named no
+	// userinfo_endpoint (Apple and Facebook publish none) and no flag gave one.
+	noDiscoveredUserinfo bool
 }
 
 // requiredFlags are the values a brand cannot do without, with their flags.
@@ -57,10 +62,12 @@ the flags left out and confirms before writing; with --no-input or without a
 terminal, a missing required value is an error naming its flag.
 
 Required: --name, --application-id, --client-id, --jwks-uri, --userinfo-endpoint.
+--name is the brand's key (also the file name); --display-name is its name as
+the platform knows it ("Acme Loyalty"), which the ticket prints.
 Mappings: --map FIELD=CLAIM for firstname, lastname, mobile and email; CLAIM is a
 claim name taken literally (it may contain dots or be a URL) or, starting with
 "/", a JSON Pointer into the ID token claims (e.g. /contact/email).`,
-		Example: `  ciamctl brand add --no-input --name acme \
+		Example: `  ciamctl brand add --no-input --name acme --display-name "Acme Loyalty" \
     --application-id 6a1f0c2e --client-id acme-loyalty \
     --issuer https://id.acme.example/ \
     --jwks-uri https://id.acme.example/.well-known/jwks.json \
@@ -85,6 +92,7 @@ claim name taken literally (it may contain dots or be a URL) or, starting with
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Name, "name", "", "brand name: lowercase letters, digits, dashes; also the file name")
+	fl.StringVar(&opts.DisplayName, "display-name", "", `the brand's name as the platform knows it, any text (e.g. "Acme Loyalty"); the ticket prints it`)
 	fl.StringVar(&opts.Provider, "provider", "", "CIAM product, informational (e.g. nextreason, auth0, okta, keycloak)")
 	fl.StringVar(&opts.ApplicationID, "application-id", "", "ID of the application registered in the CIAM")
 	fl.StringVar(&opts.ClientID, "client-id", "", "OAuth client ID (the ID token audience)")
@@ -100,11 +108,13 @@ claim name taken literally (it may contain dots or be a URL) or, starting with
 	_ = cmd.RegisterFlagCompletionFunc("alg", cobra.FixedCompletions(brand.AllowedAlgorithms, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("map", cobra.FixedCompletions(
 		[]string{"firstname=", "lastname=", "mobile=", "email="}, cobra.ShellCompDirectiveNoSpace|cobra.ShellCompDirectiveNoFileComp))
-	return cmd
+	// A form waits for a person; --timeout bounds only --discover (discover.go).
+	return cmdutil.OwnDeadline(cmd)
 }
 
 func (o *AddOptions) config() (*brand.Config, error) {
 	c := brand.New(o.Name)
+	c.DisplayName = o.DisplayName
 	c.OrgID = o.OrgID
 	c.CIAM = brand.CIAM{
 		Provider:         o.Provider,
@@ -152,7 +162,13 @@ func addRun(o *AddOptions) error {
 
 	if plan := planForm(cfg, len(o.Maps) > 0); !plan.empty() {
 		if !f.CanPrompt() {
+			if o.noDiscoveredUserinfo {
+				return noUserinfoError(o.Discover, plan.missingRequired)
+			}
 			return missingFlagsError(plan.missingRequired)
+		}
+		if o.noDiscoveredUserinfo {
+			fmt.Fprintf(io.ErrOut, "Discovery at %s names no userinfo_endpoint; the gateway needs one, so enter the CIAM's userinfo URL.\n", o.Discover)
 		}
 		if err := o.askForm(o, cfg, plan); err != nil {
 			if errors.Is(err, cmdutil.ErrCancelled) {
@@ -230,6 +246,23 @@ func missingFlagsError(fields []string) error {
 		"pass them as flags, or run on a terminal without --no-input to be asked")
 }
 
+// noUserinfoError explains a userinfo endpoint that discovery could not
+// supply: the gateway needs one, and only the user can say which.
+func noUserinfoError(issuer string, missing []string) error {
+	msg := fmt.Sprintf("--discover %s: the discovery document names no userinfo_endpoint, and the gateway needs one to read the customer's profile; pass --userinfo-endpoint URL", issuer)
+	var others []string
+	for _, rf := range requiredFlags {
+		if rf.field != "ciam.userinfoEndpoint" && slices.Contains(missing, rf.field) {
+			others = append(others, rf.flag)
+		}
+	}
+	if len(others) > 0 {
+		msg += fmt.Sprintf(" (also missing: %s)", strings.Join(others, ", "))
+	}
+	return cmdutil.WithHint(cmdutil.FlagErrorf("%s", msg),
+		"some providers (Apple, Facebook) publish no userinfo endpoint; ask the CIAM's administrators for the URL the gateway should call, or run on a terminal to be asked")
+}
+
 // flagFor names the flag that sets a config field, for error messages.
 func flagFor(field string) string {
 	for _, rf := range requiredFlags {
@@ -242,6 +275,8 @@ func flagFor(field string) string {
 		return "--issuer"
 	case field == "orgId":
 		return "--org-id"
+	case field == "displayName":
+		return "--display-name"
 	case strings.HasPrefix(field, "ciam.algorithms"):
 		return "--alg"
 	case strings.HasPrefix(field, "mappings."):

@@ -31,35 +31,3 @@ allowed algorithms, and the claim mappings for firstname, lastname, mobile, emai
 	)
 	return cmd
 }
-
-// completeBrandNames offers the workspace's brand names.
-func completeBrandNames(f *cmdutil.Factory) cobra.CompletionFunc {
-	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		if len(args) > 0 {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		return BrandNames(f), cobra.ShellCompDirectiveNoFileComp
-	}
-}
-
-// AddBrandFlag registers --brand NAME on cmd, completed from the workspace.
-func AddBrandFlag(f *cmdutil.Factory, cmd *cobra.Command, p *string, usage string) {
-	cmd.Flags().StringVar(p, "brand", "", usage)
-	_ = cmd.RegisterFlagCompletionFunc("brand", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		return BrandNames(f), cobra.ShellCompDirectiveNoFileComp
-	})
-}
-
-// BrandNames lists brand names in the workspace, for completion of NAME
-// arguments and --brand flags.
-func BrandNames(f *cmdutil.Factory) []string {
-	files, err := f.Workspace().Files()
-	if err != nil {
-		return nil
-	}
-	names := make([]string, 0, len(files))
-	for _, p := range files {
-		names = append(names, brandNameOf(p))
-	}
-	return names
-}

@@ -1,11 +1,11 @@
 package brandcmd
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/ciamctl/ciamctl/internal/brand"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
+	"github.com/ciamctl/ciamctl/internal/deadline"
 	"github.com/ciamctl/ciamctl/internal/oidc"
 )
 
@@ -16,7 +16,7 @@ func (o *AddOptions) discover(cfg *brand.Config) error {
 	if err := brand.ValidateURL(o.Discover); err != nil {
 		return cmdutil.FlagErrorf("--discover: %s", err)
 	}
-	ctx, cancel := context.WithTimeout(o.Ctx, f.Globals.Timeout)
+	ctx, cancel := deadline.With(o.Ctx, f.Globals.Timeout, "--timeout")
 	defer cancel()
 	stop := f.IOStreams.StartProgress("Fetching " + oidc.WellKnownURL(o.Discover))
 	p, err := oidc.Discover(ctx, f.HTTPClient(), o.Discover)
@@ -33,5 +33,6 @@ func (o *AddOptions) discover(cfg *brand.Config) error {
 	fill(&cfg.CIAM.Issuer, p.Issuer)
 	fill(&cfg.CIAM.JWKSURI, p.JWKSURI)
 	fill(&cfg.CIAM.UserinfoEndpoint, p.UserinfoEndpoint)
+	o.noDiscoveredUserinfo = cfg.CIAM.UserinfoEndpoint == ""
 	return nil
 }

@@ -25,14 +25,14 @@ func NewCmdExport(f *cmdutil.Factory, runF func(*ExportOptions) error) *cobra.Co
 		Use:   "export NAME",
 		Short: "Print the gateway configuration the platform team needs",
 		Long: `Print the values the platform team configures in the API gateway for this brand:
-brand name, CIAM application ID, OAuth client ID, the claim mappings for firstname,
+brand name (displayName; the key when it is not set), CIAM application ID, OAuth client ID, the claim mappings for firstname,
 lastname, mobile and email, the userinfo endpoint and the JWKS URI.
 
 --format ticket (default) is plain text ready to paste into a ticket; json and yaml
 are for automation. An invalid configuration is not exported.`,
 		Example:           "  ciamctl brand export acme\n  ciamctl brand export acme --format json",
 		Args:              cmdutil.ExactArgs(1, "brand NAME"),
-		ValidArgsFunction: completeBrandNames(f),
+		ValidArgsFunction: cmdutil.CompleteBrandName(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			var err error
@@ -55,6 +55,7 @@ are for automation. An invalid configuration is not exported.`,
 // GatewayConfig is what the gateway needs for one brand: the six values.
 type GatewayConfig struct {
 	Brand            string         `json:"brand"`
+	DisplayName      string         `json:"displayName,omitempty"`
 	OrgID            int64          `json:"orgId,omitempty"`
 	ApplicationID    string         `json:"applicationId"`
 	ClientID         string         `json:"clientId"`
@@ -66,6 +67,7 @@ type GatewayConfig struct {
 func gatewayConfig(c *brand.Config) GatewayConfig {
 	return GatewayConfig{
 		Brand:            c.Brand,
+		DisplayName:      c.DisplayName,
 		OrgID:            c.OrgID,
 		ApplicationID:    c.CIAM.ApplicationID,
 		ClientID:         c.CIAM.ClientID,
@@ -77,7 +79,7 @@ func gatewayConfig(c *brand.Config) GatewayConfig {
 
 func exportRun(o *ExportOptions) error {
 	f := o.Factory
-	res, err := LoadBrand(f, o.Name)
+	res, err := f.LoadBrandFile(o.Name)
 	if err != nil {
 		return err
 	}
@@ -102,7 +104,13 @@ func Ticket(c *brand.Config) string {
 	safe := iostreams.SafeText
 	row := func(label, value string) { fmt.Fprintf(&b, "%-22s %s\n", label+":", safe(value)) }
 	fmt.Fprintf(&b, "API gateway: external CIAM configuration for brand %s\n\n", safe(c.Brand))
-	row("Brand name", c.Brand)
+	// The platform knows the brand by its name; the key only names the file.
+	if c.DisplayName != "" {
+		row("Brand name", c.DisplayName)
+		row("Brand key", c.Brand)
+	} else {
+		row("Brand name", c.Brand+" (the brand key: no displayName set)")
+	}
 	if c.OrgID != 0 {
 		row("Org ID", fmt.Sprint(c.OrgID))
 	}

@@ -14,6 +14,7 @@ import (
 // formPlan says which values the form must ask for: only those the flags left out.
 type formPlan struct {
 	missingRequired []string // config fields, in requiredFlags order
+	askDisplayName  bool
 	askIssuer       bool
 	askMappings     bool
 }
@@ -34,6 +35,7 @@ func planForm(c *brand.Config, hasMaps bool) formPlan {
 			p.missingRequired = append(p.missingRequired, rf.field)
 		}
 	}
+	p.askDisplayName = c.DisplayName == ""
 	p.askIssuer = c.CIAM.Issuer == ""
 	p.askMappings = !hasMaps
 	return p
@@ -78,10 +80,20 @@ func runForm(o *AddOptions, c *brand.Config, plan formPlan) error {
 		"ciam.userinfoEndpoint": {"ciam.userinfoEndpoint", "Userinfo endpoint", "The CIAM's userinfo URL (https).",
 			&c.CIAM.UserinfoEndpoint, brand.ValidateURL},
 	}
+	if o.noDiscoveredUserinfo {
+		in := all["ciam.userinfoEndpoint"]
+		in.desc = "Discovery at " + o.Discover + " names no userinfo_endpoint; the gateway needs one: the CIAM's userinfo URL (https)."
+		all["ciam.userinfoEndpoint"] = in
+	}
 	var fields []huh.Field
 	for _, name := range plan.missingRequired {
 		in := all[name]
 		fields = append(fields, huh.NewInput().Title(in.title).Description(in.desc).Value(in.dst).Validate(in.validate))
+	}
+	if plan.askDisplayName {
+		fields = append(fields, huh.NewInput().Title("Display name (optional)").
+			Description(`The brand's name as the platform knows it, e.g. "Acme Loyalty"; the ticket prints it.`).
+			Value(&c.DisplayName).Validate(optional(brand.ValidateDisplayName)))
 	}
 	if plan.askIssuer {
 		fields = append(fields, huh.NewInput().Title("Issuer (optional)").

@@ -9,6 +9,7 @@ import (
 	"github.com/ciamctl/ciamctl/internal/brand"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
+	"github.com/ciamctl/ciamctl/internal/workspace"
 )
 
 // ListOptions holds the dependencies of `brand list`.
@@ -36,12 +37,15 @@ func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Comman
 
 // listItem is one brand in `brand list -o json`.
 type listItem struct {
-	Brand    string        `json:"brand"`
-	File     string        `json:"file"`
-	Valid    bool          `json:"valid"`
-	Errors   int           `json:"errors"`
-	Warnings int           `json:"warnings"`
-	Config   *brand.Config `json:"config"`
+	Brand    string `json:"brand"`
+	File     string `json:"file"`
+	Valid    bool   `json:"valid"`
+	Errors   int    `json:"errors"`
+	Warnings int    `json:"warnings"`
+	// Skipped says why the file was not read (a FIFO, a link out of the
+	// workspace, over 1 MiB ...); absent for files that were.
+	Skipped string        `json:"skipped,omitempty"`
+	Config  *brand.Config `json:"config"`
 }
 
 func countProblems(ps []brand.Problem) (errs, warns int) {
@@ -67,9 +71,13 @@ func listRun(o *ListOptions) error {
 		e, w := countProblems(r.Problems)
 		name := r.Config.Brand
 		if name == "" {
-			name = brandNameOf(r.Path)
+			name = workspace.NameOf(r.Path)
 		}
-		items = append(items, listItem{Brand: name, File: r.Path, Valid: e == 0, Errors: e, Warnings: w, Config: r.Config})
+		it := listItem{Brand: name, File: r.Path, Valid: e == 0, Errors: e, Warnings: w, Config: r.Config}
+		if r.Unreadable {
+			it.Skipped = r.Problems[0].Message
+		}
+		items = append(items, it)
 	}
 	if f.Globals.Output != cmdutil.FormatText {
 		return cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, items)
@@ -103,6 +111,8 @@ func dash(s string) string {
 
 func status(cs *iostreams.ColorScheme, it listItem) string {
 	switch {
+	case it.Skipped != "":
+		return cs.Red(it.Skipped)
 	case it.Errors > 0:
 		return cs.Red(fmt.Sprintf("invalid (%d %s)", it.Errors, cmdutil.Plural(it.Errors, "error")))
 	case it.Warnings > 0:

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
+	"github.com/ciamctl/ciamctl/internal/safefile"
 )
 
 // RemoveOptions holds the dependencies and arguments of `brand remove`.
@@ -29,7 +30,7 @@ func NewCmdRemove(f *cmdutil.Factory, runF func(*RemoveOptions) error) *cobra.Co
 		Long:              "Delete <workspace>/NAME.yaml. On a terminal it asks first; otherwise --yes is required.",
 		Example:           "  ciamctl brand remove acme\n  ciamctl brand remove acme --yes",
 		Args:              cmdutil.ExactArgs(1, "brand NAME"),
-		ValidArgsFunction: completeBrandNames(f),
+		ValidArgsFunction: cmdutil.CompleteBrandName(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			if runF != nil {
@@ -45,7 +46,10 @@ func NewCmdRemove(f *cmdutil.Factory, runF func(*RemoveOptions) error) *cobra.Co
 func removeRun(cmd *cobra.Command, o *RemoveOptions) error {
 	f := o.Factory
 	store := f.Workspace()
-	if _, err := LoadBrand(f, o.Name); err != nil {
+	// A file that would be skipped when read (a FIFO, a link out of the
+	// workspace) can still be removed: removing deletes the entry, never
+	// what a link points to.
+	if _, err := f.LoadBrandFile(o.Name); err != nil && !errors.Is(err, safefile.ErrSkipped) {
 		return err
 	}
 	path := store.Path(o.Name)

@@ -10,6 +10,7 @@ import (
 	"github.com/ciamctl/ciamctl/internal/brand"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
+	"github.com/ciamctl/ciamctl/internal/redact"
 )
 
 // ShowOptions holds the dependencies and arguments of `brand show`.
@@ -26,7 +27,7 @@ func NewCmdShow(f *cmdutil.Factory, runF func(*ShowOptions) error) *cobra.Comman
 		Short:             "Show one brand's configuration and its problems",
 		Example:           "  ciamctl brand show acme\n  ciamctl brand show acme -o json",
 		Args:              cmdutil.ExactArgs(1, "brand NAME"),
-		ValidArgsFunction: completeBrandNames(f),
+		ValidArgsFunction: cmdutil.CompleteBrandName(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			if runF != nil {
@@ -39,12 +40,12 @@ func NewCmdShow(f *cmdutil.Factory, runF func(*ShowOptions) error) *cobra.Comman
 
 func showRun(o *ShowOptions) error {
 	f := o.Factory
-	res, err := LoadBrand(f, o.Name)
+	res, err := f.LoadBrandFile(o.Name)
 	if err != nil {
 		return err
 	}
 	if f.Globals.Output != cmdutil.FormatText {
-		err = cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, res.Config)
+		err = cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, shownConfig(res.Config))
 	} else {
 		err = writeDetails(f, res)
 	}
@@ -52,18 +53,6 @@ func showRun(o *ShowOptions) error {
 		return err
 	}
 	return reportProblems(f, res.Problems)
-}
-
-// loadBrand loads a brand by name with a hint for the common mistakes.
-// LoadBrand loads and checks the brand a command names, with a hint when
-// there is no such brand.
-func LoadBrand(f *cmdutil.Factory, name string) (brand.FileResult, error) {
-	store := f.Workspace()
-	res, err := store.Load(name)
-	if err != nil {
-		return res, cmdutil.WithHint(err, "run `ciamctl brand list` to see the brands in %s", store.Dir)
-	}
-	return res, nil
 }
 
 // reportProblems prints a file's problems to stderr; errors make the command fail.
@@ -79,7 +68,7 @@ func reportProblems(f *cmdutil.Factory, ps []brand.Problem) error {
 }
 
 func writeDetails(f *cmdutil.Factory, res brand.FileResult) error {
-	c := res.Config
+	c := shownConfig(res.Config)
 	cs := f.IOStreams.ColorScheme()
 	var b strings.Builder
 	row := func(indent, label, value string) {
@@ -88,6 +77,9 @@ func writeDetails(f *cmdutil.Factory, res brand.FileResult) error {
 	// Every value is the file's: escaped before it is coloured or printed.
 	safe := iostreams.SafeText
 	row("", "Brand", cs.Bold(safe(c.Brand)))
+	if c.DisplayName != "" {
+		row("", "Display name", safe(c.DisplayName))
+	}
 	row("", "File", safe(res.Path))
 	if c.OrgID != 0 {
 		row("", "Org ID", fmt.Sprint(c.OrgID))
@@ -115,6 +107,21 @@ func writeDetails(f *cmdutil.Factory, res brand.FileResult) error {
 	}
 	_, err := io.WriteString(f.IOStreams.Out, b.String())
 	return err
+}
+
+// shownConfig is cfg with its URLs redacted (credentials, query values): a
+// brand file must not hold secrets, but one that does must not have them
+// printed into CI logs by `brand show`. `brand export` keeps the real URLs,
+// which the gateway needs (and refuses a file with errors).
+func shownConfig(cfg *brand.Config) *brand.Config {
+	if cfg == nil {
+		return nil
+	}
+	c := *cfg
+	c.CIAM.Issuer = redact.URL(c.CIAM.Issuer)
+	c.CIAM.UserinfoEndpoint = redact.URL(c.CIAM.UserinfoEndpoint)
+	c.CIAM.JWKSURI = redact.URL(c.CIAM.JWKSURI)
+	return &c
 }
 
 func orNote(s, note string) string {

@@ -7,12 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/brand"
-	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
@@ -50,6 +48,10 @@ The brand file is edited in place: comments, key order and spacing stay as
 they are. --dry-run makes only read calls and prints the create request it
 would send and the record it would write.
 
+The account ID and name the platform returns are checked against the brand
+file's rules first (not empty, at most 512 characters, no control characters
+or surrounding spaces); an account that fails is not recorded (exit 3).
+
 The org is --org-id, else $CIAMCTL_INTOUCH_ORG_ID, else the brand's orgId.`,
 		Example: `  ciamctl channel link --brand acme
   ciamctl channel link --brand acme --dry-run
@@ -75,7 +77,7 @@ The org is --org-id, else $CIAMCTL_INTOUCH_ORG_ID, else the brand's orgId.`,
 		},
 	}
 	fl := cmd.Flags()
-	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "brand whose file records the channel account (required)")
+	cmdutil.AddBrandFlag(f, cmd, &opts.Brand, "brand whose file records the channel account (required)")
 	fl.StringVar(&opts.AccountName, "account-name", "", "name of the channel account to find or create (default \"<brand> CIAM\")")
 	fl.StringVar(&opts.AccountID, "account-id", "", "source account ID to find or create; customer calls send it as accountId (default ciamctl-<brand>)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "make only read calls; print the request and the record instead")
@@ -113,7 +115,7 @@ func DefaultAccount(brandName string) (id, name string) {
 func linkRun(o *LinkOptions) error {
 	f := o.Factory
 	store := f.Workspace()
-	res, err := brandcmd.LoadBrand(f, o.Brand)
+	res, err := f.UsableBrand(o.Brand)
 	if err != nil {
 		return err
 	}
@@ -128,7 +130,7 @@ func linkRun(o *LinkOptions) error {
 
 	out := LinkResult{Source: intouch.SourceOAuthExternal, OrgID: client.OrgID(), File: res.Path, DryRun: o.DryRun}
 	if o.DryRun {
-		cur, err := os.ReadFile(res.Path)
+		cur, err := workspace.ReadBrandFile(workspace.File{Path: res.Path, Listed: true})
 		if err != nil {
 			return workspace.IOError("read", res.Path, err)
 		}
@@ -149,8 +151,8 @@ func linkRun(o *LinkOptions) error {
 			return o.link(client, current, cur, &out)
 		})
 		if err != nil {
-			if out.Created {
-				err = fmt.Errorf("created channel account %s in org %s, but %w; run the command again to record it", out.AccountID, out.OrgID, err)
+			if out.Created && !errors.As(err, new(badAnswer)) {
+				err = fmt.Errorf("created channel account %q in org %s, but %w; run the command again to record it", out.AccountID, out.OrgID, err)
 			}
 			return err
 		}
@@ -218,6 +220,9 @@ func (o *LinkOptions) link(client *intouch.Client, cfg *brand.Config, cur []byte
 		}
 		out.Created = true
 	}
+	if err := checkAccount(acc, out); err != nil {
+		return nil, err
+	}
 	out.AccountID, out.AccountName = acc.SourceAccountIdentifier, acc.Name
 	next, err := brand.SetChannel(cur, brand.Channel{Source: brand.SourceOAuthExternal, AccountID: out.AccountID, AccountName: out.AccountName})
 	if err != nil {
@@ -225,6 +230,35 @@ func (o *LinkOptions) link(client *intouch.Client, cfg *brand.Config, cur []byte
 	}
 	return next, nil
 }
+
+// checkAccount holds the platform's answer to the brand file's rules before
+// anything is recorded: an account ID or name that is empty, too long, has
+// control characters or surrounding spaces is refused, and the file is left
+// as it was. Values are quoted (%q), so control characters never reach the
+// terminal raw.
+func checkAccount(acc intouch.ChannelAccount, out *LinkResult) error {
+	field, err := "accountId", brand.ValidateID(acc.SourceAccountIdentifier)
+	if err == nil {
+		field, err = "accountName", brand.ValidateAccountName(acc.Name)
+	}
+	if err == nil {
+		return nil
+	}
+	what := "found"
+	if out.Created {
+		what = "created"
+	}
+	return cmdutil.WithHint(fmt.Errorf("the platform %s channel account %d in org %s with an %s the brand file cannot hold: %s %v; %s was not changed%w",
+		what, acc.ID, out.OrgID, field, field, err, out.File, badAnswer{}),
+		"fix the account on the platform, or pass --account-id and --account-name to use another one")
+}
+
+// badAnswer marks a platform answer ciamctl cannot use as a remote failure
+// (exit 3) without adding text.
+type badAnswer struct{}
+
+func (badAnswer) Error() string        { return "" }
+func (badAnswer) Is(target error) bool { return target == intouch.ErrUnavailable }
 
 func recordError(err error, path string) error {
 	if errors.Is(err, workspace.ErrIO) || errors.Is(err, workspace.ErrNotFound) {

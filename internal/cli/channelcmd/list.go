@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
@@ -46,7 +45,7 @@ The org is --org-id, else $CIAMCTL_INTOUCH_ORG_ID, else the orgId of --brand.`,
 			return listRun(opts)
 		},
 	}
-	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "take the org ID from this brand's orgId when no other is set")
+	cmdutil.AddBrandFlag(f, cmd, &opts.Brand, "take the org ID from this brand's orgId when no other is set")
 	cmd.Flags().BoolVar(&opts.OAuthExternal, "oauth-external", false, "only OAUTH_EXTERNAL accounts")
 	cmdutil.AddIntouchFlags(cmd, &opts.Intouch)
 	return cmd
@@ -56,7 +55,7 @@ func listRun(o *ListOptions) error {
 	f := o.Factory
 	org := ""
 	if o.Brand != "" {
-		res, err := brandcmd.LoadBrand(f, o.Brand)
+		res, err := f.UsableBrand(o.Brand)
 		if err != nil {
 			return err
 		}

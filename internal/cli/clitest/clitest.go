@@ -39,6 +39,9 @@ type Opts struct {
 	Now   time.Time
 	// Browser plays the user's browser for token fetch; nil: opening a URL fails.
 	Browser func(url string) error
+	// HTTPClient replaces the plain client every command gets (e.g. one whose
+	// dialer records connections).
+	HTTPClient func() *http.Client
 }
 
 // Run executes ciamctl with args and returns exit code and output.
@@ -66,6 +69,9 @@ func Run(t testing.TB, o Opts, args ...string) Result {
 	}
 	if f.Browser == nil {
 		f.Browser = func(string) error { return errors.New("no browser in tests") }
+	}
+	if o.HTTPClient != nil {
+		f.HTTPClient = o.HTTPClient
 	}
 	code := cli.Run(context.Background(), f, args)
 	return Result{Code: code, Stdout: out.String(), Stderr: errOut.String()}

@@ -41,6 +41,10 @@ func NewCmdValidate(f *cmdutil.Factory, runF func(*ValidateOptions) error) *cobr
 (asymmetric only; never none or HS*), and brands defined twice.
 
 PATH is a file or a directory of *.yaml/*.yml files; the default is the workspace.
+Files are read only when they are regular files of at most 1 MiB; in a
+directory, a symbolic link must stay inside it (a file named as PATH may be
+a link, as cat reads one). Anything else (a FIFO, a device, a directory, a
+link out) is skipped without being read and is an error of that file.
 Exit 0 when valid (warnings allowed), 1 when any file has an error (or, with
 --strict, a warning), 2 on usage errors.
 
@@ -158,8 +162,10 @@ type unavailable struct{}
 func (unavailable) Error() string        { return "" }
 func (unavailable) Is(target error) bool { return target == jwks.ErrUnavailable }
 
-// collect expands the arguments into brand files; no arguments means the workspace.
-func collect(paths []string, store *workspace.Store) ([]string, error) {
+// collect expands the arguments into brand files; no arguments means the
+// workspace. Files found in a directory are read only inside it; a file
+// named here may be a link (the user chose it), as cat would read it.
+func collect(paths []string, store *workspace.Store) ([]workspace.File, error) {
 	if len(paths) == 0 {
 		files, err := store.Files()
 		if err != nil {
@@ -169,9 +175,9 @@ func collect(paths []string, store *workspace.Store) ([]string, error) {
 			return nil, cmdutil.WithHint(cmdutil.FlagErrorf("no brand files (*.yaml) in workspace %s", store.Dir),
 				"pass files or directories, set --dir or $CIAMCTL_DIR, or create one with `ciamctl brand add`")
 		}
-		return files, nil
+		return workspace.Listed(files), nil
 	}
-	var files []string
+	var files []workspace.File
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -181,7 +187,7 @@ func collect(paths []string, store *workspace.Store) ([]string, error) {
 			return nil, workspace.IOError("read", p, err)
 		}
 		if !st.IsDir() {
-			files = append(files, p)
+			files = append(files, workspace.File{Path: p})
 			continue
 		}
 		found, err := (&workspace.Store{Dir: p}).Files()
@@ -191,7 +197,7 @@ func collect(paths []string, store *workspace.Store) ([]string, error) {
 		if len(found) == 0 {
 			return nil, cmdutil.FlagErrorf("%s: no brand files (*.yaml) in this directory", p)
 		}
-		files = append(files, found...)
+		files = append(files, workspace.Listed(found)...)
 	}
 	return files, nil
 }

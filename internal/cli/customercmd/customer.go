@@ -6,11 +6,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
@@ -20,15 +20,17 @@ import (
 func NewCmdCustomer(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "customer <command>",
-		Short: "Look up the platform customer of a CIAM user",
+		Short: "Look up, register (INSTORE) and change identifiers of platform customers",
 		Long: `A CIAM user is a platform customer whose cuid identifier, under the
 OAUTH_EXTERNAL source and the org's channel account, is the CIAM's user ID
 (the ID token's sub).`,
-		Args:    cobra.ArbitraryArgs,
-		Example: `  ciamctl customer lookup --brand acme --cuid 3f0c8a2e-1b7d-4c59-9e61-0a2b3c4d5e6f`,
-		RunE:    cmdutil.GroupRunE,
+		Args: cobra.ArbitraryArgs,
+		Example: `  ciamctl customer lookup --brand acme --cuid 3f0c8a2e-1b7d-4c59-9e61-0a2b3c4d5e6f
+  ciamctl customer register --brand acme --source INSTORE "$ID_TOKEN" --field city=Leeds
+  ciamctl customer change-identifier --brand acme --cuid 3f0c8a2e-... --mobile 447700900123 --token "$ID_TOKEN"`,
+		RunE: cmdutil.GroupRunE,
 	}
-	cmd.AddCommand(NewCmdLookup(f, nil))
+	cmd.AddCommand(NewCmdLookup(f, nil), NewCmdRegister(f, nil), NewCmdChangeIdentifier(f, nil))
 	return cmd
 }
 
@@ -74,7 +76,7 @@ The channel account is --account-id, else the one recorded in --brand's file
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.CUID, "cuid", "", "the CIAM user ID (the ID token's sub) (required)")
-	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "brand whose recorded channel account (and orgId) to use")
+	cmdutil.AddBrandFlag(f, cmd, &opts.Brand, "brand whose recorded channel account (and orgId) to use")
 	fl.StringVar(&opts.AccountID, "account-id", "", "OAUTH_EXTERNAL source account ID (default: the brand's channel.accountId)")
 	cmdutil.AddIntouchFlags(cmd, &opts.Intouch)
 	return cmd
@@ -95,7 +97,7 @@ func lookupRun(o *LookupOptions) error {
 	f := o.Factory
 	accountID, org := o.AccountID, ""
 	if o.Brand != "" {
-		res, err := brandcmd.LoadBrand(f, o.Brand)
+		res, err := f.UsableBrand(o.Brand)
 		if err != nil {
 			return err
 		}
@@ -139,25 +141,29 @@ func lookupRun(o *LookupOptions) error {
 }
 
 func writeCustomer(f *cmdutil.Factory, r LookupResult) error {
-	cs := f.IOStreams.ColorScheme()
+	return writeProfile(f.IOStreams.Out, f.IOStreams.ColorScheme(), r.CustomerID, r.Profile)
+}
+
+// writeProfile prints a customer's profile in one source account.
+func writeProfile(w io.Writer, cs *iostreams.ColorScheme, id int64, p intouch.CustomerProfile) error {
 	var b strings.Builder
 	row := func(label, value string) { fmt.Fprintf(&b, "%-13s %s\n", label, value) }
 	// Everything but the ID is the platform's answer: escaped before it is
 	// coloured or printed.
 	safe := iostreams.SafeText
-	row("Customer", cs.Bold(fmt.Sprint(r.CustomerID)))
-	row("Source", safe(r.Profile.Source+" / "+r.Profile.AccountID))
-	row("First name", safe(orDash(r.Profile.FirstName)))
-	row("Last name", safe(orDash(r.Profile.LastName)))
+	row("Customer", cs.Bold(fmt.Sprint(id)))
+	row("Source", safe(p.Source+" / "+p.AccountID))
+	row("First name", safe(orDash(p.FirstName)))
+	row("Last name", safe(orDash(p.LastName)))
 	b.WriteString("Identifiers\n")
-	for _, id := range r.Profile.Identifiers {
+	for _, id := range p.Identifiers {
 		v := safe(id.Value)
 		if id.Type == intouch.IdentifierCUID {
 			v = cs.Green(v) + cs.Gray("  (the CIAM user ID)")
 		}
 		fmt.Fprintf(&b, "  %-11s %s\n", safe(id.Type), v)
 	}
-	_, err := fmt.Fprint(f.IOStreams.Out, b.String())
+	_, err := io.WriteString(w, b.String())
 	return err
 }
 

@@ -39,12 +39,18 @@ nothing outside a temporary workspace is touched.
   1. register the brand by OpenID Connect discovery     (brand add --discover)
   2. check it against the live CIAM                     (config validate --online)
   3. create the org's OAUTH_EXTERNAL channel account    (channel link)
-  4. a user signs in to the CIAM and gets an ID token  (token fetch)
+  4. a user registered in the CIAM signs in             (token fetch)
   5. verify the token as the gateway will               (token verify)
   6. see the customer the token maps to                 (mapping dry-run)
   7. log in through the gateway: the customer is created (flow login --apply)
   8. find the customer by the CIAM's user ID            (customer lookup)
-  9. change the profile in the CIAM, log in again: the platform follows
+  9. register extra data under INSTORE: it merges into the same customer
+                                                        (customer register)
+ 10. profile update: a new name in the CIAM, sign in and log in again: the
+     platform follows
+ 11. identifier change in two steps: the CIAM, then the platform
+                                                        (customer change-identifier)
+ 12. log out: end the CIAM session, revoke the tokens   (flow logout)
 
 Each step prints the command it runs, so you can repeat it against 'ciamctl
 sandbox' or a real CIAM.`,
@@ -107,14 +113,16 @@ func childFactory(f *cmdutil.Factory, env map[string]string) *cmdutil.Factory {
 	return &c
 }
 
-// displayArgs renders a command line for people, with the token replaced by
-// a variable: tokens are credentials and too long to read anyway.
-func displayArgs(args []string, token string) string {
+// displayArgs renders a command line for people, with each token replaced by
+// its variable: tokens are credentials and too long to read anyway.
+func displayArgs(args []string, secrets map[string]string) string {
 	out := make([]string, len(args))
 	for i, a := range args {
+		if v, ok := secrets[a]; ok && a != "" {
+			out[i] = v
+			continue
+		}
 		switch {
-		case token != "" && a == token:
-			out[i] = `"$TOKEN"`
 		case strings.ContainsAny(a, " \t\"'$*?") || a == "":
 			out[i] = "'" + a + "'"
 		default:

@@ -12,11 +12,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/brand"
-	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
 	"github.com/ciamctl/ciamctl/internal/probe"
+	"github.com/ciamctl/ciamctl/internal/safefile"
 )
 
 // Options holds the dependencies and flags of `doctor`.
@@ -26,6 +26,10 @@ type Options struct {
 	Intouch cmdutil.IntouchFlags
 	Brand   string
 	NoCache bool
+	// AccessToken, when given, makes the userinfo check call userinfo with it (token userinfo's check);
+	// IDToken adds the sub and mapped-claim comparison.
+	AccessToken string
+	IDToken     string
 }
 
 // NewCmdDoctor builds `ciamctl doctor`.
@@ -39,13 +43,19 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command 
   config     the brand file is valid
   discovery  the issuer's discovery document matches (when an issuer is set)
   jwks       the key set loads and can verify an allowed algorithm
-  userinfo   the userinfo endpoint answers (a 401 without a token counts)
+  userinfo   the userinfo endpoint answers (a 401 without a token counts); with
+             --access-token it must answer that token (with --id-token, for the
+             same sub), as ` + "`ciamctl token userinfo`" + ` checks
   intouch    the platform API accepts the CIAMCTL_INTOUCH_* credentials
   channel    the org's OAUTH_EXTERNAL account recorded in the brand file exists
 
 Every check runs even when an earlier one fails, so one run shows all that
-is wrong. Exit 0 when all pass (warnings allowed), 1 when any fails.`,
+is wrong. A brand file with errors is never used: discovery, jwks, userinfo
+and channel are skipped, and intouch runs only when --org-id or the
+environment names the org. Exit 0 when all pass (warnings allowed), 1 when
+any fails.`,
 		Example: `  ciamctl doctor --brand acme
+  ciamctl doctor --brand acme --access-token "$ACCESS_TOKEN" --id-token "$ID_TOKEN"
   ciamctl doctor --brand acme --cluster eu -o json`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -53,14 +63,19 @@ is wrong. Exit 0 when all pass (warnings allowed), 1 when any fails.`,
 			if opts.Brand == "" {
 				return cmdutil.FlagErrorf("missing --brand: the brand to check, e.g. --brand acme")
 			}
+			if opts.IDToken != "" && opts.AccessToken == "" {
+				return cmdutil.FlagErrorf("--id-token needs --access-token: the userinfo check compares the two")
+			}
 			if runF != nil {
 				return runF(opts)
 			}
 			return run(opts)
 		},
 	}
-	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "brand to check (required)")
+	cmdutil.AddBrandFlag(f, cmd, &opts.Brand, "brand to check (required)")
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "fetch the JWKS even when a cached copy is fresh")
+	cmd.Flags().StringVar(&opts.AccessToken, "access-token", "", "check userinfo with this access token instead of probing it without one")
+	cmd.Flags().StringVar(&opts.IDToken, "id-token", "", "with --access-token: the ID token of the same sign-in, to compare sub and mapped claims")
 	cmdutil.AddIntouchFlags(cmd, &opts.Intouch)
 	return cmd
 }
@@ -89,34 +104,77 @@ const (
 
 func run(opts *Options) error {
 	f := opts.Factory
-	res, err := f.Workspace().Load(opts.Brand)
+	res, err := f.LoadBrandFile(opts.Brand)
+	var skipped *safefile.SkipError
+	if errors.As(err, &skipped) {
+		res, err = brand.UnreadableFile(skipped.Path, "skipped: "+skipped.Reason), nil
+	}
 	if err != nil {
 		return err
 	}
 	rep := Report{Brand: opts.Brand}
 	rep.Checks = append(rep.Checks, configCheck(res))
 	cfg := res.Config
-	if cfg == nil {
-		return finish(f, rep)
+
+	// A brand with errors is never used: nothing is fetched from its URLs and
+	// nothing of it is sent to the platform. The checks that would use it
+	// say so; the credentials are still checked when the org comes from
+	// --org-id or the environment.
+	broken := brand.HasErrors(res.Problems)
+	skip := func(name string) Check {
+		return Check{Name: name, Status: statusSkipped, Detail: "not checked: " + res.Path + " has errors, and a brand with errors is never used"}
 	}
 
 	stop := f.IOStreams.StartProgress("Checking " + opts.Brand)
 	var (
 		ciam     []probe.Result
 		platform []Check
+		userinfo *Check
 		wg       sync.WaitGroup
 	)
-	p := &probe.Prober{Client: f.HTTPClient(), Fetcher: f.JWKSFetcher(opts.NoCache), Timeout: f.Globals.Timeout}
-	wg.Go(func() { ciam = p.Brand(opts.Ctx, cfg) })
-	wg.Go(func() { platform = platformChecks(opts, cfg) })
+	if !broken {
+		p := &probe.Prober{Client: f.HTTPClient(), Fetcher: f.JWKSFetcher(opts.NoCache), Timeout: f.Globals.Timeout}
+		wg.Go(func() { platform = platformChecks(opts, cfg) })
+		if opts.AccessToken == "" {
+			wg.Go(func() { ciam = p.Brand(opts.Ctx, cfg) })
+		} else {
+			// With a token, userinfo is called with it instead of probed without one.
+			ciam = make([]probe.Result, 2)
+			wg.Go(func() { ciam[0] = p.Discovery(opts.Ctx, cfg) })
+			wg.Go(func() { ciam[1] = p.JWKS(opts.Ctx, cfg) })
+			wg.Go(func() { c := userinfoCheck(opts, cfg); userinfo = &c })
+		}
+	} else {
+		wg.Go(func() { platform = []Check{credentialsOnly(opts, skip("intouch")), skip("channel")} })
+	}
 	wg.Wait()
 	stop()
 
+	if broken {
+		for _, name := range []string{probe.CheckDiscovery, probe.CheckJWKS, probe.CheckUserinfo} {
+			rep.Checks = append(rep.Checks, skip(name))
+		}
+	}
 	for _, r := range ciam {
 		rep.Checks = append(rep.Checks, fromProbe(r))
 	}
+	if userinfo != nil {
+		rep.Checks = append(rep.Checks, *userinfo)
+	}
 	rep.Checks = append(rep.Checks, platform...)
 	return finish(f, rep)
+}
+
+// credentialsOnly checks the platform credentials without any value of the
+// brand: only when --org-id or the environment names the org; else skipped.
+func credentialsOnly(opts *Options, skipped Check) Check {
+	f := opts.Factory
+	cfg, err := f.IntouchConfig(opts.Intouch, "")
+	if err == nil && cfg.OrgID == "" {
+		return skipped
+	}
+	creds, _ := credentialsCheck(opts, "")
+	return creds
 }
 
 // add records a problem; an error fails the check, a warning marks a
@@ -158,33 +216,49 @@ func fromProbe(r probe.Result) Check {
 	return c
 }
 
+// userinfoCheck calls userinfo with the access token, as `token userinfo` does.
+func userinfoCheck(opts *Options, cfg *brand.Config) Check {
+	f := opts.Factory
+	c := Check{Name: probe.CheckUserinfo, Status: statusOK}
+	ctx, cancel := context.WithTimeout(opts.Ctx, f.Globals.Timeout)
+	defer cancel()
+	rep, err := f.CheckUserinfo(ctx, cfg, strings.TrimSpace(opts.AccessToken), strings.TrimSpace(opts.IDToken), opts.NoCache)
+	if err != nil {
+		c.Status, c.Detail = statusFailed, "userinfo with the access token: "+oneLine(err)
+		return c
+	}
+	for _, p := range rep.Problems {
+		c.add(brand.SeverityError, p)
+	}
+	if c.Status == statusFailed {
+		c.Detail, c.Problems = c.Problems[0], c.Problems[1:]
+		return c
+	}
+	c.Detail = fmt.Sprintf("%s answers the access token for sub %s (%d %s)", rep.Endpoint, rep.Sub, len(rep.Claims), cmdutil.Plural(len(rep.Claims), "claim"))
+	if rep.SubMatches != nil {
+		c.Detail += "; sub is the ID token's"
+		for _, m := range rep.Mappings {
+			if !m.Same {
+				c.add(brand.SeverityWarning, fmt.Sprintf("%s (claim %s): the ID token has %q, userinfo %q; the gateway maps the ID token's", m.Field, m.Claim, m.IDToken, m.Userinfo))
+			}
+		}
+	}
+	return c
+}
+
 // platformChecks: the credentials, then the channel account they can see.
 func platformChecks(opts *Options, cfg *brand.Config) []Check {
-	f := opts.Factory
-	creds := Check{Name: "intouch", Status: statusOK}
 	channel := Check{Name: "channel", Status: statusSkipped, Detail: "not checked: no platform access"}
-	client, err := f.Intouch(opts.Intouch, cfg.Org())
-	if err != nil {
-		creds.Status, creds.Detail = statusFailed, oneLine(err)
+	creds, access := credentialsCheck(opts, cfg.Org())
+	if access == nil {
 		return []Check{creds, channel}
 	}
-	if err := client.Authenticate(opts.Ctx); err != nil {
-		creds.Status, creds.Detail = statusFailed, oneLine(err)
-		return []Check{creds, channel}
-	}
-	accounts, err := client.ListChannelAccounts(opts.Ctx)
-	if err != nil {
-		creds.Status, creds.Detail = statusFailed, oneLine(err)
-		return []Check{creds, channel}
-	}
-	creds.Detail = fmt.Sprintf("%s accepts the credentials for org %s", client.BaseURL(), client.OrgID())
-
 	ch := cfg.Channel
 	if ch == nil || ch.AccountID == "" {
 		channel.Status, channel.Detail = statusFailed, "the brand file records no channel account; run `ciamctl channel link --brand "+cfg.Brand+"`"
 		return []Check{creds, channel}
 	}
-	if a, ok := intouch.FindOAuthExternal(accounts, ch.AccountID, ""); ok {
+	if a, ok := intouch.FindOAuthExternal(access.accounts, ch.AccountID, ""); ok {
 		channel.Status = statusOK
 		channel.Detail = fmt.Sprintf("OAUTH_EXTERNAL account %q (%s) exists", a.Name, a.SourceAccountIdentifier)
 		if !a.IsActive {
@@ -192,9 +266,38 @@ func platformChecks(opts *Options, cfg *brand.Config) []Check {
 		}
 	} else {
 		channel.Status = statusFailed
-		channel.Detail = fmt.Sprintf("org %s has no OAUTH_EXTERNAL account %q; run `ciamctl channel link --brand %s`", client.OrgID(), ch.AccountID, cfg.Brand)
+		channel.Detail = fmt.Sprintf("org %s has no OAUTH_EXTERNAL account %q; run `ciamctl channel link --brand %s`", access.org, ch.AccountID, cfg.Brand)
 	}
 	return []Check{creds, channel}
+}
+
+// platformAccess is what a passing credentials check saw.
+type platformAccess struct {
+	org      string
+	accounts []intouch.ChannelAccount
+}
+
+// credentialsCheck authenticates and lists the org's channel accounts;
+// access is nil when that failed.
+func credentialsCheck(opts *Options, orgFallback string) (Check, *platformAccess) {
+	f := opts.Factory
+	creds := Check{Name: "intouch", Status: statusOK}
+	client, err := f.Intouch(opts.Intouch, orgFallback)
+	if err != nil {
+		creds.Status, creds.Detail = statusFailed, oneLine(err)
+		return creds, nil
+	}
+	if err := client.Authenticate(opts.Ctx); err != nil {
+		creds.Status, creds.Detail = statusFailed, oneLine(err)
+		return creds, nil
+	}
+	accounts, err := client.ListChannelAccounts(opts.Ctx)
+	if err != nil {
+		creds.Status, creds.Detail = statusFailed, oneLine(err)
+		return creds, nil
+	}
+	creds.Detail = fmt.Sprintf("%s accepts the credentials for org %s", client.BaseURL(), client.OrgID())
+	return creds, &platformAccess{org: client.OrgID(), accounts: accounts}
 }
 
 func oneLine(err error) string {

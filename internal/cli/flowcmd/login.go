@@ -3,9 +3,7 @@
 package flowcmd
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -14,7 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cli/mappingcmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
@@ -26,13 +23,14 @@ import (
 func NewCmdFlow(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "flow <command>",
-		Short: "Run the gateway's login and profile-update flow against the platform",
+		Short: "Run the gateway's login, profile-update and logout flows",
 		Args:  cobra.ArbitraryArgs,
 		Example: `  ciamctl flow login --brand acme "$ID_TOKEN"
-  ciamctl flow login --brand acme "$ID_TOKEN" --apply`,
+  ciamctl flow login --brand acme "$ID_TOKEN" --apply
+  ciamctl flow logout --brand acme --id-token-hint "$ID_TOKEN" --access-token "$ACCESS_TOKEN" --apply`,
 		RunE: cmdutil.GroupRunE,
 	}
-	cmd.AddCommand(NewCmdLogin(f, nil))
+	cmd.AddCommand(NewCmdLogin(f, nil), NewCmdLogout(f, nil))
 	return cmd
 }
 
@@ -61,13 +59,19 @@ func NewCmdLogin(f *cmdutil.Factory, runF func(*LoginOptions) error) *cobra.Comm
   3. look the customer up by cuid (the token's sub) under OAUTH_EXTERNAL and the
      brand's channel account;
   4. create the customer when absent (POST /v2/customers), otherwise compare the
-     mapped fields with the stored profile and update what changed: names with
-     PUT /v2/customers/{id}, mobile and email with the identifier-change call.
+     mapped fields with the stored profile and update changed names with
+     PUT /v2/customers/{id} (the profile-update flow).
+
+A mobile or email that differs is not changed: an identifier change is two
+steps, the CIAM first, then a separate platform identifier update made by the
+app. The login reports it (identifierChanges) and prints the exact step 2
+command, ` + "`ciamctl customer change-identifier`" + `; the login itself succeeded.
 
 Without --apply only the read calls (lookup, get) are made, and the calls that
 would change the platform are printed with their bodies. With --apply they are
-made. Exit 1 when the token is invalid or maps to no usable profile, 3 when the
-JWKS or the platform cannot be reached.`,
+made. Exit 1 when the token is invalid or maps to no usable profile, 2 when the
+brand's file has errors (it is never used), 3 when the JWKS or the platform
+cannot be reached.`,
 		Example: `  ciamctl flow login --brand acme "$ID_TOKEN"            # print the calls it would make
   ciamctl flow login --brand acme "$ID_TOKEN" --apply    # make them
   pbpaste | ciamctl flow login --brand acme - --apply -o json`,
@@ -85,7 +89,7 @@ JWKS or the platform cannot be reached.`,
 		},
 	}
 	fl := cmd.Flags()
-	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "brand whose policy, mappings and channel account to use (required)")
+	cmdutil.AddBrandFlag(f, cmd, &opts.Brand, "brand whose policy, mappings and channel account to use (required)")
 	fl.BoolVar(&opts.Apply, "apply", false, "make the calls that create or update the customer (default: print them)")
 	fl.BoolVar(&opts.NoCache, "no-cache", false, "fetch the JWKS even if a cached copy is fresh")
 	cmdutil.AddIntouchFlags(cmd, &opts.Intouch)
@@ -103,16 +107,6 @@ const (
 	OutcomeWouldUpdate    = "would_update" // without --apply
 )
 
-// Call is one platform request of the flow. Made is false for the writes a
-// run without --apply only prints.
-type Call struct {
-	Method string          `json:"method"`
-	Path   string          `json:"path"`
-	Body   json.RawMessage `json:"body,omitempty"`
-	Made   bool            `json:"made"`
-	Result string          `json:"result"`
-}
-
 // LoginResult is `flow login -o json`.
 type LoginResult struct {
 	Outcome    string                `json:"outcome"`
@@ -123,15 +117,20 @@ type LoginResult struct {
 	AccountID  string                `json:"accountId"`
 	Token      mappingcmd.TokenCheck `json:"token"`
 	Profile    mapping.Profile       `json:"profile"`
-	Changes    mapping.Changes       `json:"changes"`
-	Calls      []Call                `json:"calls"`
-	Problems   []mapping.Problem     `json:"problems"`
-	Warnings   []intouch.Item        `json:"warnings,omitempty"`
+	// Changes are the name changes the login's profile update makes.
+	Changes mapping.Changes `json:"changes"`
+	// IdentifierChanges are mapped mobiles and emails that differ from the platform's: the login does not
+	// change them; ChangeIdentifierCommands are the step 2 commands that do.
+	IdentifierChanges        []mapping.IdentifierChange `json:"identifierChanges"`
+	ChangeIdentifierCommands []string                   `json:"changeIdentifierCommands,omitempty"`
+	Calls                    []cmdutil.Call             `json:"calls"`
+	Problems                 []mapping.Problem          `json:"problems"`
+	Warnings                 []intouch.Item             `json:"warnings,omitempty"`
 }
 
 func loginRun(o *LoginOptions) error {
 	f := o.Factory
-	res, err := brandcmd.LoadBrand(f, o.Brand)
+	res, err := f.UsableBrand(o.Brand)
 	if err != nil {
 		return err
 	}
@@ -146,7 +145,7 @@ func loginRun(o *LoginOptions) error {
 		return err
 	}
 	out := LoginResult{Applied: o.Apply, Source: intouch.SourceOAuthExternal, AccountID: accountID,
-		Changes: mapping.Changes{}, Calls: []Call{}, Problems: []mapping.Problem{}}
+		Changes: mapping.Changes{}, IdentifierChanges: []mapping.IdentifierChange{}, Calls: []cmdutil.Call{}, Problems: []mapping.Problem{}}
 
 	stop := f.IOStreams.StartProgress("Verifying the token")
 	raw, check, err := mappingcmd.VerifyToken(o.Ctx, f, cfg, token, o.NoCache)
@@ -173,12 +172,12 @@ func loginRun(o *LoginOptions) error {
 		return err
 	}
 	stop = f.IOStreams.StartProgress("Calling the platform")
-	err = run(o.Ctx, client, o.Apply, mapped.Profile, &out)
+	err = run(o.Ctx, client, cfg.Brand, o.Apply, mapped.Profile, &out)
 	stop()
 	if err != nil {
 		// Show what was done before the failure, then fail.
 		if f.Globals.Output == cmdutil.FormatText {
-			writeCalls(f.IOStreams.Out, f.IOStreams.ColorScheme(), out.Calls)
+			cmdutil.WriteCalls(f.IOStreams.Out, f.IOStreams.ColorScheme(), out.Calls)
 		}
 		return cmdutil.IntouchError(err)
 	}
@@ -186,10 +185,10 @@ func loginRun(o *LoginOptions) error {
 }
 
 // run is the gateway's login logic proper: lookup, then create or update.
-func run(ctx context.Context, c *intouch.Client, apply bool, p mapping.Profile, out *LoginResult) error {
+func run(ctx context.Context, c *intouch.Client, brandName string, apply bool, p mapping.Profile, out *LoginResult) error {
 	src, acc, cuid := intouch.SourceOAuthExternal, out.AccountID, out.CUID
 	q := url.Values{"source": {src}, "accountId": {acc}, "identifierName": {intouch.IdentifierCUID}, "identifierValue": {cuid}}
-	lookup := newCall(intouch.EPLookupCustomer, nil, q, nil)
+	lookup := cmdutil.NewCall(intouch.EPLookupCustomer, nil, q, nil)
 	id, found, err := c.LookupCustomer(ctx, src, acc, intouch.IdentifierCUID, cuid)
 	if err != nil {
 		return err
@@ -204,10 +203,14 @@ func run(ctx context.Context, c *intouch.Client, apply bool, p mapping.Profile, 
 	if !found {
 		req := intouch.BuildAddCustomer(intouch.NewCustomer{CUID: cuid, FirstName: p.FirstName, LastName: p.LastName,
 			Mobile: p.Mobile, Email: p.Email, AccountID: acc})
-		add := newCall(intouch.EPAddCustomer, nil, nil, req)
+		addQuery, err := intouch.AddCustomerQuery(req)
+		if err != nil {
+			return err
+		}
+		add := cmdutil.NewCall(intouch.EPAddCustomer, nil, addQuery, req)
 		out.Outcome = OutcomeWouldCreate
 		if !apply {
-			add.Result = "not sent (no --apply)"
+			add.Result = cmdutil.NotSent
 			out.Calls = append(out.Calls, add)
 			return nil
 		}
@@ -229,7 +232,7 @@ func run(ctx context.Context, c *intouch.Client, apply bool, p mapping.Profile, 
 
 	out.CustomerID = &id
 	sq := url.Values{"source": {src}, "accountId": {acc}}
-	get := newCall(intouch.EPGetCustomer, map[string]string{"id": strconv.FormatInt(id, 10)}, sq, nil)
+	get := cmdutil.NewCall(intouch.EPGetCustomer, map[string]string{"id": strconv.FormatInt(id, 10)}, sq, nil)
 	cust, err := c.GetCustomer(ctx, id, src, acc)
 	if err != nil {
 		return err
@@ -241,54 +244,43 @@ func run(ctx context.Context, c *intouch.Client, apply bool, p mapping.Profile, 
 	if out.Changes == nil {
 		out.Changes = mapping.Changes{}
 	}
-	if len(out.Changes) == 0 {
+	out.IdentifierChanges = out.Changes.Identifiers()
+	out.ChangeIdentifierCommands = changeIdentifierCommands(brandName, cuid, out.IdentifierChanges)
+	out.Changes = out.Changes.Names()
+	up, ok := out.Changes.ProfileUpdate()
+	if !ok {
+		// Only identifiers differ: the login changes nothing (step 2 is the app's call).
 		out.Outcome = OutcomeUnchanged
 		return nil
 	}
-
 	out.Outcome = OutcomeWouldUpdate
-	idp := map[string]string{"id": strconv.FormatInt(id, 10)}
-	var writes []Call
-	var do []func() error
-	if up, ok := out.Changes.ProfileUpdate(); ok {
-		writes = append(writes, newCall(intouch.EPUpdateCustomer, idp, sq, up))
-		do = append(do, func() error { _, err := c.UpdateCustomer(ctx, id, src, acc, up); return err })
-	}
-	if ic, ok := out.Changes.IdentifierChange(); ok {
-		writes = append(writes, newCall(intouch.EPChangeIdentifier, idp, sq, ic))
-		do = append(do, func() error { _, err := c.ChangeIdentifier(ctx, id, src, acc, ic); return err })
-	}
-	for i, w := range writes {
-		if !apply {
-			w.Result = "not sent (no --apply)"
-			out.Calls = append(out.Calls, w)
-			continue
-		}
-		if err := do[i](); err != nil {
-			w.Result = "failed"
-			out.Calls = append(out.Calls, w)
-			return err
-		}
-		w.Made, w.Result = true, "ok"
+	w := cmdutil.NewCall(intouch.EPUpdateCustomer, map[string]string{"id": strconv.FormatInt(id, 10)}, sq, up)
+	if !apply {
+		w.Result = cmdutil.NotSent
 		out.Calls = append(out.Calls, w)
+		return nil
 	}
-	if apply {
-		out.Outcome = OutcomeUpdated
+	if _, err := c.UpdateCustomer(ctx, id, src, acc, up); err != nil {
+		w.Result = "failed"
+		out.Calls = append(out.Calls, w)
+		return err
 	}
+	w.Made, w.Result = true, "ok"
+	out.Calls = append(out.Calls, w)
+	out.Outcome = OutcomeUpdated
 	return nil
 }
 
-func newCall(id intouch.EndpointID, params map[string]string, q url.Values, body any) Call {
-	ep := intouch.Endpoints[id]
-	path, err := ep.URL("", params, q)
-	if err != nil {
-		path = ep.Path
+// changeIdentifierCommands are the exact step 2 commands, one per changed
+// identifier. The ID token that carried the new value is the fresh token
+// step 2 wants; it is shown as a variable, never echoed.
+func changeIdentifierCommands(brandName, cuid string, changes []mapping.IdentifierChange) []string {
+	out := []string{}
+	for _, ch := range changes {
+		out = append(out, fmt.Sprintf(`ciamctl customer change-identifier --brand %s --cuid %s --%s %s --token "$ID_TOKEN"`,
+			cmdutil.ShellQuote(brandName), cmdutil.ShellQuote(cuid), ch.Type, cmdutil.ShellQuote(ch.To)))
 	}
-	c := Call{Method: ep.Method, Path: path}
-	if body != nil {
-		c.Body, _ = json.Marshal(body)
-	}
-	return c
+	return out
 }
 
 func finish(f *cmdutil.Factory, out LoginResult, failure error) error {
@@ -339,13 +331,14 @@ func writeText(w io.Writer, cs *iostreams.ColorScheme, r LoginResult) error {
 		return err
 	}
 	b.Reset()
-	writeCalls(w, cs, r.Calls)
+	cmdutil.WriteCalls(w, cs, r.Calls)
 	if len(r.Changes) > 0 {
 		fmt.Fprintln(&b, "Changes")
 		for _, c := range r.Changes {
-			fmt.Fprintf(&b, "  %-10s %q → %q\n", c.Field, c.Old, c.New)
+			fmt.Fprintf(&b, "  %-10s %s → %s\n", c.Field, safe(strconv.Quote(c.Old)), safe(strconv.Quote(c.New)))
 		}
 	}
+	writeIdentifierChanges(&b, cs, r)
 	id := int64(0)
 	if r.CustomerID != nil {
 		id = *r.CustomerID
@@ -356,6 +349,10 @@ func writeText(w io.Writer, cs *iostreams.ColorScheme, r LoginResult) error {
 	case OutcomeUpdated:
 		fmt.Fprintf(&b, "%s Updated customer %d (%d %s)\n", cs.SuccessIcon(), id, len(r.Changes), cmdutil.Plural(len(r.Changes), "change"))
 	case OutcomeUnchanged:
+		if len(r.IdentifierChanges) > 0 {
+			fmt.Fprintf(&b, "%s Logged in: customer %d's names are up to date; its identifiers change only through step 2 above\n", cs.SuccessIcon(), id)
+			break
+		}
 		fmt.Fprintf(&b, "%s Customer %d is up to date; nothing to change\n", cs.SuccessIcon(), id)
 	case OutcomeWouldCreate:
 		fmt.Fprintf(&b, "No customer has cuid %s yet: the gateway would create it.\n", safe(r.CUID))
@@ -368,24 +365,23 @@ func writeText(w io.Writer, cs *iostreams.ColorScheme, r LoginResult) error {
 	return err
 }
 
-func writeCalls(w io.Writer, cs *iostreams.ColorScheme, calls []Call) {
-	for _, c := range calls {
-		mark := cs.SuccessIcon()
-		switch {
-		case c.Result == "failed":
-			mark = cs.FailureIcon()
-		case !c.Made:
-			mark = cs.Yellow("→")
-		}
-		fmt.Fprintf(w, "%s %s %s  %s\n", mark, cs.Bold(c.Method), iostreams.SafeText(c.Path), cs.Gray(iostreams.SafeText(c.Result)))
-		if len(c.Body) > 0 && (!c.Made || c.Result == "failed") {
-			var ind bytes.Buffer
-			if err := json.Indent(&ind, c.Body, "    ", "  "); err != nil {
-				ind.Write(c.Body)
-			}
-			fmt.Fprintf(w, "    %s\n", iostreams.SafeLines(ind.String()))
-		}
+// writeIdentifierChanges says which identifiers the CIAM changed and prints
+// the exact step 2 command for each: the login itself does not change them.
+func writeIdentifierChanges(b *strings.Builder, cs *iostreams.ColorScheme, r LoginResult) {
+	if len(r.IdentifierChanges) == 0 {
+		return
 	}
+	safe := iostreams.SafeText
+	fmt.Fprintln(b, "Identifier changes (not made at login)")
+	for _, c := range r.IdentifierChanges {
+		fmt.Fprintf(b, "  %-10s %s → %s\n", c.Type, safe(strconv.Quote(c.From)), safe(strconv.Quote(c.To)))
+	}
+	b.WriteString("The CIAM holds a new identifier: that was step 1 of the guide's two-step change. Step 2,\n" +
+		"the platform's identifier update, is a separate call the app makes, never the login:\n")
+	for _, cmd := range r.ChangeIdentifierCommands {
+		fmt.Fprintf(b, "  %s\n", safe(cmd))
+	}
+	b.WriteString(cs.Gray("  ($ID_TOKEN is the ID token this login used; add --apply to send the change)") + "\n")
 }
 
 func summary(p mapping.Profile) string {

@@ -4,23 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/brand"
-	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
 	"github.com/ciamctl/ciamctl/internal/mapping"
 	"github.com/ciamctl/ciamctl/internal/oidc"
-	"github.com/ciamctl/ciamctl/internal/workspace"
 )
 
 // DryRunOptions holds the dependencies and flags of `mapping dry-run`.
@@ -54,9 +49,13 @@ Each mapping is a claim name taken literally (dots and URLs included) or, when
 it starts with "/", a JSON Pointer into the claims. Values are trimmed, emails
 lower-cased and checked, mobiles reduced to digits with country code.
 
+--claims FILE must be a regular file of at most 1 MiB (a link to one is
+followed); stdin is capped the same way.
+
 Exit 0 when the gateway could create the customer, 1 when it could not (an
-invalid token, no sub, neither mobile nor email), 3 when the JWKS cannot be
-fetched.`,
+invalid token, no sub, neither mobile nor email), 2 on usage errors
+(including a brand whose file has errors: it is never used), 3 when the
+JWKS cannot be fetched.`,
 		Example: `  ciamctl mapping dry-run --brand acme eyJhbGciOi...
   pbpaste | ciamctl mapping dry-run --brand acme -
   ciamctl mapping dry-run --brand acme --claims claims.json
@@ -78,7 +77,7 @@ fetched.`,
 		},
 	}
 	fl := cmd.Flags()
-	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "brand whose mappings and token policy to apply (required)")
+	cmdutil.AddBrandFlag(f, cmd, &opts.Brand, "brand whose mappings and token policy to apply (required)")
 	fl.StringVar(&opts.ClaimsFile, "claims", "", "map a JSON claims object from FILE (- for stdin) instead of a token")
 	fl.BoolVar(&opts.NoVerify, "no-verify", false, "map the token without verifying it")
 	fl.BoolVar(&opts.NoCache, "no-cache", false, "fetch the JWKS even if a cached copy is fresh")
@@ -98,7 +97,7 @@ const CodeInvalidToken = "invalid_token"
 
 func dryRunRun(o *DryRunOptions) error {
 	f := o.Factory
-	res, err := brandcmd.LoadBrand(f, o.Brand)
+	res, err := f.UsableBrand(o.Brand)
 	if err != nil {
 		return err
 	}
@@ -186,18 +185,9 @@ func Reject(r *mapping.Result, check *TokenCheck, hasClaims bool) {
 }
 
 func readClaims(f *cmdutil.Factory, path string) (json.RawMessage, error) {
-	var data []byte
-	var err error
-	if path == "-" {
-		data, err = io.ReadAll(io.LimitReader(f.IOStreams.In, 1<<20))
-	} else {
-		data, err = os.ReadFile(path)
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, cmdutil.FlagErrorf("--claims: %s: no such file", path)
-		}
-	}
+	data, err := f.ReadInputFile(path, "--claims", true)
 	if err != nil {
-		return nil, workspace.IOError("read", path, err)
+		return nil, err
 	}
 	if _, err := mapping.DecodeClaims(data); err != nil {
 		return nil, cmdutil.FlagErrorf("--claims %s: %v", path, err)

@@ -67,6 +67,8 @@ verifies ID tokens against the CIAM's keys, and performs the platform-side steps
 				f.DebugOut = &cmdutil.SyncWriter{W: f.IOStreams.ErrOut}
 				f.HTTPClient = cmdutil.TracingHTTPClient(f.HTTPClient, f.DebugOut, f.Now)
 			}
+			// One --timeout for the whole command, fixed now.
+			f.StartDeadline(cmd)
 			return nil
 		},
 	}
@@ -120,8 +122,13 @@ func topCommands(f *cmdutil.Factory) []topCommand {
 		{"channel", "platform", func() *cobra.Command { return cmdutil.HandleSignals(channelcmd.NewCmdChannel(f)) }},
 		{"flow", "platform", func() *cobra.Command { return cmdutil.HandleSignals(flowcmd.NewCmdFlow(f)) }},
 		{"customer", "platform", func() *cobra.Command { return customercmd.NewCmdCustomer(f) }},
-		{"demo", "try", func() *cobra.Command { return cmdutil.HandleSignals(democmd.NewCmdDemo(f, Execute, nil)) }},
-		{"sandbox", "try", func() *cobra.Command { return cmdutil.HandleSignals(sandboxcmd.NewCmdSandbox(f, nil)) }},
+		// Long-running by design: no --timeout deadline (demo's steps are commands with their own).
+		{"demo", "try", func() *cobra.Command {
+			return cmdutil.OwnDeadline(cmdutil.HandleSignals(democmd.NewCmdDemo(f, Execute, nil)))
+		}},
+		{"sandbox", "try", func() *cobra.Command {
+			return cmdutil.OwnDeadline(cmdutil.HandleSignals(sandboxcmd.NewCmdSandbox(f, nil)))
+		}},
 		{"version", "", func() *cobra.Command { return versioncmd.NewCmdVersion(f) }},
 		{"completion", "", func() *cobra.Command { return completioncmd.NewCmdCompletion(f) }},
 	}
@@ -170,6 +177,9 @@ func Execute(ctx context.Context, f *cmdutil.Factory, args []string) error {
 		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 		defer stop()
 	}
+	// Released when the command returns: the --timeout deadline hangs off it.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	cmd.SetArgs(args)
 	cmd.SetIn(f.IOStreams.In)
 	cmd.SetOut(f.IOStreams.Out)

@@ -39,8 +39,10 @@ func NewCmdSandbox(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command
   - a CIAM: OpenID Connect discovery, a JWKS with an RS256 and an ES256 key,
     sign-in for seeded users (alice and bob, password "password") by the
     authorization code flow (a login page, PKCE, any loopback redirect port),
-    the password grant and the device flow, and userinfo for the access
-    tokens it issues: ` + "`ciamctl token fetch`" + ` gets tokens from it;
+    the password grant and the device flow, userinfo for the access tokens it
+    issues, RP-initiated logout, token revocation, and an admin API to change
+    a user between logins (PATCH /admin/users/{login} with the printed admin
+    token): ` + "`ciamctl token fetch`" + ` gets tokens from it;
   - the Intouch API: channel accounts and customers, with real auth checks.
 
 It prints the URLs and the CIAMCTL_INTOUCH_* variables that point ciamctl at
@@ -88,6 +90,10 @@ type CIAMInfo struct {
 	Authorize    string   `json:"authorizationEndpoint"`
 	Token        string   `json:"tokenEndpoint"`
 	Userinfo     string   `json:"userinfoEndpoint"`
+	EndSession   string   `json:"endSessionEndpoint"`
+	Revocation   string   `json:"revocationEndpoint"`
+	AdminUsers   string   `json:"adminUsers"`
+	AdminToken   string   `json:"adminToken"`
 	ClientID     string   `json:"clientId"`
 	Users        []string `json:"users"`
 	UserPassword string   `json:"userPassword"`
@@ -138,6 +144,10 @@ func describe(sb *sandbox.Sandbox, basic bool) Info {
 			Authorize:    sb.Issuer + ciamemu.PathAuthorize,
 			Token:        sb.TokenURL(),
 			Userinfo:     sb.UserinfoURL(),
+			EndSession:   sb.Issuer + ciamemu.PathEndSession,
+			Revocation:   sb.Issuer + ciamemu.PathRevoke,
+			AdminUsers:   sb.Issuer + ciamemu.PathAdminUsers,
+			AdminToken:   sb.CIAM.AdminToken(),
 			ClientID:     sb.CIAM.ClientID(),
 			UserPassword: "password",
 		},
@@ -181,6 +191,8 @@ func printText(f *cmdutil.Factory, info Info, env []string) {
 	row("authorize", info.CIAM.Authorize)
 	row("token", info.CIAM.Token)
 	row("userinfo", info.CIAM.Userinfo)
+	row("logout", info.CIAM.EndSession)
+	row("revocation", info.CIAM.Revocation)
 	row("client ID", info.CIAM.ClientID)
 	row("users", strings.Join(info.CIAM.Users, ", ")+` (password "`+info.CIAM.UserPassword+`")`)
 	fmt.Fprintln(w)
@@ -209,4 +221,8 @@ func printTry(w io.Writer, info Info) {
 	fmt.Fprintf(w, "  TOKEN=$(CIAMCTL_CIAM_PASSWORD=%s ciamctl token fetch --brand sandbox --flow password --username %s)\n", shellQuote(info.CIAM.UserPassword), user)
 	fmt.Fprintln(w, "  TOKEN=$(ciamctl token fetch --brand sandbox)")
 	fmt.Fprintln(w, `  ciamctl flow login --brand sandbox "$TOKEN" --apply`)
+	fmt.Fprintln(w, `  ciamctl customer register --brand sandbox --source INSTORE "$TOKEN" --field city=Leeds --apply`)
+	fmt.Fprintln(w, "  # change the user in the CIAM (the admin API), then sign in and log in again:")
+	fmt.Fprintf(w, "  curl -s -X PATCH %s/%s -H 'Authorization: Bearer %s' \\\n", info.CIAM.AdminUsers, user, info.CIAM.AdminToken)
+	fmt.Fprintln(w, `      -d '{"family_name":"Smith","phone_number":"+44 7700 900123"}'`)
 }

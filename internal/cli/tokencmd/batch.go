@@ -7,13 +7,13 @@ import (
 	"io"
 	"io/fs"
 	"maps"
-	"os"
 	"slices"
 	"strings"
 
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
 	"github.com/ciamctl/ciamctl/internal/oidc"
+	"github.com/ciamctl/ciamctl/internal/safefile"
 	"github.com/ciamctl/ciamctl/internal/workspace"
 )
 
@@ -86,20 +86,23 @@ func (o *VerifyOptions) runBatch(v *oidc.Verifier, src *recordingSource) error {
 	return nil
 }
 
+// openBatch opens --batch: stdin for "-", else a regular file or a named
+// pipe (streaming tokens through one, or through <(cmd), is what --batch is
+// for; opening it waits for the writer, as cat does). No size cap: the
+// batch is streamed. A directory or a device is refused before opening.
 func (o *VerifyOptions) openBatch() (io.Reader, func(), error) {
 	if o.Batch == "-" {
 		return o.Factory.IOStreams.In, func() {}, nil
 	}
-	file, err := os.Open(o.Batch)
+	file, err := safefile.OpenStream(o.Batch)
+	var skipped *safefile.SkipError
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, nil, cmdutil.FlagErrorf("--batch %s: no such file", o.Batch)
+	case errors.As(err, &skipped):
+		return nil, nil, cmdutil.FlagErrorf("--batch %s; pass a file with one token per line, or - for stdin", skipped)
 	case err != nil:
 		return nil, nil, workspace.IOError("read", o.Batch, err)
-	}
-	if st, err := file.Stat(); err == nil && st.IsDir() {
-		file.Close()
-		return nil, nil, cmdutil.FlagErrorf("--batch %s: is a directory; pass a file with one token per line", o.Batch)
 	}
 	return file, func() { file.Close() }, nil
 }

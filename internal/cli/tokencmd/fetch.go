@@ -13,11 +13,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/brand"
-	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
+	"github.com/ciamctl/ciamctl/internal/deadline"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
 	"github.com/ciamctl/ciamctl/internal/oauthflow"
 	"github.com/ciamctl/ciamctl/internal/oidc"
+	"github.com/ciamctl/ciamctl/internal/redact"
 )
 
 // Environment variables for the secrets token fetch may need: never flags,
@@ -113,12 +114,6 @@ times out.`,
   # prove the client credentials work
   CIAMCTL_CIAM_CLIENT_SECRET=... ciamctl token fetch --brand acme --flow client-credentials -o json`,
 		Args: cmdutil.NoArgs,
-		// It waits for a person (--login-timeout) and bounds its network
-		// work itself (an oauthflow.Budget of --timeout): when --timeout
-		// becomes one deadline per command (issue 12), this command keeps
-		// its own, as sandbox and demo do. The lead may replace this with
-		// cmdutil.OwnDeadline(cmd) and pass f.NetBudget as the budget.
-		Annotations: map[string]string{"ciamctl/own-deadline": "true"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Ctx = cmd.Context()
 			opts.ScopesSet = cmd.Flags().Changed("scope")
@@ -132,7 +127,7 @@ times out.`,
 		},
 	}
 	fl := cmd.Flags()
-	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "the brand whose CIAM to sign in to (its issuer, client ID and token policy)")
+	cmdutil.AddBrandFlag(f, cmd, &opts.Brand, "the brand whose CIAM to sign in to (its issuer, client ID and token policy)")
 	fl.StringVar(&opts.Flow, "flow", oauthflow.FlowCode, "how to get the tokens: code, client-credentials, password or device")
 	fl.BoolVar(&opts.NoBrowser, "no-browser", false, "with --flow code: print the sign-in URL, do not open a browser")
 	fl.IntVar(&opts.Port, "port", 0, "with --flow code: loopback port for the redirect (default: any free port)")
@@ -140,7 +135,10 @@ times out.`,
 	fl.StringSliceVar(&opts.Scopes, "scope", nil, "scopes to ask for, comma separated (default: openid, and profile, email, phone where offered)")
 	fl.DurationVar(&opts.LoginTimeout, "login-timeout", DefaultLoginTimeout, "with --flow code or device: how long to wait for the sign-in or approval")
 	_ = cmd.RegisterFlagCompletionFunc("flow", cobra.FixedCompletions(oauthflow.AllFlows(), cobra.ShellCompDirectiveNoFileComp))
-	return cmd
+	// It waits for a person (--login-timeout), so --timeout is no deadline
+	// for the whole command: its network work (discovery, token requests,
+	// the key set) draws on the command's network budget instead.
+	return cmdutil.OwnDeadline(cmd)
 }
 
 func (o *FetchOptions) validate(cmd *cobra.Command) error {
@@ -178,10 +176,11 @@ func (o *FetchOptions) validate(cmd *cobra.Command) error {
 
 func fetchRun(o *FetchOptions) error {
 	f := o.Factory
-	cfg, err := loadBrand(f, o.Brand)
+	res, err := f.UsableBrand(o.Brand)
 	if err != nil {
 		return err
 	}
+	cfg := res.Config
 	if cfg.CIAM.Issuer == "" {
 		return cmdutil.WithHint(cmdutil.FlagErrorf("brand %q has no ciam.issuer: token fetch finds the CIAM's endpoints by discovery from it", o.Brand),
 			"add issuer: https://… under ciam: in the brand file (or re-add the brand with --discover)")
@@ -192,11 +191,16 @@ func fetchRun(o *FetchOptions) error {
 			return err
 		}
 	}
-	budget := oauthflow.NewBudget(f.Globals.Timeout, "--timeout")
+	if f.NetBudget == nil { // a run function called without the root command (tests)
+		f.NetBudget = deadline.NewBudget(f.Globals.Timeout, "--timeout", nil)
+	}
+	wellKnown := redact.URL(oidc.WellKnownURL(cfg.CIAM.Issuer))
 
-	ctx, done, err := budget.Start(o.Ctx, "discovery")
+	// Discovery, the token requests and the key set (JWKSFetcher) all draw
+	// on the command's one network budget.
+	ctx, done, err := f.NetBudget.Start(o.Ctx, "discovery")
 	if err != nil {
-		return err
+		return fmt.Errorf("brand %q: %w", o.Brand, &oidc.DiscoveryError{URL: wellKnown, Cause: err.Error(), Kind: oidc.ErrUnavailable, Err: err})
 	}
 	stop := f.IOStreams.StartProgress("Reading the CIAM's discovery document")
 	p, err := oidc.Discover(ctx, f.HTTPClient(), cfg.CIAM.Issuer)
@@ -206,10 +210,10 @@ func fetchRun(o *FetchOptions) error {
 		return fmt.Errorf("brand %q: %w", o.Brand, err)
 	}
 	if p.OAuth.Err != nil {
-		return fmt.Errorf("brand %q: %w", o.Brand, &oidc.DiscoveryError{URL: oidc.WellKnownURL(cfg.CIAM.Issuer), Cause: p.OAuth.Err.Error(), Kind: oidc.ErrMismatch})
+		return fmt.Errorf("brand %q: %w", o.Brand, &oidc.DiscoveryError{URL: wellKnown, Cause: p.OAuth.Err.Error(), Kind: oidc.ErrMismatch})
 	}
 	if err := oauthflow.CheckOffered(p.OAuth, o.Flow); err != nil {
-		return cmdutil.WithHint(err, "flows come from the CIAM's grant_types_supported, authorization_endpoint and device_authorization_endpoint (%s)", oidc.WellKnownURL(cfg.CIAM.Issuer))
+		return cmdutil.WithHint(err, "flows come from the CIAM's grant_types_supported, authorization_endpoint and device_authorization_endpoint (%s)", wellKnown)
 	}
 
 	client := &oauthflow.Client{
@@ -218,7 +222,7 @@ func fetchRun(o *FetchOptions) error {
 		ClientID:     cfg.CIAM.ClientID,
 		ClientSecret: secret,
 		Scopes:       o.scopes(p.OAuth),
-		Budget:       budget,
+		Budget:       f.NetBudget,
 		Wait:         o.LoginTimeout,
 		WaitName:     "--login-timeout",
 	}
@@ -234,7 +238,7 @@ func fetchRun(o *FetchOptions) error {
 			f.IOStreams.ErrColorScheme().SuccessIcon(), iostreams.SafeText(cfg.CIAM.ClientID))
 		return writeTokens(f, toks, toks.AccessToken)
 	}
-	if err := verifyFetched(o, cfg, budget, toks); err != nil {
+	if err := verifyFetched(o, cfg, toks); err != nil {
 		return err
 	}
 	return writeTokens(f, toks, toks.IDToken)
@@ -382,7 +386,7 @@ func required(what string) func(string) error {
 // verifyFetched verifies the ID token with the brand's policy, bound to
 // this sign-in (nonce, at_hash, c_hash). A token that fails is not printed:
 // its checks go to stderr.
-func verifyFetched(o *FetchOptions, cfg *brand.Config, budget oauthflow.Budget, toks *oauthflow.Tokens) error {
+func verifyFetched(o *FetchOptions, cfg *brand.Config, toks *oauthflow.Tokens) error {
 	f := o.Factory
 	p := cmdutil.BrandPolicy(cfg)
 	p.Now = f.Now
@@ -392,12 +396,9 @@ func verifyFetched(o *FetchOptions, cfg *brand.Config, budget oauthflow.Budget, 
 	if err != nil {
 		return fmt.Errorf("brand %q: %s", o.Brand, strings.TrimPrefix(err.Error(), "oidc: "))
 	}
-	ctx, done, err := budget.Start(o.Ctx, "verifying the ID token")
-	if err != nil {
-		return err
-	}
-	res := v.Verify(ctx, toks.IDToken)
-	done()
+	// The key set's fetch draws on the network budget (JWKSFetcher); the
+	// checks themselves are not network work.
+	res := v.Verify(o.Ctx, toks.IDToken)
 	if res.Valid {
 		fmt.Fprintf(f.IOStreams.ErrOut, "%s ID token%s verified with brand %s's policy%s\n",
 			f.IOStreams.ErrColorScheme().SuccessIcon(), forSubject(res), o.Brand, boundTo(res))

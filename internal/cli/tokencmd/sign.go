@@ -3,11 +3,7 @@ package tokencmd
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
 	"strings"
 	"time"
 
@@ -15,7 +11,6 @@ import (
 
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/keys"
-	"github.com/ciamctl/ciamctl/internal/workspace"
 )
 
 // SignOptions holds the dependencies and flags of `token sign`.
@@ -28,9 +23,6 @@ type SignOptions struct {
 	Sets      []string
 	ExpiresIn time.Duration
 }
-
-// maxClaimsBytes caps a --claims document; ID token claims are a few KiB.
-const maxClaimsBytes = 1 << 20
 
 // NewCmdSign builds `token sign`.
 func NewCmdSign(f *cmdutil.Factory, runF func(*SignOptions) error) *cobra.Command {
@@ -88,7 +80,7 @@ This is for test keys only: never sign with a production key on a shared machine
 
 func signRun(o *SignOptions) error {
 	f := o.Factory
-	key, err := readInput(f, o.Key, "--key", false)
+	key, err := f.ReadInputFile(o.Key, "--key", false)
 	if err != nil {
 		return err
 	}
@@ -114,7 +106,7 @@ func signRun(o *SignOptions) error {
 func (o *SignOptions) claims() (map[string]json.RawMessage, error) {
 	m := map[string]json.RawMessage{}
 	if o.Claims != "" {
-		data, err := readInput(o.Factory, o.Claims, "--claims", true)
+		data, err := o.Factory.ReadInputFile(o.Claims, "--claims", true)
 		if err != nil {
 			return nil, err
 		}
@@ -143,30 +135,4 @@ func claimValue(v string) json.RawMessage {
 	}
 	b, _ := json.Marshal(v)
 	return b
-}
-
-// readInput reads a FILE argument, or stdin for "-" when allowStdin.
-func readInput(f *cmdutil.Factory, path, flag string, allowStdin bool) ([]byte, error) {
-	var r io.Reader
-	if path == "-" && allowStdin {
-		r = f.IOStreams.In
-	} else {
-		file, err := os.Open(path)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			return nil, cmdutil.FlagErrorf("%s %s: no such file", flag, path)
-		case err != nil:
-			return nil, workspace.IOError("read", path, err)
-		}
-		defer file.Close()
-		r = file
-	}
-	data, err := io.ReadAll(io.LimitReader(r, maxClaimsBytes+1))
-	if err != nil {
-		return nil, workspace.IOError("read", path, err)
-	}
-	if len(data) > maxClaimsBytes {
-		return nil, cmdutil.FlagErrorf("%s %s: larger than 1 MiB", flag, path)
-	}
-	return data, nil
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/brand"
-	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
 	"github.com/ciamctl/ciamctl/internal/jwks"
@@ -74,11 +73,12 @@ Fetched key sets are cached under the user cache directory ($CIAMCTL_CACHE_DIR,
 else $XDG_CACHE_HOME/ciamctl/jwks or the OS default) as the server's
 Cache-Control max-age and ETag allow; --no-cache always fetches.
 
---batch FILE (or - for stdin) verifies one token per line (blank lines and
-lines starting with # are skipped) on --workers goroutines (default one per
-CPU, at most 256 or 4 per CPU) with the key set fetched once. Results come in
-input order, one per line: JSON Lines with a "line" number under -o json, a
-compact line each under -o text. A summary by
+--batch FILE (or - for stdin; a named pipe is read as a stream) verifies one
+token per line (blank lines and lines starting with # are skipped) on
+--workers goroutines (default one per CPU, at most 256 or 4 per CPU) with the
+key set fetched once. Results come in input order, one per line: JSON Lines
+with a "line" number under -o json, a compact line each under -o text. A
+summary by
 reason goes to stderr, or with --summary-json as a last {"summary": ...}
 object on stdout.
 
@@ -86,7 +86,8 @@ object on stdout.
 verified with the CIAM's public keys only.
 
 Exit 0 when valid (every token, with --batch), 1 when invalid, 2 on usage
-errors (including a JWKS location that is neither a URL nor a file), 3 when
+errors (including a JWKS location that is neither a URL nor a file, and a
+--brand whose file has errors: such a brand is never used), 3 when
 the key set cannot be had (unreachable, timed out, not a JWKS, no usable key).`,
 		Example: `  # with a brand from the workspace
   ciamctl token verify --brand acme eyJhbGciOiJSUzI1NiIs...
@@ -125,7 +126,7 @@ the key set cannot be had (unreachable, timed out, not a JWKS, no usable key).`,
 		},
 	}
 	fl := cmd.Flags()
-	brandcmd.AddBrandFlag(f, cmd, &opts.Brand, "take JWKS URI, issuer, client ID (audience) and algorithms from this brand")
+	cmdutil.AddBrandFlag(f, cmd, &opts.Brand, "take JWKS URI, issuer, client ID (audience) and algorithms from this brand")
 	fl.StringVar(&opts.JWKS, "jwks", "", "JWKS `URL|FILE` with the signing keys (overrides the brand's jwksUri)")
 	fl.StringVar(&opts.Issuer, "issuer", "", "expected iss, exactly (overrides the brand's issuer)")
 	fl.StringVar(&opts.Audience, "audience", "", "client ID that aud must contain (overrides the brand's clientId)")
@@ -139,7 +140,9 @@ the key set cannot be had (unreachable, timed out, not a JWKS, no usable key).`,
 	fl.StringVar(&opts.AccessToken, "access-token", "", "the access token issued with the ID token: its at_hash, when present, must match")
 	fl.IntVar(&opts.Workers, "workers", 0, "with --batch: tokens verified in parallel (default: the number of CPUs; at most 256, or 4 per CPU when more)")
 	_ = cmd.RegisterFlagCompletionFunc("alg", cobra.FixedCompletions(oidc.DefaultAlgorithms, cobra.ShellCompDirectiveNoFileComp))
-	return cmd
+	// --batch may verify for minutes: --timeout bounds the key set's load and
+	// refetch through the network budget, never the verification itself.
+	return cmdutil.OwnDeadline(cmd)
 }
 
 // validate checks flag combinations; every failure is a usage error.
@@ -246,10 +249,11 @@ func (o *VerifyOptions) verifier() (*oidc.Verifier, *recordingSource, error) {
 	var p oidc.Policy
 	location := o.JWKS
 	if o.Brand != "" {
-		cfg, err := loadBrand(f, o.Brand)
+		res, err := f.UsableBrand(o.Brand)
 		if err != nil {
 			return nil, nil, err
 		}
+		cfg := res.Config
 		p = cmdutil.BrandPolicy(cfg)
 		if location == "" {
 			location = cfg.CIAM.JWKSURI
@@ -286,24 +290,6 @@ func (o *VerifyOptions) verifier() (*oidc.Verifier, *recordingSource, error) {
 		return nil, nil, fmt.Errorf("brand %q: %s", o.Brand, msg)
 	}
 	return v, src, nil
-}
-
-// loadBrand loads a brand for verification; a brand with errors is refused
-// (its problems go to stderr) because its policy cannot be trusted.
-func loadBrand(f *cmdutil.Factory, name string) (*brand.Config, error) {
-	res, err := brandcmd.LoadBrand(f, name)
-	if err != nil {
-		return nil, err
-	}
-	if brand.HasErrors(res.Problems) {
-		cs := f.IOStreams.ErrColorScheme()
-		for _, p := range res.Problems {
-			fmt.Fprintln(f.IOStreams.ErrOut, cmdutil.ProblemLine(cs, p))
-		}
-		return nil, cmdutil.WithHint(fmt.Errorf("brand %q: %w", name, brand.ErrInvalid),
-			"fix the file (see `ciamctl config validate`), or verify with --jwks, --issuer and --audience")
-	}
-	return res.Config, nil
 }
 
 // recordingSource keeps the last error of the key source, so a result with

@@ -42,6 +42,8 @@ type Server struct {
 	authRequests map[string]authRequest // sign-ins waiting for the login form
 	codes        map[string]authCode
 	devices      map[string]*deviceGrant // by device code
+
+	session sessionState // end session, revocation, admin API, request log: session.go
 }
 
 type accessGrant struct {
@@ -71,11 +73,12 @@ func New(opts Options) *Server {
 	s.mux.HandleFunc(PathAuthorize, s.authorize)
 	s.mux.HandleFunc("POST "+PathDeviceAuthorization, s.deviceAuthorization)
 	s.mux.HandleFunc(PathDevice, s.deviceVerification)
+	s.routeSession()
 	return s
 }
 
 // Handler serves all endpoints.
-func (s *Server) Handler() http.Handler { return s.mux }
+func (s *Server) Handler() http.Handler { return s.handler() }
 
 // Start listens on addr (e.g. "127.0.0.1:0"), sets the issuer to the listener's URL unless one was
 // fixed, and returns the issuer.
@@ -88,7 +91,7 @@ func (s *Server) Start(addr string) (string, error) {
 	if s.issuer == "" {
 		s.issuer = "http://" + ln.Addr().String()
 	}
-	s.httpSrv = &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second}
+	s.httpSrv = &http.Server{Handler: s.handler(), ReadHeaderTimeout: 10 * time.Second}
 	iss := s.issuer
 	s.mu.Unlock()
 	go func() { _ = s.httpSrv.Serve(ln) }()
@@ -184,6 +187,7 @@ func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
 	if s.offers(GrantDeviceCode) {
 		doc["device_authorization_endpoint"] = endpointURL(iss, PathDeviceAuthorization)
 	}
+	s.sessionDiscovery(doc, iss)
 	writeJSON(w, http.StatusOK, doc)
 }
 

@@ -6,7 +6,9 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -24,7 +26,7 @@ func (s *Server) tokenGenerate(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusUnauthorized, CodeAuth, "invalid key or secret")
 		return
 	}
-	tok := "emu-at-" + rand.Text()
+	tok := s.accessToken()
 	s.mu.Lock()
 	s.tokens[tok] = s.opts.Now().Add(s.opts.TokenTTL)
 	s.issued = append(s.issued, tok)
@@ -33,6 +35,24 @@ func (s *Server) tokenGenerate(w http.ResponseWriter, r *http.Request) {
 		"data":   map[string]any{"accessToken": tok, "ttlSeconds": int64(s.opts.TokenTTL.Seconds())},
 		"errors": nil,
 	})
+}
+
+// accessToken is shaped as the platform's: a JWT whose payload names the org (org_id) the credentials act
+// for. It is not signed (the signature part is random): clients read the org, they do not verify it.
+func (s *Server) accessToken() string {
+	now := s.opts.Now()
+	org, err := strconv.ParseInt(s.opts.OrgID, 10, 64)
+	var orgID any = s.opts.OrgID
+	if err == nil {
+		orgID = org
+	}
+	header, _ := json.Marshal(map[string]string{"kid": "emu", "alg": "RS256"})
+	payload, _ := json.Marshal(map[string]any{
+		"iss": "intouchemu", "sub": s.opts.ClientKey, "org_id": orgID, "token_use": "token_access",
+		"iat": now.Unix(), "exp": now.Add(s.opts.TokenTTL).Unix(), "jti": rand.Text(),
+	})
+	enc := base64.RawURLEncoding.EncodeToString
+	return enc(header) + "." + enc(payload) + "." + enc([]byte(rand.Text()))
 }
 
 // authorized checks the OAuth token or Basic credentials and answers 401 itself when they fail.

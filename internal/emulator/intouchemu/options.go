@@ -16,6 +16,18 @@ type Options struct {
 	// Sources seeds the org's channel accounts; nil seeds one INSTORE account (no OAUTH_EXTERNAL one,
 	// so `channel link` has something to create).
 	Sources []Source
+
+	// MandatoryFields are the org's registration rules (Organization Settings › Miscellaneous › Registration
+	// Configuration): add customer answers HTTP 403 "Mandatory field is missing. Field {x} is mandatory" when
+	// the profile lacks one. Names: firstName, lastName, an identifier type (mobile, email, externalId) or a
+	// custom field name.
+	MandatoryFields []string
+	// RateLimitPerMinute limits authenticated calls per API key (OAuth client key or Basic username) per
+	// clock minute, answering HTTP 429 beyond it; 0 means no limit.
+	RateLimitPerMinute int
+	// APIDeniedSourceTypes are source types this org cannot create through the API: creating one answers
+	// 3218 "invalid source type" (the integration guide creates OAUTH_EXTERNAL in the UI).
+	APIDeniedSourceTypes []string
 }
 
 func (o *Options) defaults() {

@@ -27,6 +27,7 @@ type Server struct {
 	counts    map[string]int
 	faults    []faultRule
 	latency   time.Duration
+	rate      map[string]rateWindow // API key → calls in the current minute
 
 	done     chan struct{}
 	doneOnce sync.Once
@@ -42,6 +43,7 @@ func New(opts Options) *Server {
 		mux:       http.NewServeMux(),
 		tokens:    map[string]time.Time{},
 		counts:    map[string]int{},
+		rate:      map[string]rateWindow{},
 		nextID:    1000,
 		nextSrcID: 2400,
 		done:      make(chan struct{}),
@@ -57,6 +59,7 @@ func New(opts Options) *Server {
 const (
 	RouteToken            = "POST /v3/oauth/token/generate"
 	RouteListSources      = "GET /v2/org/{orgId}/sources"
+	RouteGetSource        = "GET /v2/org/{orgId}/sources/{uuid}"
 	RouteCreateSource     = "POST /v2/org/{orgId}/sources"
 	RouteAddCustomer      = "POST /v2/customers"
 	RouteLookup           = "GET /v2/customers/lookup"
@@ -68,6 +71,7 @@ const (
 func (s *Server) routes() {
 	s.handle(RouteToken, false, s.tokenGenerate)
 	s.handle(RouteListSources, true, s.listSources)
+	s.handle(RouteGetSource, true, s.getSource)
 	s.handle(RouteCreateSource, true, s.createSource)
 	s.handle(RouteAddCustomer, true, s.addCustomer)
 	s.handle(RouteLookup, true, s.lookup)
@@ -132,7 +136,7 @@ func (s *Server) handle(route string, auth bool, h http.HandlerFunc) {
 			s.applyFault(w, r, f, auth, h)
 			return
 		}
-		if auth && !s.authorized(w, r) {
+		if auth && (!s.authorized(w, r) || s.rateLimited(w, r)) {
 			return
 		}
 		h(w, r)

@@ -1,24 +1,38 @@
 package intouchemu
 
 import (
-	"fmt"
+	"crypto/md5"
+	"encoding/hex"
+	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 )
 
-// knownSourceTypes are the source types the emulator accepts.
-var knownSourceTypes = map[string]bool{
-	"INSTORE": true, "OAUTH_EXTERNAL": true, "WECHAT": true, "MARTJACK": true, "FACEBOOK": true,
-	"WEB_ENGAGE": true, "LINE": true, "MOBILE_APP": true, "ECOMMERCE": true,
+// sourceTypeIDs are the source types the emulator accepts, with their sourceTypeId. FACEBOOK, WEB_ENGAGE and
+// MARTJACK carry the ids of the reference's samples; the others are the emulator's choice.
+var sourceTypeIDs = map[string]int64{
+	"FACEBOOK": 1, "WEB_ENGAGE": 2, "WECHAT": 3, "INSTORE": 4, "MARTJACK": 6, "TMALL": 7, "TAOBAO": 8, "JD": 9,
+	"ECOMMERCE": 10, "WEBSITE": 11, "LINE": 12, "MOBILE_APP": 13, "OAUTH_EXTERNAL": 14,
 }
+
+// singleAccountSources need no accountId on customer calls.
+var singleAccountSources = map[string]bool{"INSTORE": true}
 
 func (s *Server) addSourceLocked(src Source) Source {
 	if src.ID == 0 {
 		s.nextSrcID++
 		src.ID = s.nextSrcID
 	}
+	// A seeded account keeps the case it was given: the platform's own samples mix cases ("Facebook").
+	typ := strings.ToUpper(src.SourceTypeName)
+	if src.SourceTypeID == 0 {
+		src.SourceTypeID = sourceTypeIDs[typ]
+	}
 	if src.UUID == "" {
-		src.UUID = fmt.Sprintf("00000000-0000-4000-8000-%012d", src.ID)
+		// 32 hex digits, as the platform's, and stable across runs so transcripts compare.
+		sum := md5.Sum([]byte(s.opts.OrgID + "/" + typ + "/" + src.SourceAccountIdentifier))
+		src.UUID = hex.EncodeToString(sum[:])
 	}
 	if src.Configs == nil {
 		src.Configs = map[string]any{}
@@ -43,7 +57,7 @@ func (s *Server) Sources() []Source {
 
 func (s *Server) orgOK(w http.ResponseWriter, r *http.Request) bool {
 	if r.PathValue("orgId") != s.opts.OrgID {
-		writeErr(w, http.StatusForbidden, CodeForbidden, "org "+r.PathValue("orgId")+" is not accessible with these credentials")
+		writeErr(w, http.StatusForbidden, CodeForbidden, "Access denied: org "+r.PathValue("orgId")+" is not accessible with these credentials")
 		return false
 	}
 	return true
@@ -56,6 +70,28 @@ func (s *Server) listSources(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"data": s.Sources(), "warnings": []item{}, "errors": []item{}})
 }
 
+func (s *Server) getSource(w http.ResponseWriter, r *http.Request) {
+	if !s.orgOK(w, r) {
+		return
+	}
+	for _, src := range s.Sources() {
+		if src.UUID == r.PathValue("uuid") {
+			writeJSON(w, http.StatusOK, sourceAnswer(src))
+			return
+		}
+	}
+	writeErr(w, http.StatusNotFound, CodeSourceNotFound, "Unable to find org source")
+}
+
+// sourceAnswer is one account with its own warnings[], as the get and create calls answer.
+func sourceAnswer(src Source) map[string]any {
+	b, _ := json.Marshal(src)
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	m["warnings"] = []item{}
+	return m
+}
+
 func (s *Server) createSource(w http.ResponseWriter, r *http.Request) {
 	if !s.orgOK(w, r) {
 		return
@@ -64,7 +100,7 @@ func (s *Server) createSource(w http.ResponseWriter, r *http.Request) {
 		Name                    string         `json:"name"`
 		SourceAccountIdentifier string         `json:"sourceAccountIdentifier"`
 		SourceTypeName          string         `json:"sourceTypeName"`
-		ToMirror                int            `json:"toMirror"`
+		ToMirror                any            `json:"toMirror"` // the reference's request sample sends 0
 		Configs                 map[string]any `json:"configs"`
 	}
 	if err := decodeBody(r, &body); err != nil {
@@ -72,30 +108,29 @@ func (s *Server) createSource(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	typ := strings.ToUpper(strings.TrimSpace(body.SourceTypeName))
+	_, known := sourceTypeIDs[typ]
 	switch {
 	case strings.TrimSpace(body.Name) == "":
-		writeErr(w, http.StatusBadRequest, CodeBadRequest, "name is required")
+		writeErr(w, http.StatusBadRequest, CodeSourceNameInvalid, "Invalid source name")
 		return
 	case strings.TrimSpace(body.SourceAccountIdentifier) == "":
-		writeErr(w, http.StatusBadRequest, CodeBadRequest, "sourceAccountIdentifier is required")
+		writeErr(w, http.StatusBadRequest, CodeSourceAccountIDBad, "Invalid account identifier of the source")
 		return
-	case !knownSourceTypes[typ]:
-		writeErr(w, http.StatusBadRequest, CodeInvalidSource, "unknown sourceTypeName "+body.SourceTypeName)
+	case !known || slices.ContainsFunc(s.opts.APIDeniedSourceTypes, func(t string) bool { return strings.EqualFold(t, typ) }):
+		writeErr(w, http.StatusBadRequest, CodeSourceTypeInvalid, "Invalid source type")
 		return
 	}
 	s.mu.Lock()
 	for _, src := range s.sources {
 		if strings.EqualFold(src.SourceTypeName, typ) && src.SourceAccountIdentifier == body.SourceAccountIdentifier {
 			s.mu.Unlock()
-			writeErr(w, http.StatusBadRequest, CodeSourceExists, "source account "+body.SourceAccountIdentifier+" already exists for "+typ)
+			writeErr(w, http.StatusBadRequest, CodeSourceExists, "Org source already exists with the given values")
 			return
 		}
 	}
+	mirror := body.ToMirror == true || body.ToMirror == float64(1)
 	src := s.addSourceLocked(Source{Name: body.Name, SourceAccountIdentifier: body.SourceAccountIdentifier, SourceTypeName: typ,
-		IsActive: true, ToMirror: body.ToMirror, Configs: body.Configs})
+		IsActive: true, ToMirror: mirror, Configs: body.Configs})
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{
-		"id": src.ID, "uuid": src.UUID, "name": src.Name, "sourceAccountIdentifier": src.SourceAccountIdentifier,
-		"sourceTypeName": src.SourceTypeName, "isActive": src.IsActive, "warnings": []item{},
-	})
+	writeJSON(w, http.StatusOK, sourceAnswer(src))
 }

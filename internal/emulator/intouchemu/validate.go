@@ -23,19 +23,27 @@ func validMobile(v string) bool {
 	return true
 }
 
-var knownIdentifierTypes = map[string]bool{"cuid": true, "mobile": true, "email": true, "externalId": true}
+// knownIdentifierTypes are the identifier types of the reference (add customer, lookup, changeIdentifier).
+var knownIdentifierTypes = map[string]bool{
+	"cuid": true, "mobile": true, "email": true, "externalId": true, "cardnumber": true,
+	"wechat": true, "martjackId": true, "fbId": true, "line": true, "unionId": true,
+}
 
-// checkIdentifier returns a body code and message when the identifier is unacceptable (0 when fine).
-func checkIdentifier(id Identifier) (int, string) {
+// scopedToSource are identifiers that only mean something within their source: they never merge customers.
+var scopedToSource = map[string]bool{"cuid": true}
+
+// identifierProblem is the add-customer view of an identifier: an error code for an unusable one, or a
+// warning code (8055/8056) for an invalid email or mobile, which the platform leaves out and reports.
+func identifierProblem(id Identifier) (errCode, warnCode int, msg string) {
 	switch {
 	case !knownIdentifierTypes[id.Type]:
-		return CodeInvalidIdentifier, "unknown identifier type " + id.Type
+		return CodeInvalidIdentifier, 0, "Invalid identifier passed: unknown identifier type " + id.Type
 	case strings.TrimSpace(id.Value) == "":
-		return CodeInvalidIdentifier, "empty value for identifier " + id.Type
+		return CodeInvalidIdentifier, 0, "Invalid identifier passed: empty value for " + id.Type
 	case id.Type == "email" && !validEmail(id.Value):
-		return CodeInvalidEmail, "invalid email " + id.Value
+		return 0, CodeInvalidEmail, "Invalid email id"
 	case id.Type == "mobile" && !validMobile(id.Value):
-		return CodeInvalidMobile, "invalid mobile " + id.Value
+		return 0, CodeInvalidMobile, "Invalid mobile"
 	}
-	return 0, ""
+	return 0, 0, ""
 }

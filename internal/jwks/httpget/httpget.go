@@ -1,5 +1,6 @@
 // Package httpget performs the small, defensive HTTP GETs that JWKS and
-// discovery documents need: capped bodies, http(s) only, same-host redirects,
+// discovery documents need: capped bodies, https (http for loopback only),
+// same-origin redirects,
 // and errors that say what went wrong in a few words without echoing headers
 // or bodies.
 package httpget
@@ -11,7 +12,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
+
+	"github.com/ciamctl/ciamctl/internal/urlpolicy"
 )
 
 // MaxBody is the default cap for documents we fetch; JWKS and discovery
@@ -19,7 +21,7 @@ import (
 const MaxBody = 1 << 20
 
 // MaxRedirects bounds redirect chains; identity providers rarely use more than one.
-const MaxRedirects = 5
+const MaxRedirects = urlpolicy.MaxRedirects
 
 // Response is a fully read, capped response.
 type Response struct {
@@ -48,20 +50,10 @@ var ErrTooLarge = errors.New("response too large")
 // ErrStatus reports a non-2xx (and non-304) status.
 var ErrStatus = errors.New("unexpected HTTP status")
 
-// CheckURL accepts only absolute http(s) URLs with a host.
-func CheckURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, fmt.Errorf("invalid URL: %w", err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("unsupported URL scheme %q (only http and https)", u.Scheme)
-	}
-	if u.Host == "" {
-		return nil, errors.New("URL has no host")
-	}
-	return u, nil
-}
+// CheckURL applies urlpolicy.Check: absolute http(s) with a host, no
+// credentials, https unless the host is loopback. Its errors wrap
+// urlpolicy.ErrRefused and show the URL only redacted.
+func CheckURL(raw string) (*url.URL, error) { return urlpolicy.Check(raw) }
 
 // Get is DefaultPolicy.Get: GetOnce, repeated when a retry may help, within
 // ctx's deadline.
@@ -136,33 +128,14 @@ func human(n int64) string {
 }
 
 // restrict returns a copy of client (never mutating the caller's) whose
-// redirects stay on the original host and scheme family: a JWKS that
-// redirects elsewhere could hand us an attacker's keys.
+// redirects stay within the origin (scheme, host and port) of the URL asked
+// for: a key set from elsewhere could be an attacker's, and an http hop
+// after an https start would let anyone on the path swap the keys.
 func restrict(client *http.Client) *http.Client {
 	if client == nil {
 		client = http.DefaultClient
 	}
 	c := *client
-	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		for _, v := range via {
-			if v.URL.String() == req.URL.String() {
-				return errors.New("redirect loop refused (it redirects back to an earlier URL)")
-			}
-		}
-		if len(via) >= MaxRedirects {
-			return fmt.Errorf("too many redirects (stopped after %d)", MaxRedirects)
-		}
-		first := via[0].URL
-		if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-			return fmt.Errorf("redirect to unsupported scheme %q refused", req.URL.Scheme)
-		}
-		if first.Scheme == "https" && req.URL.Scheme != "https" {
-			return errors.New("redirect from https to http refused")
-		}
-		if !strings.EqualFold(req.URL.Host, first.Host) {
-			return fmt.Errorf("redirect to another host (%s) refused", req.URL.Host)
-		}
-		return nil
-	}
+	c.CheckRedirect = urlpolicy.CheckRedirect
 	return &c
 }

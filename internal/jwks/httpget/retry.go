@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ciamctl/ciamctl/internal/deadline"
 	"github.com/ciamctl/ciamctl/internal/netretry"
 )
 
@@ -71,9 +72,18 @@ func (p Policy) Wait(ctx context.Context, attempt int, e *Error) *Error {
 	if asked && wait > p.MaxRetryAfter {
 		return e.attempts(attempt).note(fmt.Sprintf("the server asks to retry after %s", wait.Round(time.Second)))
 	}
-	if deadline, ok := ctx.Deadline(); ok && !p.now().Add(wait).Before(deadline) {
+	if dl, ok := ctx.Deadline(); ok && !p.now().Add(wait).Before(dl) {
+		// A wait that would pass the deadline is not started: say so now
+		// rather than sleep into a timeout.
 		if asked {
-			return e.attempts(attempt).note(fmt.Sprintf("the server asks to retry after %s, beyond the time left", wait.Round(time.Second)))
+			beyond := "beyond the time left"
+			if name, ok := deadline.Named(ctx); ok {
+				beyond = "which would exceed " + name
+			}
+			return e.attempts(attempt).note(fmt.Sprintf("the server asks to retry after %s, %s", wait.Round(time.Second), beyond))
+		}
+		if name, ok := deadline.Named(ctx); ok {
+			return e.attempts(attempt).note("another attempt would exceed " + name)
 		}
 		return e.attempts(attempt)
 	}

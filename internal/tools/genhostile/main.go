@@ -17,6 +17,8 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
@@ -70,13 +72,15 @@ var testKeys = []testKey{
 
 // keySets are the public key sets, by file name under jwks/.
 var keySets = []struct {
-	file string
-	keys []string
+	file  string
+	keys  []string
+	certs bool // Azure AD v1 style: x5c, x5t, x5t#S256, kid = x5t
 }{
-	{"one.json", []string{"rsa-1"}},
-	{"several.json", []string{"rsa-1", "rsa-2", "ec-1", "ed-1"}},
-	{"rotated.json", []string{"rsa-next"}},  // after rotation: rsa-1 retired, rsa-next published
-	{"attacker.json", []string{"attacker"}}, // served by the tests' jku/x5u server; never trusted
+	{"one.json", []string{"rsa-1"}, false},
+	{"several.json", []string{"rsa-1", "rsa-2", "ec-1", "ed-1"}, false},
+	{"rotated.json", []string{"rsa-next"}, false},  // after rotation: rsa-1 retired, rsa-next published
+	{"attacker.json", []string{"attacker"}, false}, // served by the tests' jku/x5u server; never trusted
+	{"thumbprints.json", []string{"rsa-1", "rsa-2"}, true},
 }
 
 func main() {
@@ -111,7 +115,7 @@ func run(dir string, newKeys bool) (int, error) {
 		}
 	}
 	for _, s := range keySets {
-		if err := g.writeSet(s.file, s.keys); err != nil {
+		if err := g.writeSet(s.file, s.keys, s.certs); err != nil {
 			return 0, err
 		}
 	}
@@ -166,9 +170,11 @@ func (g *generator) loadOrCreateKey(k testKey, fresh bool) error {
 	return nil
 }
 
-// writeSet writes the public halves of the named keys as a JWKS.
-func (g *generator) writeSet(file string, names []string) error {
-	set := jwk.NewSet()
+// writeSet writes the public halves of the named keys as a JWKS; with
+// certs, each key also carries its certificate and thumbprints, and its kid
+// is its x5t, as Azure AD publishes them.
+func (g *generator) writeSet(file string, names []string, certs bool) error {
+	var keys []any
 	for _, name := range names {
 		b, err := os.ReadFile(g.keyPath(name))
 		if err != nil {
@@ -182,15 +188,52 @@ func (g *generator) writeSet(file string, names []string) error {
 		if err != nil {
 			return err
 		}
-		if err := set.AddKey(pub); err != nil {
+		pb, err := json.Marshal(pub)
+		if err != nil {
 			return err
 		}
+		var m map[string]any
+		if err := json.Unmarshal(pb, &m); err != nil {
+			return err
+		}
+		if certs {
+			der := g.cert(name)
+			x5t, x5tS256 := thumbprints(der)
+			m["kid"], m["x5t"], m["x5t#S256"] = x5t, x5t, x5tS256
+			m["x5c"] = []string{base64.StdEncoding.EncodeToString(der)}
+		}
+		keys = append(keys, m)
 	}
-	b, err := json.MarshalIndent(set, "", "  ")
+	b, err := json.MarshalIndent(map[string]any{"keys": keys}, "", "  ")
 	if err != nil {
 		return err
 	}
 	return os.WriteFile(filepath.Join(g.dir, "jwks", file), append(b, '\n'), 0o644)
+}
+
+// cert is a self-signed certificate for the named key with fixed fields,
+// so it is byte-for-byte stable (RSA PKCS #1 v1.5 signatures are
+// deterministic).
+func (g *generator) cert(name string) []byte {
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(20260102),
+		Subject:      pkix.Name{CommonName: "id.acme.example", OrganizationalUnit: []string{name}},
+		NotBefore:    iat.AddDate(0, -1, 0),
+		NotAfter:     iat.AddDate(1, 0, 0),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		SubjectKeyId: []byte(name),
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, g.keys[name].Public(), g.keys[name])
+	if err != nil {
+		panic(err)
+	}
+	return der
+}
+
+// thumbprints are a certificate's x5t and x5t#S256 (RFC 7515 §4.1.7–8).
+func thumbprints(der []byte) (x5t, x5tS256 string) {
+	s1, s256 := sha1.Sum(der), sha256.Sum256(der)
+	return base64.RawURLEncoding.EncodeToString(s1[:]), base64.RawURLEncoding.EncodeToString(s256[:])
 }
 
 // ---- token building ----
@@ -374,12 +417,17 @@ func (g *generator) cases() (out []hostile.Case, err error) {
 		regr   = "regression"
 	)
 	const (
-		mal    = "malformed"
-		algNo  = "alg_not_allowed"
-		unkKid = "unknown_kid"
-		badSig = "bad_signature"
-		miss   = "missing_claim"
+		mal     = "malformed"
+		algNo   = "alg_not_allowed"
+		unkKid  = "unknown_kid"
+		badSig  = "bad_signature"
+		miss    = "missing_claim"
+		noMatch = "no_matching_key"
 	)
+	x5t1, _ := thumbprints(g.cert("rsa-1"))
+	x5t2, x5tS2 := thumbprints(g.cert("rsa-2"))
+	evilCert, _ := base64.StdEncoding.DecodeString(g.attackerCert())
+	x5tEvil, _ := thumbprints(evilCert)
 
 	list := []c{
 		// ---- OpenID Connect RP certification (ID token) ----
@@ -625,6 +673,16 @@ func (g *generator) cases() (out []hostile.Case, err error) {
 		{name: "invalid-utf8-duplicate", source: regr, about: `members "x\xff" and "x\xfe" both decode to "x\uFFFD": the fast path let the duplicate through`, jwks: "one.json",
 			token:  g.sign("RS256", "rsa-1", header("RS256", kid1), strings.TrimSuffix(good, "}")+",\"x\xff\":1,\"x\xfe\":2}"),
 			reason: mal, check: "format", msg: "payload: not valid UTF-8"},
+		{name: "x5t-no-kid", source: regr, about: "Azure AD v1: no kid, only x5t, naming the second key: selected by thumbprint (issue 12 item 19)", jwks: "thumbprints.json",
+			token: g.sign("RS256", "rsa-2", header("RS256", "", `"x5t":`+jsonString(x5t2)), good)},
+		{name: "x5t-s256-no-kid", source: regr, about: "no kid, only x5t#S256, naming the second key", jwks: "thumbprints.json",
+			token: g.sign("RS256", "rsa-2", header("RS256", "", `"x5t#S256":`+jsonString(x5tS2)), good)},
+		{name: "x5t-unknown", source: regr, about: "no kid, x5t of the attacker's certificate: no key can be picked (one refetch), which is not bad_signature", jwks: "thumbprints.json",
+			token:  g.sign("RS256", "attacker", header("RS256", "", `"x5t":`+jsonString(x5tEvil)), good),
+			reason: noMatch, check: "kid", msg: "no key in the set has its x5t"},
+		{name: "x5t-known-forged", source: regr, about: "no kid, the CIAM key's x5t, signed by the attacker", jwks: "thumbprints.json",
+			token:  g.sign("RS256", "attacker", header("RS256", "", `"x5t":`+jsonString(x5t1)), good),
+			reason: badSig, check: "signature", msg: `signature does not verify with key "` + x5t1 + `"`},
 		{name: "invalid-utf8-sub", source: regr, about: "a sub with an invalid UTF-8 byte was accepted with U+FFFD in its place", jwks: "one.json",
 			token:  g.sign("RS256", "rsa-1", header("RS256", kid1), strings.Replace(good, subject, "\xff"+subject, 1)),
 			reason: mal, check: "format", msg: "payload: not valid UTF-8"},
@@ -713,10 +771,10 @@ func (g *generator) cases() (out []hostile.Case, err error) {
 		if x.server {
 			hc.ResignKey = "keys/attacker.private.jwk.json"
 		}
-		// A named kid missing from the set costs exactly one refetch; every
-		// other case none.
+		// A named kid or x5t missing from the set costs exactly one refetch;
+		// every other case none.
 		refetches := 0
-		if x.reason == unkKid && x.check == "kid" {
+		if (x.reason == unkKid || x.reason == noMatch) && x.check == "kid" {
 			refetches = 1
 		}
 		hc.Expect.Refetches = &refetches
