@@ -125,7 +125,7 @@ func (j *journey) walk(ctx context.Context) error {
 		},
 		func() error {
 			j.headline("Log out",
-				"End the CIAM session and revoke the access token; userinfo refuses it afterwards. The platform has nothing to do.")
+				"End the CIAM session and revoke the refresh and access tokens; userinfo refuses the access token afterwards. The platform has nothing to do.")
 			args := []string{"flow", "logout", "--brand", j.brand, "--id-token-hint", j.token, "--access-token", j.accessToken}
 			if j.refreshToken != "" {
 				args = append(args, "--refresh-token", j.refreshToken)

@@ -39,8 +39,9 @@ func NewCmdSandbox(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command
   - a CIAM: OpenID Connect discovery, a JWKS with an RS256 and an ES256 key,
     sign-in for seeded users (alice and bob, password "password") by the
     authorization code flow (a login page, PKCE, any loopback redirect port),
-    the password grant and the device flow, userinfo for the access tokens it
-    issues, RP-initiated logout, token revocation, and an admin API to change
+    the password grant and the device flow (each with a refresh token),
+    userinfo for the access tokens it issues, RP-initiated logout, token
+    revocation (access and refresh tokens), and an admin API to change
     a user between logins (PATCH /admin/users/{login} with the printed admin
     token): ` + "`ciamctl token fetch`" + ` gets tokens from it;
   - the Intouch API: channel accounts and customers, with real auth checks.

@@ -15,6 +15,7 @@ const (
 	GrantPassword          = "password"
 	GrantClientCredentials = "client_credentials"
 	GrantDeviceCode        = "urn:ietf:params:oauth:grant-type:device_code"
+	GrantRefreshToken      = "refresh_token"
 )
 
 // Client authentication methods (OIDC Core §9).

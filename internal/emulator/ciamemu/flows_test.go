@@ -39,7 +39,7 @@ func strs(v any) []string {
 func TestDiscoveryAdvertisesExactlyWhatIsOffered(t *testing.T) {
 	_, pub := start(t, ciamemu.Options{})
 	d := discover(t, pub.URL)
-	if g := strs(d["grant_types_supported"]); !slices.Equal(g, []string{"authorization_code", "password", "urn:ietf:params:oauth:grant-type:device_code"}) {
+	if g := strs(d["grant_types_supported"]); !slices.Equal(g, []string{"authorization_code", "password", "urn:ietf:params:oauth:grant-type:device_code", "refresh_token"}) {
 		t.Errorf("public client grants: %v", g)
 	}
 	if m := strs(d["token_endpoint_auth_methods_supported"]); !slices.Equal(m, []string{"none"}) {
@@ -329,5 +329,46 @@ func TestClientCredentialsAndClientAuthentication(t *testing.T) {
 	req.SetBasicAuth("ciamctl-demo", url.QueryEscape("s3cr/t"))
 	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 200 {
 		t.Errorf("client_secret_basic with a form-encoded secret: %v %v", res.Status, err)
+	}
+}
+
+// A user's sign-in gets a refresh token when the grant is offered: it is spent once (the answer
+// carries a new one), may narrow the scope but not widen it, and revocation (RFC 7009) ends it.
+func TestRefreshTokens(t *testing.T) {
+	_, ts := start(t, ciamemu.Options{})
+	password := url.Values{"grant_type": {"password"}, "username": {"alice"}, "password": {"password"}, "client_id": {"ciamctl-demo"}}
+	st, tok := postForm(t, ts.URL+"/oauth/token", password)
+	rt, _ := tok["refresh_token"].(string)
+	if st != 200 || rt == "" {
+		t.Fatalf("password grant: %d %v", st, tok)
+	}
+	refresh := func(rt, scope string) (int, map[string]any) {
+		form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}, "client_id": {"ciamctl-demo"}}
+		if scope != "" {
+			form.Set("scope", scope)
+		}
+		return postForm(t, ts.URL+"/oauth/token", form)
+	}
+	if st, body := refresh(rt, "openid offline_access"); st != 400 || body["error"] != "invalid_scope" {
+		t.Errorf("a wider scope: %d %v", st, body)
+	}
+	st, again := refresh(rt, "openid email")
+	rt2, _ := again["refresh_token"].(string)
+	if st != 200 || again["id_token"] == nil || again["scope"] != "openid email" || rt2 == "" || rt2 == rt {
+		t.Fatalf("refresh (the refused wider scope must not have spent it): %d %v", st, again)
+	}
+	if st, body := refresh(rt, ""); st != 400 || body["error"] != "invalid_grant" {
+		t.Errorf("a spent refresh token: %d %v", st, body)
+	}
+	if st, _ := postForm(t, ts.URL+"/oauth/revoke", url.Values{"token": {rt2}, "token_type_hint": {"refresh_token"}, "client_id": {"ciamctl-demo"}}); st != 200 {
+		t.Fatalf("revoke: %d", st)
+	}
+	if st, body := refresh(rt2, ""); st != 400 || body["error"] != "invalid_grant" {
+		t.Errorf("a revoked refresh token: %d %v", st, body)
+	}
+
+	_, none := start(t, ciamemu.Options{Grants: []string{"password"}})
+	if st, tok := postForm(t, none.URL+"/oauth/token", password); st != 200 || tok["refresh_token"] != nil {
+		t.Errorf("without the refresh_token grant: %d %v", st, tok)
 	}
 }

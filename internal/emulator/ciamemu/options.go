@@ -16,8 +16,9 @@ type Options struct {
 	// client_secret_basic and client_secret_post for a confidential client, none for a public one.
 	TokenAuthMethods []string
 	// Grants limits the grant types offered (and advertised) to these; nil offers every grant the
-	// client can use: authorization_code, password, the device code and, for a confidential
-	// client, client_credentials.
+	// client can use: authorization_code, password, the device code, refresh_token and, for a
+	// confidential client, client_credentials. With refresh_token offered, every sign-in of a user
+	// also gets a refresh token (rotated on use, revocable).
 	Grants []string
 	// RedirectURIs are the client's registered redirect URIs (default http://127.0.0.1/callback).
 	// One on a loopback IP literal (127.0.0.1 or [::1]) matches any port, as RFC 8252 §7.3 requires;
@@ -62,7 +63,7 @@ func (o *Options) defaults() {
 		}
 	}
 	if o.Grants == nil {
-		o.Grants = []string{GrantAuthorizationCode, GrantPassword, GrantDeviceCode}
+		o.Grants = []string{GrantAuthorizationCode, GrantPassword, GrantDeviceCode, GrantRefreshToken}
 		if o.ClientSecret != "" {
 			o.Grants = append(o.Grants, GrantClientCredentials)
 		}

@@ -37,6 +37,7 @@ type Server struct {
 	users   []*User
 	keys    []*signingKey // newest last per algorithm
 	access  map[string]accessGrant
+	refresh map[string]refreshGrant // refresh tokens, by token: refresh.go
 	httpSrv *http.Server
 
 	authRequests map[string]authRequest // sign-ins waiting for the login form
@@ -55,7 +56,8 @@ type accessGrant struct {
 // It panics only if key generation fails, which Go's crypto does not do for these parameters.
 func New(opts Options) *Server {
 	opts.defaults()
-	s := &Server{opts: opts, rnd: &randomness{seed: opts.Seed}, mux: http.NewServeMux(), issuer: strings.TrimSpace(opts.Issuer), access: map[string]accessGrant{}}
+	s := &Server{opts: opts, rnd: &randomness{seed: opts.Seed}, mux: http.NewServeMux(), issuer: strings.TrimSpace(opts.Issuer),
+		access: map[string]accessGrant{}, refresh: map[string]refreshGrant{}}
 	for _, u := range opts.Users {
 		s.addUserLocked(u)
 	}

@@ -192,7 +192,7 @@ func (s *Server) checkIDTokenHint(token, iss string) (string, error) {
 }
 
 // revoke is RFC 7009: the client (public, or with its secret when one is set, by the methods the token
-// endpoint accepts) revokes a token. Unknown
+// endpoint accepts) revokes an access or a refresh token. Unknown
 // and already revoked tokens get 200 too (section 2.2); the access token then no longer opens userinfo.
 func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 	if s.sessionEndpointsOff() {
@@ -214,6 +214,7 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	delete(s.access, token)
+	delete(s.refresh, token)
 	s.mu.Unlock()
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)

@@ -19,7 +19,9 @@ type Tokens struct {
 	TokenType   string `json:"token_type"`
 	ExpiresIn   int64  `json:"expires_in"`
 	IDToken     string `json:"id_token,omitempty"`
-	Scope       string `json:"scope"`
+	// RefreshToken is issued to a user's sign-in when the refresh_token grant is offered.
+	RefreshToken string `json:"refresh_token,omitempty"`
+	Scope        string `json:"scope"`
 }
 
 // TokenOptions tune one issuance.
@@ -95,8 +97,10 @@ func (s *Server) issue(u User, iss string, o TokenOptions) (Tokens, error) {
 	s.mu.Lock()
 	key := s.activeLocked(alg)
 	at := s.rnd.token("at-")
+	var rt string
 	if key != nil {
 		s.access[at] = accessGrant{sub: u.Sub, exp: exp}
+		rt = s.newRefreshLocked(u.Sub, scope)
 	}
 	s.mu.Unlock()
 	if key == nil {
@@ -116,7 +120,7 @@ func (s *Server) issue(u User, iss string, o TokenOptions) (Tokens, error) {
 	}
 	claims["at_hash"] = atHash(at)
 	if !scopeHas(scope, "openid") {
-		return Tokens{AccessToken: at, TokenType: "Bearer", ExpiresIn: int64(s.opts.TokenTTL.Seconds()), Scope: scope}, nil
+		return Tokens{AccessToken: at, TokenType: "Bearer", ExpiresIn: int64(s.opts.TokenTTL.Seconds()), RefreshToken: rt, Scope: scope}, nil
 	}
 	for k, v := range claims {
 		if err := tok.Set(k, v); err != nil {
@@ -129,7 +133,7 @@ func (s *Server) issue(u User, iss string, o TokenOptions) (Tokens, error) {
 	if err != nil {
 		return Tokens{}, fmt.Errorf("ciamemu: signing ID token: %w", err)
 	}
-	return Tokens{AccessToken: at, TokenType: "Bearer", ExpiresIn: int64(s.opts.TokenTTL.Seconds()), IDToken: string(signed), Scope: scope}, nil
+	return Tokens{AccessToken: at, TokenType: "Bearer", ExpiresIn: int64(s.opts.TokenTTL.Seconds()), IDToken: string(signed), RefreshToken: rt, Scope: scope}, nil
 }
 
 func (s *Server) tokenEndpoint(w http.ResponseWriter, r *http.Request) {
@@ -171,6 +175,11 @@ func (s *Server) tokenEndpoint(w http.ResponseWriter, r *http.Request) {
 	case GrantDeviceCode:
 		var ok bool
 		if u, o.Scope, ok = s.redeemDevice(w, r); !ok {
+			return
+		}
+	case GrantRefreshToken:
+		var ok bool
+		if u, o.Scope, ok = s.redeemRefresh(w, r); !ok {
 			return
 		}
 	case GrantClientCredentials:
