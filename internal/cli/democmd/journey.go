@@ -179,9 +179,9 @@ func (j *journey) signIn(ctx context.Context) error {
 	}
 	cs := j.f.IOStreams.ColorScheme()
 	args := []string{"token", "fetch", "--brand", j.brand, "--flow", "password", "--username", j.opts.User, "-o", "json"}
-	fmt.Fprintf(j.f.IOStreams.Out, "%s TOKENS=$(CIAMCTL_CIAM_PASSWORD=password %s)\n", cs.Gray("$"), displayArgs(args, nil))
+	fmt.Fprintf(j.f.IOStreams.Out, "%s TOKENS=$(%s=password %s)\n", cs.Gray("$"), cmdutil.EnvCIAMPassword, displayArgs(args, nil))
 	env := maps.Clone(j.env)
-	env["CIAMCTL_CIAM_PASSWORD"] = "password" // the seeded users' password
+	env[cmdutil.EnvCIAMPassword] = "password" // the seeded users' password
 	child := childFactory(j.f, env)
 	// stdout is captured as $TOKENS would be; what token fetch says on
 	// stderr (the verification) is part of the walkthrough.

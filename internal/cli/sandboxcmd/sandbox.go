@@ -219,7 +219,7 @@ func printTry(w io.Writer, info Info) {
 	fmt.Fprintln(w, "      --map email=email --map mobile=phone_number")
 	fmt.Fprintln(w, "  ciamctl channel link --brand sandbox")
 	fmt.Fprintln(w, "  # sign in as a seeded user: scripted (password flow), or in your browser (code flow)")
-	fmt.Fprintf(w, "  TOKEN=$(CIAMCTL_CIAM_PASSWORD=%s ciamctl token fetch --brand sandbox --flow password --username %s)\n", shellQuote(info.CIAM.UserPassword), user)
+	fmt.Fprintf(w, "  TOKEN=$(%s=%s ciamctl token fetch --brand sandbox --flow password --username %s)\n", cmdutil.EnvCIAMPassword, shellQuote(info.CIAM.UserPassword), user)
 	fmt.Fprintln(w, "  TOKEN=$(ciamctl token fetch --brand sandbox)")
 	fmt.Fprintln(w, `  ciamctl flow login --brand sandbox "$TOKEN" --apply`)
 	fmt.Fprintln(w, `  ciamctl customer register --brand sandbox --source INSTORE "$TOKEN" --field city=Leeds --apply`)

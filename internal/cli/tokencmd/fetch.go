@@ -21,13 +21,6 @@ import (
 	"github.com/ciamctl/ciamctl/internal/redact"
 )
 
-// Environment variables for the secrets token fetch may need: never flags,
-// which would end up in shell history and process lists.
-const (
-	EnvClientSecret = "CIAMCTL_CIAM_CLIENT_SECRET"
-	EnvPassword     = "CIAMCTL_CIAM_PASSWORD"
-)
-
 // DefaultLoginTimeout is how long the code and device flows wait for a
 // person: generous, as a sign-in with a second factor takes a while.
 const DefaultLoginTimeout = 5 * time.Minute
@@ -185,7 +178,7 @@ func fetchRun(o *FetchOptions) error {
 		return cmdutil.WithHint(cmdutil.FlagErrorf("brand %q has no ciam.issuer: token fetch finds the CIAM's endpoints by discovery from it", o.Brand),
 			"add issuer: https://… under ciam: in the brand file (or re-add the brand with --discover)")
 	}
-	secret := f.Getenv(EnvClientSecret)
+	secret := f.Getenv(cmdutil.EnvCIAMClientSecret)
 	if o.Flow == oauthflow.FlowClientCredentials && secret == "" {
 		if secret, err = o.askSecret(cfg.CIAM.ClientID); err != nil {
 			return err
@@ -229,7 +222,7 @@ func fetchRun(o *FetchOptions) error {
 	toks, err := o.runFlow(client)
 	if err != nil {
 		if secret == "" && strings.Contains(err.Error(), "invalid_client") {
-			return cmdutil.WithHint(err, "a confidential client authenticates with its secret: set %s", EnvClientSecret)
+			return cmdutil.WithHint(err, "a confidential client authenticates with its secret: set %s", cmdutil.EnvCIAMClientSecret)
 		}
 		return err
 	}
@@ -311,7 +304,7 @@ func (o *FetchOptions) promptBrowser(authURL string) {
 // and $CIAMCTL_CIAM_PASSWORD, else a prompt on a terminal.
 func (o *FetchOptions) credentials() (string, string, error) {
 	f := o.Factory
-	user, password := o.Username, f.Getenv(EnvPassword)
+	user, password := o.Username, f.Getenv(cmdutil.EnvCIAMPassword)
 	if user != "" && password != "" {
 		return user, password, nil
 	}
@@ -321,7 +314,7 @@ func (o *FetchOptions) credentials() (string, string, error) {
 			missing = append(missing, "--username")
 		}
 		if password == "" {
-			missing = append(missing, "$"+EnvPassword)
+			missing = append(missing, "$"+cmdutil.EnvCIAMPassword)
 		}
 		return "", "", cmdutil.FlagErrorf("--flow password needs %s (no terminal to ask on)", strings.Join(missing, " and "))
 	}
@@ -353,7 +346,7 @@ func (o *FetchOptions) credentials() (string, string, error) {
 func (o *FetchOptions) askSecret(clientID string) (string, error) {
 	f := o.Factory
 	if !f.CanPrompt() {
-		return "", cmdutil.WithHint(cmdutil.FlagErrorf("--flow client-credentials needs the client's secret: set %s", EnvClientSecret),
+		return "", cmdutil.WithHint(cmdutil.FlagErrorf("--flow client-credentials needs the client's secret: set %s", cmdutil.EnvCIAMClientSecret),
 			"the secret of client %q, from the CIAM's registration of the application", clientID)
 	}
 	var secret string
