@@ -17,7 +17,9 @@ import (
 // Client is one OAuth client of one CIAM, as a brand describes it.
 type Client struct {
 	// HTTP sends every request (nil: http.DefaultClient); it is copied with
-	// urlpolicy.CheckRedirect (same-origin redirects only), never changed.
+	// urlpolicy.CheckRedirectGETOnly, never changed: every request here is a
+	// POST carrying a secret, a password, a code or a device code, and
+	// follows no redirect (as rp's calls with a user's tokens).
 	HTTP     *http.Client
 	Provider *oidc.Provider
 	ClientID string
@@ -52,7 +54,7 @@ func (c *Client) httpClient(ctx context.Context) *http.Client {
 		base = http.DefaultClient
 	}
 	cp := *base
-	cp.CheckRedirect = urlpolicy.CheckRedirect
+	cp.CheckRedirect = urlpolicy.CheckRedirectGETOnly
 	// x/oauth2 sends the device authorization request without ctx: the
 	// client's own timeout keeps it within the deadline too.
 	if dl, ok := ctx.Deadline(); ok {

@@ -19,7 +19,7 @@ import (
 // ErrRefused marks an answer of the CIAM that ends the flow: an OAuth
 // error (invalid_grant, access_denied, …), a callback whose state does not
 // match, a token response without what was asked for, a redirect to
-// another origin. Exit code 1.
+// another origin, a redirect of a request that carries a secret. Exit code 1.
 var ErrRefused = errors.New("refused by the CIAM")
 
 // ErrUnavailable marks a CIAM that could not be reached, answered 5xx, or
@@ -67,6 +67,14 @@ func requestError(ctx context.Context, endpoint string, err error, hidden *redac
 		return refused("%s: %s", endpoint, truncate(msg, 300))
 	case errors.As(err, &re) && re.Response != nil:
 		status := re.Response.StatusCode
+		if status >= 300 && status < 400 {
+			where := ""
+			if loc, err := re.Response.Location(); err == nil {
+				where = " to " + redact.URL(loc.String())
+			}
+			return refused("%s: HTTP %d %s%s: not followed, a request carrying a secret or code follows no redirect",
+				endpoint, status, http.StatusText(status), where)
+		}
 		if status >= 500 || status == http.StatusTooManyRequests {
 			return unavailable("%s: HTTP %d %s", endpoint, status, http.StatusText(status))
 		}

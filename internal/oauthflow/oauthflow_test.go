@@ -46,10 +46,11 @@ func provider(tokenEndpoint string) *oidc.Provider {
 		OAuth: oidc.OAuth{GrantTypesSupported: []string{"client_credentials"}}}
 }
 
-// A token endpoint that redirects to another origin never gets the secret
-// there: the request stops at the redirect.
-func TestTokenRequestsFollowNoRedirectToAnotherOrigin(t *testing.T) {
-	var elsewhere atomic.Int32
+// A token request carries the client secret (or a password, a code): it
+// follows no redirect, to another origin or the same one, as rp's calls with
+// a user's tokens follow none; the body is never sent twice.
+func TestTokenRequestsFollowNoRedirect(t *testing.T) {
+	var elsewhere, samePath atomic.Int32
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		elsewhere.Add(1)
 		w.Header().Set("Content-Type", "application/json")
@@ -57,17 +58,30 @@ func TestTokenRequestsFollowNoRedirectToAnotherOrigin(t *testing.T) {
 	}))
 	defer other.Close()
 	ciam := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, other.URL+"/token", http.StatusTemporaryRedirect)
+		switch r.URL.Path {
+		case "/elsewhere": // another port on the same host is another origin
+			http.Redirect(w, r, other.URL+"/token?tenant=t1", http.StatusTemporaryRedirect)
+		case "/moved":
+			http.Redirect(w, r, "/token", http.StatusPermanentRedirect)
+		default:
+			samePath.Add(1)
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"access_token":"re-sent","token_type":"Bearer"}`))
+		}
 	}))
 	defer ciam.Close()
-	// Another port on the same host is another origin.
-	c := &Client{HTTP: &http.Client{}, Provider: provider(ciam.URL + "/token"), ClientID: "acme", ClientSecret: "s3cret", Budget: budget(5 * time.Second)}
-	_, err := c.ClientCredentials(t.Context())
-	if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "redirect to another origin") {
-		t.Errorf("err = %v", err)
+	for path, want := range map[string]string{
+		"/elsewhere": "HTTP 307 Temporary Redirect to " + other.URL + "/token?tenant=REDACTED: not followed",
+		"/moved":     "HTTP 308 Permanent Redirect to " + ciam.URL + "/token: not followed",
+	} {
+		c := &Client{HTTP: &http.Client{}, Provider: provider(ciam.URL + path), ClientID: "acme", ClientSecret: "s3cret", Budget: budget(5 * time.Second)}
+		_, err := c.ClientCredentials(t.Context())
+		if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err = %v, want %q", path, err, want)
+		}
 	}
-	if n := elsewhere.Load(); n != 0 {
-		t.Errorf("the other origin got %d request(s)", n)
+	if n, m := elsewhere.Load(), samePath.Load(); n+m != 0 {
+		t.Errorf("the redirect was followed: the other origin got %d request(s), the same origin's target %d", n, m)
 	}
 }
 

@@ -10,9 +10,10 @@ import (
 
 // Every URL this package sends a request to, or has a person open, follows
 // the one URL rule (urlpolicy.Check: absolute http(s), no credentials in
-// it, https unless the host is loopback), and every request follows
-// redirects only within its first origin (urlpolicy.CheckRedirect), as the
-// rest of ciamctl does. URLs are shown redacted (redact.URL).
+// it, https unless the host is loopback), as the rest of ciamctl does; its
+// requests (all POSTs with a secret in the body) follow no redirect, as
+// internal/rp's do (urlpolicy.CheckRedirectGETOnly). URLs are shown
+// redacted (redact.URL).
 
 // checkEndpoint applies the rule to a URL named by discovery (e.g.
 // "token_endpoint"). A URL that breaks it is a fault of the CIAM's
