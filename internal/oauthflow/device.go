@@ -64,8 +64,8 @@ func (c *Client) Device(ctx context.Context, prompt func(DevicePrompt)) (*Tokens
 	}
 	// The URIs are opened by the person, maybe on another device: they
 	// follow the rule all the same.
-	if err := checkEndpoint("verification_uri", da.VerificationURI); err != nil {
-		return nil, err
+	if _, err := urlpolicy.Check(da.VerificationURI); err != nil {
+		return nil, refused("%s: its verification_uri %s: %v", shown("device authorization endpoint", p.DeviceAuthorizationEndpoint), redact.URL(da.VerificationURI), err)
 	}
 	if _, err := urlpolicy.Check(da.VerificationURIComplete); da.VerificationURIComplete != "" && err != nil {
 		da.VerificationURIComplete = ""

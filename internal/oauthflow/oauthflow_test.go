@@ -145,3 +145,22 @@ func TestServerErrorsAreUnavailableAndEchoedSecretsRedacted(t *testing.T) {
 		t.Errorf("401: %v", err)
 	}
 }
+
+// The verification URI of a device authorization answer is for the person to
+// open: it follows the URL rule too, and a refusal names where it came from.
+func TestDeviceVerificationURIFollowsTheURLRule(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"device_code":"dc","user_code":"ABCD-EFGH","verification_uri":"http://id.example/device?x=1","expires_in":600,"interval":5}`))
+	}))
+	defer srv.Close()
+	p := &oidc.Provider{Issuer: srv.URL, TokenEndpoint: srv.URL + "/token",
+		OAuth: oidc.OAuth{DeviceAuthorizationEndpoint: srv.URL + "/device/code"}}
+	c := &Client{Provider: p, ClientID: "acme", Budget: budget(5 * time.Second), Wait: time.Second, WaitName: "--login-timeout"}
+	prompted := false
+	_, err := c.Device(t.Context(), func(DevicePrompt) { prompted = true })
+	want := "device authorization endpoint " + srv.URL + "/device/code: its verification_uri http://id.example/device?x=REDACTED: plain http"
+	if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), want) || prompted {
+		t.Errorf("err = %v (prompted %v), want %q", err, prompted, want)
+	}
+}
