@@ -55,6 +55,7 @@ func (f *Factory) IntouchConfig(fl IntouchFlags, orgFallback string) (intouch.Co
 	// whose context has none.
 	cfg.HTTPClient.Timeout = f.Globals.Timeout
 	cfg.Now = f.Now
+	cfg.Sleep = f.Sleep
 	if f.DebugOut != nil {
 		cfg.Debug = f.DebugOut
 	}
