@@ -18,6 +18,7 @@ type Config struct {
 	Kind       string   `yaml:"kind" json:"kind"`
 	Brand      string   `yaml:"brand" json:"brand"`
 	OrgID      int64    `yaml:"orgId,omitempty" json:"orgId,omitempty"`
+	Cluster    string   `yaml:"cluster,omitempty" json:"cluster,omitempty"` // a platform cluster preset (internal/cluster)
 	CIAM       CIAM     `yaml:"ciam" json:"ciam"`
 	Mappings   Mappings `yaml:"mappings" json:"mappings"`
 	Channel    *Channel `yaml:"channel,omitempty" json:"channel,omitempty"`

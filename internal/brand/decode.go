@@ -217,6 +217,7 @@ func (d *decoder) config(root *yaml.Node, c *Config) {
 		"kind":       d.str(&c.Kind),
 		"brand":      d.str(&c.Brand),
 		"orgId":      d.int64(&c.OrgID),
+		"cluster":    d.str(&c.Cluster),
 		"ciam": func(v *yaml.Node, field string) {
 			d.fields(v, field, map[string]func(*yaml.Node, string){
 				"provider":         d.str(&c.CIAM.Provider),

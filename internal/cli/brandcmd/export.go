@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/brand"
+	"github.com/ciamctl/ciamctl/internal/cluster"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
 )
@@ -56,6 +57,8 @@ are for automation. An invalid configuration is not exported.`,
 type GatewayConfig struct {
 	Brand            string         `json:"brand"`
 	OrgID            int64          `json:"orgId,omitempty"`
+	Cluster          string         `json:"cluster,omitempty"`
+	ClusterURL       string         `json:"clusterUrl,omitempty"`
 	ApplicationID    string         `json:"applicationId"`
 	ClientID         string         `json:"clientId"`
 	Mappings         brand.Mappings `json:"mappings"`
@@ -67,6 +70,8 @@ func gatewayConfig(c *brand.Config) GatewayConfig {
 	return GatewayConfig{
 		Brand:            c.Brand,
 		OrgID:            c.OrgID,
+		Cluster:          c.Cluster,
+		ClusterURL:       cluster.Presets[c.Cluster],
 		ApplicationID:    c.CIAM.ApplicationID,
 		ClientID:         c.CIAM.ClientID,
 		Mappings:         c.Mappings,
@@ -106,6 +111,9 @@ func Ticket(c *brand.Config) string {
 	if c.OrgID != 0 {
 		row("Org ID", fmt.Sprint(c.OrgID))
 	}
+	if c.Cluster != "" {
+		row("Platform cluster", clusterText(c.Cluster))
+	}
 	row("CIAM application ID", c.CIAM.ApplicationID)
 	row("OAuth client ID", c.CIAM.ClientID)
 	row("Userinfo endpoint", c.CIAM.UserinfoEndpoint)
@@ -129,4 +137,13 @@ func Ticket(c *brand.Config) string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// clusterText is a preset with its API host, "eu (https://eu.api.capillarytech.com)", or the name alone when it
+// is no preset (the file then has an error that says so).
+func clusterText(name string) string {
+	if u, ok := cluster.Presets[name]; ok {
+		return name + " (" + u + ")"
+	}
+	return name
 }

@@ -52,7 +52,9 @@ The account ID and name the platform returns are checked against the brand
 file's rules first (not empty, at most 512 characters, no control characters
 or surrounding spaces); an account that fails is not recorded (exit 3).
 
-The org is --org-id, else $CIAMCTL_INTOUCH_ORG_ID, else the brand's orgId.`,
+The org is --org-id, else $CIAMCTL_INTOUCH_ORG_ID, else the brand's orgId; the
+API host is --intouch-url or --cluster, else $CIAMCTL_INTOUCH_URL, else the
+brand's cluster.`,
 		Example: `  ciamctl channel link --brand acme
   ciamctl channel link --brand acme --dry-run
   ciamctl channel link --brand acme --account-id acme-ciam --account-name "Acme CIAM"
@@ -120,7 +122,7 @@ func linkRun(o *LinkOptions) error {
 		return err
 	}
 	cfg := res.Config
-	client, err := f.Intouch(o.Intouch, cfg.Org())
+	client, err := f.IntouchForBrand(o.Intouch, cfg)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ciamctl/ciamctl/internal/brand"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
@@ -52,7 +53,10 @@ func NewCmdLookup(f *cmdutil.Factory, runF func(*LookupOptions) error) *cobra.Co
 record: customer ID, names and identifiers (cuid, mobile, email).
 
 The channel account is --account-id, else the one recorded in --brand's file
-(by ` + "`ciamctl channel link`" + `). Exit 1 when there is no such customer.`,
+(by ` + "`ciamctl channel link`" + `). Exit 1 when there is no such customer.
+
+The platform is --intouch-url or --cluster, else $CIAMCTL_INTOUCH_URL, else the
+cluster of --brand.`,
 		Example: `  ciamctl customer lookup --brand acme --cuid 3f0c8a2e-1b7d-4c59-9e61-0a2b3c4d5e6f
   ciamctl customer lookup --account-id acme-ciam --org-id 50123 --cuid 3f0c8a2e-... -o json`,
 		Args: cmdutil.NoArgs,
@@ -92,13 +96,14 @@ var ErrNotFound = errors.New("customer not found")
 
 func lookupRun(o *LookupOptions) error {
 	f := o.Factory
-	accountID, org := o.AccountID, ""
+	accountID := o.AccountID
+	var bcfg *brand.Config
 	if o.Brand != "" {
 		res, err := f.UsableBrand(o.Brand)
 		if err != nil {
 			return err
 		}
-		org = res.Config.Org()
+		bcfg = res.Config
 		if accountID == "" {
 			if res.Config.Channel == nil || res.Config.Channel.AccountID == "" {
 				return cmdutil.WithHint(cmdutil.FlagErrorf("brand %q records no channel account", o.Brand),
@@ -107,7 +112,7 @@ func lookupRun(o *LookupOptions) error {
 			accountID = res.Config.Channel.AccountID
 		}
 	}
-	client, err := f.Intouch(o.Intouch, org)
+	client, err := f.IntouchForBrand(o.Intouch, bcfg)
 	if err != nil {
 		return err
 	}

@@ -47,7 +47,10 @@ Every check runs even when an earlier one fails, so one run shows all that
 is wrong. A brand file with errors is never used: discovery, jwks, userinfo
 and channel are skipped, and intouch runs only when --org-id or the
 environment names the org. Exit 0 when all pass (warnings allowed), 1 when
-any fails.`,
+any fails.
+
+The platform is --intouch-url or --cluster, else $CIAMCTL_INTOUCH_URL, else the
+brand's cluster.`,
 		Example: `  ciamctl doctor --brand acme
   ciamctl doctor --brand acme --cluster eu -o json`,
 		Args: cmdutil.NoArgs,
@@ -149,7 +152,7 @@ func credentialsOnly(opts *Options, skipped Check) Check {
 	if err == nil && cfg.OrgID == "" {
 		return skipped
 	}
-	creds, _ := credentialsCheck(opts, "")
+	creds, _ := credentialsCheck(opts, nil)
 	return creds
 }
 
@@ -195,7 +198,7 @@ func fromProbe(r probe.Result) Check {
 // platformChecks: the credentials, then the channel account they can see.
 func platformChecks(opts *Options, cfg *brand.Config) []Check {
 	channel := Check{Name: "channel", Status: statusSkipped, Detail: "not checked: no platform access"}
-	creds, access := credentialsCheck(opts, cfg.Org())
+	creds, access := credentialsCheck(opts, cfg)
 	if access == nil {
 		return []Check{creds, channel}
 	}
@@ -225,10 +228,10 @@ type platformAccess struct {
 
 // credentialsCheck authenticates and lists the org's channel accounts;
 // access is nil when that failed.
-func credentialsCheck(opts *Options, orgFallback string) (Check, *platformAccess) {
+func credentialsCheck(opts *Options, cfg *brand.Config) (Check, *platformAccess) {
 	f := opts.Factory
 	creds := Check{Name: "intouch", Status: statusOK}
-	client, err := f.Intouch(opts.Intouch, orgFallback)
+	client, err := f.IntouchForBrand(opts.Intouch, cfg)
 	if err != nil {
 		creds.Status, creds.Detail = statusFailed, oneLine(err)
 		return creds, nil

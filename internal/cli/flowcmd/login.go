@@ -67,7 +67,11 @@ Without --apply only the read calls (lookup, get) are made, and the calls that
 would change the platform are printed with their bodies. With --apply they are
 made. Exit 1 when the token is invalid or maps to no usable profile, 2 when the
 brand's file has errors (it is never used), 3 when the JWKS or the platform
-cannot be reached.`,
+cannot be reached.
+
+The platform is --intouch-url or --cluster, else $CIAMCTL_INTOUCH_URL, else the
+brand's cluster; the org is --org-id, else $CIAMCTL_INTOUCH_ORG_ID, else the
+brand's orgId.`,
 		Example: `  ciamctl flow login --brand acme "$ID_TOKEN"            # print the calls it would make
   ciamctl flow login --brand acme "$ID_TOKEN" --apply    # make them
   pbpaste | ciamctl flow login --brand acme - --apply -o json`,
@@ -168,7 +172,7 @@ func loginRun(o *LoginOptions) error {
 		return finish(f, out, cmdutil.ErrFailed)
 	}
 
-	client, err := f.Intouch(o.Intouch, cfg.Org())
+	client, err := f.IntouchForBrand(o.Intouch, cfg)
 	if err != nil {
 		return err
 	}
