@@ -300,3 +300,26 @@ func sourceTypeHint(sourceType string) string {
 }
 
 func (e *SourceTypeError) Unwrap() []error { return []error{ErrRejected, e.Err} }
+
+// WarningMeaning says in a few words what a documented warning code means for the gateway ("" for others).
+func WarningMeaning(code int) string {
+	switch code {
+	case CodeMergedAcrossSrc:
+		return "the identifiers matched a customer of another source: joined to that customer"
+	case CodeMergingWithUser:
+		return "merged with the customer named in the message"
+	case CodeInvalidEmail:
+		return "the email was not stored"
+	case CodeInvalidMobile:
+		return "the mobile was not stored"
+	case CodeMergedCustomer:
+		return "the customer was merged into another: the answer is the survivor"
+	case CodeNoValidChange:
+		return "nothing was changed"
+	case CodeMobileAttached, CodeEmailAttached, CodeExternalAttached:
+		return "the customer already has it: nothing changed"
+	case CodeChangeAmbiguous:
+		return "the identifier belongs to several customers: not changed"
+	}
+	return ""
+}
