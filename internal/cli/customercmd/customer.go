@@ -89,6 +89,10 @@ type LookupResult struct {
 	CustomerID int64                   `json:"customerId"`
 	CUID       string                  `json:"cuid"`
 	Profile    intouch.CustomerProfile `json:"profile"`
+	// Warnings are the platform's, as it answered them; Notes say what
+	// was made of them (a merge followed to the survivor).
+	Warnings []intouch.Item `json:"warnings,omitempty"`
+	Notes    []string       `json:"notes,omitempty"`
 }
 
 // ErrNotFound is a lookup that found no customer: exit 1, the thing checked is absent.
@@ -117,25 +121,11 @@ func lookupRun(o *LookupOptions) error {
 		return err
 	}
 	stop := f.IOStreams.StartProgress("Looking up the customer")
-	id, found, err := client.LookupCustomer(o.Ctx, intouch.SourceOAuthExternal, accountID, intouch.IdentifierCUID, o.CUID)
-	var cust intouch.Customer
-	if err == nil && found {
-		cust, err = client.GetCustomer(o.Ctx, id, intouch.SourceOAuthExternal, accountID)
-	}
+	out, err := lookupCUID(o.Ctx, client, accountID, o.CUID)
 	stop()
 	if err != nil {
-		return cmdutil.IntouchError(err)
+		return err
 	}
-	if !found {
-		return cmdutil.WithHint(fmt.Errorf("%w: no customer has cuid %s under %s account %s in org %s",
-			ErrNotFound, o.CUID, intouch.SourceOAuthExternal, accountID, client.OrgID()),
-			"the customer is created at the user's first login through the gateway; try `ciamctl flow login --brand NAME TOKEN --apply`")
-	}
-	p, _ := cust.Profile(intouch.SourceOAuthExternal, accountID)
-	if p.Identifiers == nil {
-		p.Identifiers = []intouch.Identifier{}
-	}
-	out := LookupResult{Found: true, CustomerID: cust.ID, CUID: o.CUID, Profile: p}
 	if f.Globals.Output != cmdutil.FormatText {
 		return cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, out)
 	}
@@ -161,8 +151,14 @@ func writeCustomer(f *cmdutil.Factory, r LookupResult) error {
 		}
 		fmt.Fprintf(&b, "  %-11s %s\n", safe(id.Type), v)
 	}
-	_, err := fmt.Fprint(f.IOStreams.Out, b.String())
-	return err
+	if _, err := fmt.Fprint(f.IOStreams.Out, b.String()); err != nil {
+		return err
+	}
+	cmdutil.WriteIntouchWarnings(f.IOStreams.Out, cs, r.Warnings)
+	for _, n := range r.Notes {
+		fmt.Fprintf(f.IOStreams.Out, "%s %s\n", cs.Gray("note:"), safe(n))
+	}
+	return nil
 }
 
 func orDash(s string) string {

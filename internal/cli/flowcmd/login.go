@@ -130,7 +130,10 @@ type LoginResult struct {
 	Changes    mapping.Changes       `json:"changes"`
 	Calls      []Call                `json:"calls"`
 	Problems   []mapping.Problem     `json:"problems"`
-	Warnings   []intouch.Item        `json:"warnings,omitempty"`
+	// Warnings are every warning the platform answered, as it did; Notes
+	// say what the flow made of them (merges followed, lookups fallen back).
+	Warnings []intouch.Item `json:"warnings,omitempty"`
+	Notes    []string       `json:"notes,omitempty"`
 }
 
 func loginRun(o *LoginOptions) error {
@@ -192,18 +195,10 @@ func loginRun(o *LoginOptions) error {
 // run is the gateway's login logic proper: lookup, then create or update.
 func run(ctx context.Context, c *intouch.Client, apply bool, p mapping.Profile, out *LoginResult) error {
 	src, acc, cuid := intouch.SourceOAuthExternal, out.AccountID, out.CUID
-	q := url.Values{"source": {src}, "accountId": {acc}, "identifierName": {intouch.IdentifierCUID}, "identifierValue": {cuid}}
-	lookup := newCall(intouch.EPLookupCustomer, nil, q, nil)
-	id, found, err := c.LookupCustomer(ctx, src, acc, intouch.IdentifierCUID, cuid)
+	id, found, err := findCustomer(ctx, c, p, out)
 	if err != nil {
 		return err
 	}
-	lookup.Made = true
-	lookup.Result = "not found"
-	if found {
-		lookup.Result = fmt.Sprintf("customer %d", id)
-	}
-	out.Calls = append(out.Calls, lookup)
 
 	if !found {
 		req := intouch.BuildAddCustomer(intouch.NewCustomer{CUID: cuid, FirstName: p.FirstName, LastName: p.LastName,
@@ -230,7 +225,7 @@ func run(ctx context.Context, c *intouch.Client, apply bool, p mapping.Profile, 
 			add.Result = fmt.Sprintf("merged into customer %d of another source (8050)", created.CreatedID)
 		}
 		out.Calls = append(out.Calls, add)
-		out.Warnings = created.Warnings
+		out.Warnings = append(out.Warnings, created.Warnings...)
 		out.Outcome, out.CustomerID = OutcomeCreated, &created.CreatedID
 		return nil
 	}
@@ -244,6 +239,7 @@ func run(ctx context.Context, c *intouch.Client, apply bool, p mapping.Profile, 
 	}
 	get.Made, get.Result = true, "ok"
 	out.Calls = append(out.Calls, get)
+	id = survivor(id, cust, out)
 	stored, _ := cust.Profile(src, acc)
 	out.Changes = mapping.Diff(stored, p)
 	if out.Changes == nil {
@@ -260,11 +256,11 @@ func run(ctx context.Context, c *intouch.Client, apply bool, p mapping.Profile, 
 	var do []func() error
 	if up, ok := out.Changes.ProfileUpdate(); ok {
 		writes = append(writes, newCall(intouch.EPUpdateCustomer, idp, sq, up))
-		do = append(do, func() error { _, err := c.UpdateCustomer(ctx, id, src, acc, up); return err })
+		do = append(do, func() error { return written(c.UpdateCustomer(ctx, id, src, acc, up))(out) })
 	}
 	if ic, ok := out.Changes.IdentifierChange(); ok {
 		writes = append(writes, newCall(intouch.EPChangeIdentifier, idp, sq, ic))
-		do = append(do, func() error { _, err := c.ChangeIdentifier(ctx, id, src, acc, ic); return err })
+		do = append(do, func() error { return written(c.ChangeIdentifier(ctx, id, src, acc, ic))(out) })
 	}
 	for i, w := range writes {
 		if !apply {
@@ -348,6 +344,7 @@ func writeText(w io.Writer, cs *iostreams.ColorScheme, r LoginResult) error {
 	}
 	b.Reset()
 	writeCalls(w, cs, r.Calls)
+	writeWarningsAndNotes(w, cs, r)
 	if len(r.Changes) > 0 {
 		fmt.Fprintln(&b, "Changes")
 		for _, c := range r.Changes {
