@@ -21,8 +21,8 @@ func (p *platform) intouchClient() *intouch.Client {
 }
 
 type loginJSON struct {
-	Outcome    string         `json:"outcome"`
-	CustomerID *int64         `json:"customerId"`
+	Outcome    string `json:"outcome"`
+	CustomerID *int64 `json:"customerId"`
 	Calls      []struct{ Path, Result string }
 	Warnings   []intouch.Item `json:"warnings"`
 	Notes      []string       `json:"notes"`
