@@ -120,7 +120,8 @@ func (c *Client) call(ctx context.Context, id EndpointID, params map[string]stri
 		if err != nil {
 			return Meta{Attempts: attempt}, err
 		}
-		res, err := c.once(ctx, ep, u, body, authHeader, authValue, attempt)
+		actOn := c.actOnOrg(ep, authHeader, authValue)
+		res, err := c.once(ctx, ep, u, body, authHeader, authValue, actOn, attempt)
 		if err != nil {
 			te := &TransportError{Method: ep.Method, URL: shownURL(u), Cause: c.scrub(httpget.Describe(err)), Attempts: attempt, Err: err,
 				MayHaveApplied: res.sent && !ep.Idempotent}
@@ -155,6 +156,9 @@ func (c *Client) call(ctx context.Context, id EndpointID, params map[string]stri
 		c.scrubItems(env.Warnings)
 		meta.Warnings = env.Warnings
 		apiErr := c.toAPIError(ep, res, env)
+		if apiErr != nil && actOn != "" && (res.status == http.StatusUnauthorized || res.status == http.StatusForbidden) {
+			apiErr.Hint = c.actOnRefusedHint(authValue, actOn)
+		}
 		refusal = nil
 		if ep.Auth && !isRateLimited(res.status, apiErr) {
 			c.rate.accepted(held)
@@ -282,7 +286,7 @@ type rawResponse struct {
 	sent   bool // the request headers were written: the server may have acted on it
 }
 
-func (c *Client) once(ctx context.Context, ep Endpoint, u string, body []byte, authHeader, authValue string, attempt int) (rawResponse, error) {
+func (c *Client) once(ctx context.Context, ep Endpoint, u string, body []byte, authHeader, authValue, actOn string, attempt int) (rawResponse, error) {
 	var sent atomic.Bool
 	trace := &httptrace.ClientTrace{WroteHeaders: func() { sent.Store(true) }}
 	var rd io.Reader
@@ -296,6 +300,9 @@ func (c *Client) once(ctx context.Context, ep Endpoint, u string, body []byte, a
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if actOn != "" {
+		req.Header.Set(HeaderActOnOrg, actOn)
 	}
 	if authHeader != "" {
 		req.Header.Set(authHeader, authValue)

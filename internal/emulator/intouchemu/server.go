@@ -138,7 +138,7 @@ func (s *Server) handle(route string, auth bool, h http.HandlerFunc) {
 			s.applyFault(w, r, f, auth, h)
 			return
 		}
-		if auth && (!s.authorized(w, r) || s.rateLimited(w, r)) {
+		if auth && (!s.authorized(w, r) || s.rateLimited(w, r) || !s.actsOnThisOrg(w, r, route)) {
 			return
 		}
 		h(w, r)
