@@ -72,7 +72,7 @@ func TestFlowLoginUnderAPerMinuteRateLimit(t *testing.T) {
 		res := p.runClock(clock, "flow", "login", "--brand", "acme", p.token("alice"), "--apply")
 		expectCode(t, res, 3)
 		for _, want := range []string{"HTTP 429", "per-minute rate limit", "would exceed --timeout 10s", "calls per API key per minute",
-			"--timeout 1m20s", "try again in a minute"} {
+			"--timeout 1m20s", "try again in a minute", "[inferred call: the reference documents lookup by mobile"} {
 			if !strings.Contains(res.Stderr, want) {
 				t.Errorf("stderr lacks %q:\n%s", want, res.Stderr)
 			}

@@ -194,7 +194,7 @@ func (c *Client) call(ctx context.Context, id EndpointID, params map[string]stri
 			if werr := deadline.CheckWait(ctx, d, what); werr != nil {
 				apiErr.Attempts = attempt
 				apiErr.Hint = rateLimitHint(ctx, d)
-				return meta, fmt.Errorf("%w; %w", apiErr, werr)
+				return meta, &stoppedError{API: apiErr, Err: werr}
 			}
 			c.debugf("intouch: rate limited (HTTP %d): holding calls for %s, then retrying %s %s", res.status, d.Round(time.Millisecond), ep.Method, shownURL(u))
 			refusal = apiErr
@@ -217,11 +217,11 @@ func (c *Client) call(ctx context.Context, id EndpointID, params map[string]stri
 			// not started, and the error says the limit, not the server, ended it.
 			if werr := deadline.CheckWait(ctx, d, what); werr != nil {
 				apiErr.Attempts = attempt
-				return meta, fmt.Errorf("%w; %w", apiErr, werr)
+				return meta, &stoppedError{API: apiErr, Err: werr}
 			}
 			if serr := c.sleep(ctx, d); serr != nil {
 				apiErr.Attempts = attempt
-				return meta, fmt.Errorf("%w; gave up waiting to retry: %w", apiErr, serr)
+				return meta, &stoppedError{API: apiErr, Err: fmt.Errorf("gave up waiting to retry: %w", serr)}
 			}
 			retries++
 			continue
@@ -256,7 +256,7 @@ func (c *Client) holdForRateLimit(ctx context.Context, ep Endpoint, u string, re
 	if werr := deadline.CheckWait(ctx, d, what); werr != nil {
 		if refusal != nil {
 			refusal.Hint = rateLimitHint(ctx, d)
-			return false, fmt.Errorf("%w; %w", refusal, werr)
+			return false, &stoppedError{API: refusal, Err: werr}
 		}
 		return false, &RateLimitError{Method: ep.Method, URL: shownURL(u), Wait: d, Hint: rateLimitHint(ctx, d), Err: werr}
 	}
@@ -265,7 +265,7 @@ func (c *Client) holdForRateLimit(ctx context.Context, ep Endpoint, u string, re
 	}
 	if err := c.sleep(ctx, d); err != nil {
 		if refusal != nil {
-			return false, fmt.Errorf("%w; gave up waiting to retry: %w", refusal, err)
+			return false, &stoppedError{API: refusal, Err: fmt.Errorf("gave up waiting to retry: %w", err)}
 		}
 		return false, fmt.Errorf("%w: %s %s: gave up waiting for the platform's per-minute rate limit: %w", ErrUnavailable, ep.Method, shownURL(u), err)
 	}
