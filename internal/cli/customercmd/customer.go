@@ -54,6 +54,8 @@ record: customer ID, names and identifiers (cuid, mobile, email).
 
 The channel account is --account-id, else the one recorded in --brand's file
 (by ` + "`ciamctl channel link`" + `). Exit 1 when there is no such customer.
+A customer merged into another (8069) is followed to the survivor, and the
+platform's warnings are shown (-o json: warnings).
 
 The platform is --intouch-url or --cluster, else $CIAMCTL_INTOUCH_URL, else the
 cluster of --brand.`,

@@ -58,7 +58,9 @@ func NewCmdLogin(f *cmdutil.Factory, runF func(*LoginOptions) error) *cobra.Comm
   1. verify the token with the brand's policy (keys from its jwksUri);
   2. map its claims to a customer profile (see ` + "`ciamctl mapping dry-run`" + `);
   3. look the customer up by cuid (the token's sub) under OAUTH_EXTERNAL and the
-     brand's channel account;
+     brand's channel account; lookup by cuid is an inferred call, so when the
+     org answers 8015 ("not found") the token's mobile, then email, are tried
+     too; a merged customer (8069) is followed to the survivor;
   4. create the customer when absent (POST /v2/customers), otherwise compare the
      mapped fields with the stored profile and update what changed: names with
      PUT /v2/customers/{id}, mobile and email with the identifier-change call.
@@ -69,9 +71,14 @@ made. Exit 1 when the token is invalid or maps to no usable profile, 2 when the
 brand's file has errors (it is never used), 3 when the JWKS or the platform
 cannot be reached.
 
+Every warning the platform answers is shown and kept (-o json: warnings), with
+notes on what was made of it.
+
 The platform is --intouch-url or --cluster, else $CIAMCTL_INTOUCH_URL, else the
 brand's cluster; the org is --org-id, else $CIAMCTL_INTOUCH_ORG_ID, else the
-brand's orgId.`,
+brand's orgId. The platform limits calls per API key per minute: after a
+refusal (HTTP 429) the command waits for the next minute when --timeout leaves
+room for it, and otherwise stops at once, saying which --timeout would do.`,
 		Example: `  ciamctl flow login --brand acme "$ID_TOKEN"            # print the calls it would make
   ciamctl flow login --brand acme "$ID_TOKEN" --apply    # make them
   pbpaste | ciamctl flow login --brand acme - --apply -o json`,
