@@ -88,3 +88,19 @@ func TestBrandAddCluster(t *testing.T) {
 		t.Errorf("exit %d:\n%s%s", ok.Code, ok.Stdout, ok.Stderr)
 	}
 }
+
+// Without any platform host, the error says where one can come from, the brand's cluster included.
+func TestNoPlatformHostSaysWhereOneComesFrom(t *testing.T) {
+	p := newPlatform(t)
+	env := map[string]string{}
+	for k, v := range p.env {
+		if k != "CIAMCTL_INTOUCH_URL" {
+			env[k] = v
+		}
+	}
+	res := p.runEnv(env, "channel", "list", "--brand", "acme")
+	expectCode(t, res, 2)
+	if !strings.Contains(res.Stderr, "no Intouch base URL") || !strings.Contains(res.Stderr, "cluster: apac|apac2|china|eu|india|us") {
+		t.Errorf("stderr:\n%s", res.Stderr)
+	}
+}

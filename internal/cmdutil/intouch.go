@@ -70,6 +70,9 @@ func (f *Factory) IntouchConfig(fl IntouchFlags, orgFallback string) (intouch.Co
 		if errors.Is(err, urlpolicy.ErrRefused) {
 			return cfg, WithHint(err, "the platform's clusters are https (--cluster %s); plain http is only for a local emulator such as `ciamctl sandbox`", strings.Join(intouch.ClusterNames(), "|"))
 		}
+		if cfg.BaseURL == "" {
+			return cfg, WithHint(err, "pass --cluster, or name the brand's cluster in its file (cluster: %s); `ciamctl sandbox` runs a local platform emulator and prints the variables to set", strings.Join(intouch.ClusterNames(), "|"))
+		}
 		return cfg, WithHint(err, "run `ciamctl sandbox` for a local platform emulator and the variables to set")
 	}
 	return cfg, nil
