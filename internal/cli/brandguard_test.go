@@ -209,7 +209,7 @@ func TestDoctorNeverFetchesFromABrandWithErrors(t *testing.T) {
 			// check would need the brand's orgId: skipped too.
 			res, rep := runDoctor(t, clitest.Opts{Env: noOrg}, "--dir", dir)
 			expectCode(t, res, 1)
-			if got := statuses(rep); got != "config=failed discovery=skipped jwks=skipped userinfo=skipped intouch=skipped channel=skipped" {
+			if got := statuses(rep); got != "config=failed discovery=skipped jwks=skipped userinfo=skipped intouch=skipped org=skipped channel=skipped" {
 				t.Errorf("statuses: %s", got)
 			}
 			for _, c := range rep.Checks[1:] {
@@ -221,7 +221,7 @@ func TestDoctorNeverFetchesFromABrandWithErrors(t *testing.T) {
 			// of the brand is used.
 			res, rep = runDoctor(t, clitest.Opts{Env: withOrg}, "--dir", dir)
 			expectCode(t, res, 1)
-			if got := statuses(rep); got != "config=failed discovery=skipped jwks=skipped userinfo=skipped intouch=ok channel=skipped" {
+			if got := statuses(rep); got != "config=failed discovery=skipped jwks=skipped userinfo=skipped intouch=ok org=skipped channel=skipped" {
 				t.Errorf("statuses with the org from the environment: %s", got)
 			}
 			if n := ciamHits.Load(); n != 0 {

@@ -3,6 +3,7 @@
 package cmdutil
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"time"
@@ -28,7 +29,10 @@ type Factory struct {
 	Getenv     func(string) string
 	Now        func() time.Time
 	HTTPClient func() *http.Client
-	Globals    *Globals
+	// Sleep waits between platform retries (nil: a real, context-aware
+	// timer); tests pass one that moves their clock instead.
+	Sleep   func(ctx context.Context, d time.Duration) error
+	Globals *Globals
 	// DebugOut receives --debug traces (nil without --debug). Requests run
 	// concurrently, so it serialises writes: a trace line is never split.
 	DebugOut io.Writer

@@ -42,6 +42,10 @@ type Opts struct {
 	// HTTPClient replaces the plain client every command gets (e.g. one whose
 	// dialer records connections).
 	HTTPClient func() *http.Client
+	// Clock replaces the fixed Now (e.g. one that Sleep moves on), and
+	// Sleep the real waits of the platform client.
+	Clock func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Run executes ciamctl with args and returns exit code and output.
@@ -73,6 +77,10 @@ func Run(t testing.TB, o Opts, args ...string) Result {
 	if o.HTTPClient != nil {
 		f.HTTPClient = o.HTTPClient
 	}
+	if o.Clock != nil {
+		f.Now = o.Clock
+	}
+	f.Sleep = o.Sleep
 	code := cli.Run(context.Background(), f, args)
 	return Result{Code: code, Stdout: out.String(), Stderr: errOut.String()}
 }

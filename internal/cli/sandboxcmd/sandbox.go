@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -12,6 +13,7 @@ import (
 	"github.com/ciamctl/ciamctl/internal/atomicfile"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/emulator/ciamemu"
+	"github.com/ciamctl/ciamctl/internal/emulator/intouchemu"
 	"github.com/ciamctl/ciamctl/internal/sandbox"
 	"github.com/ciamctl/ciamctl/internal/workspace"
 )
@@ -24,6 +26,11 @@ type Options struct {
 	Seed     string
 	EnvFile  string
 	Basic    bool
+	// The platform emulator's org rules.
+	MandatoryFields []string
+	RateLimit       int
+	DenySourceTypes []string
+	ParentOrg       string
 	// Ready, when set, is called once both emulators listen (tests use it).
 	Ready func(*sandbox.Sandbox)
 }
@@ -52,14 +59,40 @@ the platform emulator. The credentials are the emulator's own test values.
 With --addr HOST:PORT the CIAM listens on PORT and the Intouch API on PORT+1;
 port 0 (the default) lets the system pick both. --env-file writes the
 variables as shell assignments once both listen, so a script can start the
-sandbox in the background and wait for the file.`,
+sandbox in the background and wait for the file.
+
+The platform emulator answers as a plain org unless told to be stricter, as
+real orgs may be:
+  --mandatory-field NAME   the org's registration rules: adding a customer
+                           without NAME (firstName, lastName, mobile, email,
+                           externalId or a custom field) answers HTTP 403
+                           "Mandatory field is missing" (repeatable)
+  --rate-limit N           N calls per API key per minute, HTTP 429 beyond
+                           (no Retry-After, as the platform documents none)
+  --deny-source-type TYPE  the API may not create TYPE accounts (code 3218;
+                           e.g. OAUTH_EXTERNAL, created in the UI) (repeatable)
+  --parent-org ID          the credentials belong to org ID, the parent of the
+                           emulated org: calls reach it only with
+                           X-CAP-API-AUTH-ORG-ID`,
 		Example: `  ciamctl sandbox
   ciamctl sandbox --addr 127.0.0.1:8080
   ciamctl sandbox --env-file sandbox.env &   # then: . ./sandbox.env
   ciamctl sandbox --basic                    # Basic credentials instead of OAuth
+  ciamctl sandbox --rate-limit 2 --mandatory-field lastName --deny-source-type OAUTH_EXTERNAL
   ciamctl sandbox -o json`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.RateLimit < 0 {
+				return cmdutil.FlagErrorf("--rate-limit %d: give the calls allowed per API key per minute, or 0 for no limit", opts.RateLimit)
+			}
+			for _, v := range append(append([]string{}, opts.MandatoryFields...), opts.DenySourceTypes...) {
+				if strings.TrimSpace(v) == "" {
+					return cmdutil.FlagErrorf("--mandatory-field and --deny-source-type take a name, not an empty value")
+				}
+			}
+			if opts.ParentOrg != "" && !isOrgID(opts.ParentOrg) {
+				return cmdutil.FlagErrorf("--parent-org %q: an org ID is a positive whole number", opts.ParentOrg)
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -72,8 +105,33 @@ sandbox in the background and wait for the file.`,
 	fl.StringVar(&opts.Seed, "seed", "", "make keys and user IDs reproducible across runs")
 	fl.StringVar(&opts.EnvFile, "env-file", "", "also write the CIAMCTL_INTOUCH_* assignments to this file")
 	fl.BoolVar(&opts.Basic, "basic", false, "print Basic credentials (username, password) instead of the OAuth key and secret")
+	fl.StringArrayVar(&opts.MandatoryFields, "mandatory-field", nil, "make the platform's registration rules require NAME on add customer (repeatable)")
+	fl.IntVar(&opts.RateLimit, "rate-limit", 0, "limit the platform to N calls per API key per minute (0: no limit)")
+	fl.StringArrayVar(&opts.DenySourceTypes, "deny-source-type", nil, "refuse creating TYPE channel accounts through the API, code 3218 (repeatable)")
+	fl.StringVar(&opts.ParentOrg, "parent-org", "", "give the credentials to org ID, the emulated org's parent (calls need X-CAP-API-AUTH-ORG-ID)")
 	_ = cmd.MarkFlagFilename("env-file")
 	return cmd
+}
+
+func isOrgID(s string) bool {
+	n, err := strconv.ParseInt(s, 10, 64)
+	return err == nil && n > 0
+}
+
+// Rules are the platform emulator's org rules, as set by flags.
+type Rules struct {
+	MandatoryFields    []string `json:"mandatoryFields,omitempty"`
+	RateLimitPerMinute int      `json:"rateLimitPerMinute,omitempty"`
+	DeniedSourceTypes  []string `json:"deniedSourceTypes,omitempty"`
+	ParentOrg          string   `json:"parentOrg,omitempty"`
+}
+
+func (o *Options) platform() intouchemu.Options {
+	p := intouchemu.Options{MandatoryFields: o.MandatoryFields, RateLimitPerMinute: o.RateLimit, CredentialsOrgID: o.ParentOrg, CredentialsOrgIsParent: o.ParentOrg != ""}
+	for _, t := range o.DenySourceTypes {
+		p.APIDeniedSourceTypes = append(p.APIDeniedSourceTypes, strings.ToUpper(strings.TrimSpace(t)))
+	}
+	return p
 }
 
 // Info is what the sandbox prints: everything needed to use it.
@@ -104,11 +162,12 @@ type CIAMInfo struct {
 type IntouchInfo struct {
 	URL   string `json:"url"`
 	OrgID string `json:"orgId"`
+	Rules *Rules `json:"rules,omitempty"`
 }
 
 func run(ctx context.Context, opts *Options) error {
 	f := opts.Factory
-	sb, err := sandbox.Start(sandbox.Options{Addr: opts.Addr, ClientID: opts.ClientID, Seed: opts.Seed})
+	sb, err := sandbox.Start(sandbox.Options{Addr: opts.Addr, ClientID: opts.ClientID, Seed: opts.Seed, Platform: opts.platform()})
 	if err != nil {
 		return cmdutil.FlagErrorf("--addr: %s", strings.TrimPrefix(err.Error(), "ciamemu: "))
 	}
@@ -155,6 +214,12 @@ func describe(sb *sandbox.Sandbox, basic bool) Info {
 		Intouch: IntouchInfo{URL: sb.IntouchURL, OrgID: sb.Intouch.Options().OrgID},
 		Env:     map[string]string{},
 	}
+	if o := sb.Intouch.Options(); len(o.MandatoryFields) > 0 || o.RateLimitPerMinute > 0 || len(o.APIDeniedSourceTypes) > 0 || o.CredentialsOrgIsParent {
+		info.Intouch.Rules = &Rules{MandatoryFields: o.MandatoryFields, RateLimitPerMinute: o.RateLimitPerMinute, DeniedSourceTypes: o.APIDeniedSourceTypes}
+		if o.CredentialsOrgIsParent {
+			info.Intouch.Rules.ParentOrg = o.CredentialsOrgID
+		}
+	}
 	for _, u := range sb.CIAM.Users() {
 		info.CIAM.Users = append(info.CIAM.Users, u.Username)
 	}
@@ -199,6 +264,20 @@ func printText(f *cmdutil.Factory, info Info, env []string) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, cs.Bold(fmt.Sprintf("Intouch API emulator (org %s)", info.Intouch.OrgID)))
 	row("url", info.Intouch.URL)
+	if r := info.Intouch.Rules; r != nil {
+		if len(r.MandatoryFields) > 0 {
+			row("mandatory", strings.Join(r.MandatoryFields, ", ")+" (add customer answers 403 without them)")
+		}
+		if r.RateLimitPerMinute > 0 {
+			row("rate limit", fmt.Sprintf("%d calls per API key per minute (then HTTP 429)", r.RateLimitPerMinute))
+		}
+		if len(r.DeniedSourceTypes) > 0 {
+			row("no API", strings.Join(r.DeniedSourceTypes, ", ")+" accounts cannot be created through the API (3218)")
+		}
+		if r.ParentOrg != "" {
+			row("parent org", r.ParentOrg+" holds the credentials; calls carry X-CAP-API-AUTH-ORG-ID: "+info.Intouch.OrgID)
+		}
+	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, cs.Bold("Point ciamctl at it:"))
 	fmt.Fprint(w, exportLines(env, "  "))
