@@ -66,8 +66,8 @@ type Set struct {
 	// byJWKThumb holds the usable keys without a kid by their RFC 7638
 	// SHA-256 thumbprint (base64url), the kid a token names them by.
 	byJWKThumb map[string][]jwk.Key
-	usable []jwk.Key
-	raw    map[jwk.Key]any // crypto form of each usable key, resolved once
+	usable     []jwk.Key
+	raw        map[jwk.Key]any // crypto form of each usable key, resolved once
 }
 
 // Raw returns the crypto public key (*rsa.PublicKey, *ecdsa.PublicKey,
