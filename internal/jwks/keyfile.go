@@ -90,10 +90,15 @@ func decodeJSON(data []byte) (*KeyFile, error) {
 	return nil, fmt.Errorf(`%w: JSON with neither "keys" (a JWK set) nor "kty" (a JWK)`, ErrNotKeyFile)
 }
 
+// hasPrivateMembers reports a JWK holding secret material: private members,
+// or a symmetric key, which is all secret.
 func hasPrivateMembers(raw json.RawMessage) bool {
 	var fields map[string]json.RawMessage
 	if json.Unmarshal(raw, &fields) != nil {
 		return false
+	}
+	if kty, _ := stringMember(fields, "kty"); kty == "oct" {
+		return true
 	}
 	for _, m := range privateMembers {
 		if _, ok := fields[m]; ok {
