@@ -90,13 +90,13 @@ func (d *SetDoc) Add(key jwk.Key, kid string) error {
 	for _, raw := range d.keys {
 		have, haveThumb := keyID(raw)
 		switch {
-		case have == kid || haveThumb == kid:
-			return fmt.Errorf("%w: the set already has a key with kid %q", ErrDuplicateKid, kid)
 		case thumbOf(raw) == tp:
 			if have == "" {
-				have = "(no kid) " + haveThumb
+				return fmt.Errorf("%w: the set already holds this key, without kid", ErrDuplicateKey)
 			}
 			return fmt.Errorf("%w: the set already holds this key, as kid %q", ErrDuplicateKey, have)
+		case have == kid || haveThumb == kid:
+			return fmt.Errorf("%w: the set already has a key with kid %q", ErrDuplicateKid, kid)
 		}
 	}
 	pub, err := key.Clone()
