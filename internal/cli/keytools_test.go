@@ -117,7 +117,7 @@ func TestKeysThumbprint(t *testing.T) {
 	t.Chdir(clitest.RepoRoot(t))
 	// The RFCs' own examples.
 	for path, want := range map[string]string{
-		kf + "rfc7638-rsa.jwk.json":          "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs", // RFC 7638 §3.1
+		kf + "rfc7638-rsa.jwk.json":            "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs", // RFC 7638 §3.1
 		"testdata/jwks/rfc8037-a-ed25519.json": "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k", // RFC 8037 §A.3
 	} {
 		res := clitest.Run(t, clitest.Opts{}, "keys", "thumbprint", path)
