@@ -479,3 +479,23 @@ func TestTokenSignKeyFiles(t *testing.T) {
 	tr.expect(2, append([]string{"token", "sign", "--key", "testdata/keysets/yahoo.json"}, claims...)...)
 	clitest.Golden(t, "token/sign-keyfiles.txt", tr.b.String())
 }
+
+// The new flags complete their fixed values.
+func TestKeyToolsCompletion(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"keys", "thumbprint", "--hash", ""}, "sha256\nsha1\nsha384\nsha512\n"},
+		{[]string{"keys", "public", "--format", ""}, "jwk\npem\n"},
+		{[]string{"keys", "generate", "--size", ""}, "2048\n3072\n4096\n"},
+		{[]string{"keys", ""}, "thumbprint\t"},
+		{[]string{"jwks", ""}, "remove\t"},
+		{[]string{"token", "sign", "--alg", ""}, "PS256\n"},
+	} {
+		res := clitest.Run(t, clitest.Opts{}, append([]string{"__complete"}, c.args...)...)
+		if res.Code != 0 || !strings.Contains(res.Stdout, c.want) {
+			t.Errorf("%v: exit %d %q, want %q", c.args, res.Code, res.Stdout, c.want)
+		}
+	}
+}
