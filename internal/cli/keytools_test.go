@@ -396,6 +396,9 @@ func TestVerifyWithKeyFiles(t *testing.T) {
 	tr.expect(3, "token", "verify", "--jwks", kf+"ed25519-encrypted.pem", "--issuer", tkIssuer, "--audience", tkAudience, tok)
 	tr.expect(1, "jwks", "inspect", kf+"rsa-1024.pem")
 	tr.expect(0, "jwks", "inspect", kf+"ec-chain.pem")
+	if res := tr.expect(0, "jwks", "inspect", kf+"rsa-public.der", "-o", "json"); !strings.Contains(res.Stdout, `"thumbprint": "`+thumb+`"`) {
+		t.Errorf("jwks inspect -o json does not show the thumbprint: %s", res.Stdout)
+	}
 	clitest.Golden(t, "token/verify-keyfiles.txt", tr.b.String())
 
 	// A JWK set with a private key stays a leak, as when published.

@@ -50,6 +50,9 @@ type KeyInfo struct {
 	Curve        string     `json:"crv,omitempty"`
 	CertNotAfter *time.Time `json:"cert_not_after,omitempty"`
 	Usable       bool       `json:"usable"`
+	// Thumbprint is a usable key's RFC 7638 SHA-256 thumbprint, by which a
+	// token may name a key that has no kid.
+	Thumbprint string `json:"thumbprint,omitempty"`
 }
 
 // Set is a parsed and checked JWKS.
@@ -144,9 +147,11 @@ func ParseAt(data []byte, now time.Time) (*Set, error) {
 			}
 			s.raw[key] = raw
 			s.usable = append(s.usable, key)
+			tp, _ := Thumbprint(key, crypto.SHA256)
+			s.Keys[len(s.Keys)-1].Thumbprint = tp
 			if info.Kid != "" {
 				s.byKid[info.Kid] = append(s.byKid[info.Kid], key)
-			} else if tp, err := Thumbprint(key, crypto.SHA256); err == nil {
+			} else if tp != "" {
 				if s.byJWKThumb == nil {
 					s.byJWKThumb = map[string][]jwk.Key{}
 				}
