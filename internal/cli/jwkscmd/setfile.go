@@ -24,6 +24,9 @@ type setFile struct {
 // openSetFile reads --set FILE as a JWK set; with create, a missing file
 // is a new empty set.
 func openSetFile(f *cmdutil.Factory, path string, create bool) (*setFile, error) {
+	if path == "-" {
+		return nil, cmdutil.FlagErrorf("--set takes a file: the set is read and written in place")
+	}
 	sf := &setFile{path: path, mode: 0o644}
 	st, err := os.Stat(path)
 	switch {

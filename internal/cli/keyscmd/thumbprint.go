@@ -11,8 +11,20 @@ import (
 	"github.com/ciamctl/ciamctl/internal/jwks"
 )
 
-// thumbprintHashes are the hashes --hash takes, by name.
-var thumbprintHashes = map[string]crypto.Hash{"sha256": crypto.SHA256, "sha1": crypto.SHA1, "sha384": crypto.SHA384, "sha512": crypto.SHA512}
+// thumbprintHash is the hash --hash names, or 0.
+func thumbprintHash(name string) crypto.Hash {
+	switch name {
+	case "sha256":
+		return crypto.SHA256
+	case "sha1":
+		return crypto.SHA1
+	case "sha384":
+		return crypto.SHA384
+	case "sha512":
+		return crypto.SHA512
+	}
+	return 0
+}
 
 // ThumbprintOptions holds the dependencies and flags of `keys thumbprint`.
 type ThumbprintOptions struct {
@@ -46,7 +58,7 @@ a token names it as its kid.`,
 		Args: cmdutil.ExactArgs(1, "KEY file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Key = args[0]
-			if _, ok := thumbprintHashes[strings.ToLower(opts.Hash)]; !ok {
+			if thumbprintHash(strings.ToLower(opts.Hash)) == 0 {
 				return cmdutil.FlagErrorf("--hash: %q is not offered; use sha256, sha1, sha384 or sha512", opts.Hash)
 			}
 			if runF != nil {
@@ -75,7 +87,7 @@ func thumbprintRun(o *ThumbprintOptions) error {
 		return err
 	}
 	name := strings.ToLower(o.Hash)
-	tp, err := jwks.Thumbprint(k.Key, thumbprintHashes[name])
+	tp, err := jwks.Thumbprint(k.Key, thumbprintHash(name))
 	if err != nil {
 		return fmt.Errorf("KEY %s: thumbprint: %w", o.Key, err)
 	}
