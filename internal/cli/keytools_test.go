@@ -280,6 +280,12 @@ func TestJWKSAddRemove(t *testing.T) {
 	tr.expect(2, "jwks", "add", "--set", set, "--kid", "x", kf+"ed25519.pem", kf+"ec-sec1.pem")
 	tr.expect(2, "jwks", "add", "--set", kf+"rsa-public.pem", kf+"ed25519.pem") // --set is no JWK set
 	tr.expect(2, "jwks", "add", kf+"ed25519.pem")
+	empty := filepath.Join(dir, "empty.json")
+	if err := os.WriteFile(empty, []byte(`{"keys":[]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tr.expect(2, "jwks", "add", "--set", set, empty)
+	unchanged("an empty KEY set")
 
 	// A set holding private material is never written back.
 	leaky := filepath.Join(dir, "leaky.json")

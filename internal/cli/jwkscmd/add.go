@@ -100,6 +100,9 @@ func addRun(o *AddOptions) error {
 		if err != nil {
 			return err
 		}
+		if len(kf.Keys) == 0 {
+			return cmdutil.FlagErrorf("KEY %s holds no keys", path)
+		}
 		if o.Kid != "" && len(kf.Keys) > 1 {
 			return cmdutil.FlagErrorf("--kid names one key, but KEY %s holds %d", path, len(kf.Keys))
 		}
