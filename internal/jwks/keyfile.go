@@ -184,11 +184,15 @@ func addCert(entries []*pemEntry, c *x509.Certificate, where string) []*pemEntry
 	return append(entries, &pemEntry{pub: c.PublicKey, certs: []*x509.Certificate{c}, source: where})
 }
 
-// addKey joins a key to the certificate that certifies it, or adds it.
+// addKey joins a key to the certificate that certifies it, or to the same
+// key already read (a private key next to its public half is one key, the
+// private one), or adds it.
 func addKey(entries []*pemEntry, key jwk.Key, pub crypto.PublicKey, where string) []*pemEntry {
 	for _, e := range entries {
-		if e.key == nil && publicEqual(e.pub, pub) {
-			e.key, e.source = key, where
+		if publicEqual(e.pub, pub) {
+			if e.key == nil || (isPrivate(key) && !isPrivate(e.key)) {
+				e.key, e.source = key, where
+			}
 			return entries
 		}
 	}

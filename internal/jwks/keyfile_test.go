@@ -93,6 +93,7 @@ func TestDecodeKeyFileFormats(t *testing.T) {
 		{"PEM SPKI Ed25519 with text around", append(append([]byte("subject=key\n"), pemOf("PUBLIC KEY", edSPKI)...), "trailer\n"...), FormatPEM, "OKP", false, 0},
 		{"PEM certificate", pemOf("CERTIFICATE", cert.Raw), FormatPEM, "RSA", false, 1},
 		{"PEM key and its certificate", append(pemOf("RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(km.rsa2048)), pemOf("CERTIFICATE", cert.Raw)...), FormatPEM, "RSA", true, 1},
+		{"PEM public key and its private key", append(pemOf("PUBLIC KEY", edSPKI), pemOf("PRIVATE KEY", edPKCS8)...), FormatPEM, "OKP", true, 0},
 		{"PEM certificate and its key", append(pemOf("CERTIFICATE", cert.Raw), pemOf("RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(km.rsa2048))...), FormatPEM, "RSA", true, 1},
 		{"DER SPKI", rsaSPKI, FormatDER, "RSA", false, 0},
 		{"DER PKCS#1 public", x509.MarshalPKCS1PublicKey(&km.rsa2048.PublicKey), FormatDER, "RSA", false, 0},
@@ -107,7 +108,7 @@ func TestDecodeKeyFileFormats(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if kf.Format != c.format || len(kf.Keys) == 0 {
+			if kf.Format != c.format || len(kf.Keys) != 1 && c.format != FormatJWKS {
 				t.Fatalf("format %s with %d keys, want %s", kf.Format, len(kf.Keys), c.format)
 			}
 			k := kf.Keys[0]
