@@ -127,7 +127,7 @@ the key set cannot be had (unreachable, timed out, not a JWKS, no usable key).`,
 	}
 	fl := cmd.Flags()
 	cmdutil.AddBrandFlag(f, cmd, &opts.Brand, "take JWKS URI, issuer, client ID (audience) and algorithms from this brand")
-	fl.StringVar(&opts.JWKS, "jwks", "", "JWKS `URL|FILE` with the signing keys (overrides the brand's jwksUri)")
+	fl.StringVar(&opts.JWKS, "jwks", "", "signing keys from `URL|FILE`: a URL serves a JWK set; a file may also be one JWK, or PEM or DER keys and certificates (overrides the brand's jwksUri)")
 	fl.StringVar(&opts.Issuer, "issuer", "", "expected iss, exactly (overrides the brand's issuer)")
 	fl.StringVar(&opts.Audience, "audience", "", "client ID that aud must contain (overrides the brand's clientId)")
 	fl.DurationVar(&opts.Leeway, "leeway", oidc.DefaultLeeway, "clock skew allowed for exp, nbf and iat (0 for none)")
