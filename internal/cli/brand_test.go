@@ -55,7 +55,7 @@ func TestBrandAddWritesAValidFile(t *testing.T) {
 		t.Error("a refused add changed the file")
 	}
 	forced := addAcme(t, dir, "--client-id", "other", "--force")
-	if forced.Code != 0 || !strings.Contains(forced.Stdout, "Replaced") {
+	if forced.Code != 0 || !strings.Contains(forced.Stdout, "Updated") {
 		t.Errorf("--force: exit %d %q", forced.Code, forced.Stdout)
 	}
 }
@@ -156,7 +156,7 @@ func TestBrandAddFormAccessible(t *testing.T) {
 		"",                                 // lastname: keep family_name
 		"",                                 // mobile: keep phone_number
 		"/contact/email",                   // email
-		"y",                                // confirm
+		"1",                                // confirm: 1. Write
 	)
 	res := clitest.Run(t, clitest.Opts{TTY: true, Stdin: in, Env: map[string]string{"ACCESSIBLE": "1"}},
 		"brand", "add", "--dir", dir, "--name", "acme", "--client-id", "acme-loyalty")
@@ -183,7 +183,7 @@ func TestBrandAddFormAccessible(t *testing.T) {
 
 func TestBrandAddFormDeclined(t *testing.T) {
 	dir := t.TempDir()
-	in := clitest.NewLineReader("app", "https://id.example/jwks", "https://id.example/userinfo", "", "", "", "", "", "", "n")
+	in := clitest.NewLineReader("app", "https://id.example/jwks", "https://id.example/userinfo", "", "", "", "", "", "", "3")
 	res := clitest.Run(t, clitest.Opts{TTY: true, Stdin: in, Env: map[string]string{"ACCESSIBLE": "1"}},
 		"brand", "add", "--dir", dir, "--name", "acme", "--client-id", "c")
 	if res.Code != 2 || !strings.Contains(res.Stderr, "cancelled") {
