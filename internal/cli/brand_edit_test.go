@@ -2,7 +2,9 @@ package cli_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -121,5 +123,217 @@ func TestBrandAddOverAnUnreadableFile(t *testing.T) {
 	}
 	if v := clitest.Run(t, clitest.Opts{}, "config", "validate", "--dir", dir); v.Code != 0 {
 		t.Errorf("replaced file is invalid: %s", v.Stdout)
+	}
+}
+
+// commentedAcme is a brand file as people keep them: comments, a linked channel.
+const commentedAcme = `# Acme's gateway configuration; reviewed by the platform team.
+apiVersion: ciamctl/v1
+kind: BrandConfig
+brand: acme                 # the file name matches
+orgId: 50123
+ciam:
+  applicationId: 6a1f0c2e   # from the CIAM's app registration
+  clientId: acme-loyalty
+  issuer: https://id.acme.example/
+  userinfoEndpoint: https://id.acme.example/userinfo
+  jwksUri: https://id.acme.example/.well-known/jwks.json
+
+# platform field <- claim
+mappings:
+  firstname: given_name
+  # the CIAM's custom claim
+  mobile: https://acme.example/claims/mobile
+  email: /contact/email
+channel:
+  source: OAUTH_EXTERNAL
+  accountId: acme-ciam
+`
+
+func writeAcme(t *testing.T, content string) (dir, path string) {
+	t.Helper()
+	dir = t.TempDir()
+	path = filepath.Join(dir, "acme.yaml")
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir, path
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// brand set changes the named fields in place: comments, order, blank
+// lines and the channel stay, byte for byte.
+func TestBrandSet(t *testing.T) {
+	dir, path := writeAcme(t, commentedAcme)
+	run := func(args ...string) clitest.Result {
+		t.Helper()
+		return clitest.Run(t, clitest.Opts{}, append(append([]string{"brand", "set"}, args...), "--dir", dir)...)
+	}
+	res := run("acme", "ciam.clientId=acme-web", "displayName=Acme Loyalty", "mappings.mobile-", "ciam.algorithms=RS256,ES256", "cluster=eu")
+	expectCode(t, res, 0)
+	clitest.Golden(t, "brand/set.txt", clitest.Normalize(res.Stdout, dir, "$WS"))
+	want := strings.NewReplacer(
+		"brand: acme                 # the file name matches\n", "brand: acme                 # the file name matches\ndisplayName: Acme Loyalty\n",
+		"orgId: 50123\n", "orgId: 50123\ncluster: eu\n",
+		"clientId: acme-loyalty\n", "clientId: acme-web\n",
+		"jwksUri: https://id.acme.example/.well-known/jwks.json\n", "jwksUri: https://id.acme.example/.well-known/jwks.json\n  algorithms: [RS256, ES256]\n",
+		"  # the CIAM's custom claim\n  mobile: https://acme.example/claims/mobile\n", "",
+	).Replace(commentedAcme)
+	if got := readFile(t, path); got != want {
+		t.Fatalf("file:\n%s\nwant:\n%s", got, want)
+	}
+
+	again := run("acme", "ciam.clientId=acme-web", "mappings.mobile-")
+	expectCode(t, again, 0)
+	if !strings.Contains(again.Stdout, "already has these values; nothing changed") || readFile(t, path) != want {
+		t.Errorf("no-op: %q", again.Stdout)
+	}
+
+	// Refused: nothing is written, the error names the field.
+	for args, msg := range map[string]string{
+		"ciam.jwksUri=http://id.acme.example/jwks": `ciam.jwksUri: "http://id.acme.example/jwks" must use https`,
+		"ciam.clientId-":              "ciam.clientId: is required",
+		"clientId=x":                  "did you mean ciam.clientId?",
+		"displayName=":                "to remove the key, write displayName-",
+		"ciam.algorithms=RS256,HS256": `ciam.algorithms[1]: "HS256" is a symmetric algorithm`,
+		"brand=acme2":                 "to rename a brand",
+		"orgId=50123 orgId-":          `both change orgId`,
+	} {
+		res := run(append([]string{"acme"}, strings.Fields(args)...)...)
+		if res.Code != 2 || !strings.Contains(res.Stderr, msg) {
+			t.Errorf("%s: exit %d %q, want 2 and %q", args, res.Code, res.Stderr, msg)
+		}
+	}
+	if readFile(t, path) != want {
+		t.Error("a refused set changed the file")
+	}
+	missing := run("nope", "displayName=x")
+	if missing.Code != 2 || !strings.Contains(missing.Stderr, "brand list") {
+		t.Errorf("unknown brand: exit %d %q", missing.Code, missing.Stderr)
+	}
+	noArgs := run("acme")
+	if noArgs.Code != 2 || !strings.Contains(noArgs.Stderr, "missing KEY=VALUE") {
+		t.Errorf("no change: exit %d %q", noArgs.Code, noArgs.Stderr)
+	}
+
+	dry := run("acme", "ciam.issuer-", "--dry-run")
+	expectCode(t, dry, 0)
+	clitest.Golden(t, "brand/set-dry-run.txt", clitest.Normalize(dry.Stdout, dir, "$WS"))
+	if readFile(t, path) != want {
+		t.Error("--dry-run changed the file")
+	}
+	js := run("acme", "channel.accountName=Acme CIAM", "-o", "json")
+	expectCode(t, js, 0)
+	if !strings.Contains(js.Stdout, `"result": "updated"`) || !strings.Contains(js.Stdout, `"field": "channel.accountName"`) {
+		t.Errorf("-o json: %s", js.Stdout)
+	}
+}
+
+// editorScript writes an editor that, on its Nth run, saves a copy of what
+// it was given as seen-N.yaml, then runs step N (shell, $1 is the file).
+func editorScript(t *testing.T, steps ...string) (editor, state string) {
+	t.Helper()
+	state = t.TempDir()
+	script := "#!/bin/sh\nset -e\nn=$(cat '" + state + "/n' 2>/dev/null || echo 0)\nn=$((n+1))\necho $n > '" + state + "/n'\ncp \"$1\" '" + state + "/seen-'$n.yaml\n"
+	for i, s := range steps {
+		script += fmt.Sprintf("if [ $n = %d ]; then\n%s\nfi\n", i+1, s)
+	}
+	editor = filepath.Join(state, "editor.sh")
+	if err := os.WriteFile(editor, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return editor, state
+}
+
+func runEdit(t *testing.T, dir, editor string, args ...string) clitest.Result {
+	t.Helper()
+	return clitest.Run(t, clitest.Opts{TTY: true, Env: map[string]string{"EDITOR": editor}},
+		append(append([]string{"brand", "edit", "acme"}, args...), "--dir", dir)...)
+}
+
+// brand edit: an edit with an error is re-opened with the problem on top
+// (its line number as the editor shows it); the fixed edit is written with
+// the user's comments and the header removed, and the changes listed.
+func TestBrandEditReopensOnErrors(t *testing.T) {
+	if _, err := exec.LookPath("sh"); err != nil {
+		t.Skip("no sh")
+	}
+	t.Setenv("TMPDIR", t.TempDir())
+	dir, path := writeAcme(t, commentedAcme)
+	editor, state := editorScript(t,
+		`sed -i -e 's|jwksUri: https://id.acme.example/.well-known/jwks.json|jwksUri: http://id.acme.example/jwks|' -e 's|clientId: acme-loyalty|clientId: acme-web|' "$1"`,
+		`sed -i 's|jwksUri: http://id.acme.example/jwks|jwksUri: https://id.acme.example/jwks   # moved|' "$1"`)
+	res := runEdit(t, dir, editor)
+	expectCode(t, res, 0)
+	clitest.Golden(t, "brand/edit.txt", clitest.Normalize(res.Stdout, dir, "$WS"))
+	first := readFile(t, filepath.Join(state, "seen-1.yaml"))
+	if !strings.HasPrefix(first, "# ciamctl: Editing brand acme") || !strings.HasSuffix(first, commentedAcme) {
+		t.Errorf("the editor was given:\n%s", first)
+	}
+	reopened := readFile(t, filepath.Join(state, "seen-2.yaml"))
+	clitest.Golden(t, "brand/edit-reopened.yaml", clitest.Normalize(reopened, dir, "$WS"))
+	// The problem's line number is the line of jwksUri in the editor.
+	lines := strings.Split(reopened, "\n")
+	if len(lines) < 15 || !strings.Contains(lines[14], "jwksUri: http://") || !strings.Contains(reopened, "line 15, column 12:") {
+		t.Errorf("problem line numbers do not match the editor's lines:\n%s", reopened)
+	}
+	want := strings.NewReplacer("jwksUri: https://id.acme.example/.well-known/jwks.json", "jwksUri: https://id.acme.example/jwks   # moved",
+		"clientId: acme-loyalty", "clientId: acme-web").Replace(commentedAcme)
+	if got := readFile(t, path); got != want {
+		t.Errorf("file:\n%s\nwant:\n%s", got, want)
+	}
+	if left, _ := filepath.Glob(filepath.Join(os.TempDir(), "ciamctl-edit-acme-*")); len(left) != 0 {
+		t.Errorf("temporary copies left: %v", left)
+	}
+}
+
+func TestBrandEditCancelsAndRefuses(t *testing.T) {
+	if _, err := exec.LookPath("sh"); err != nil {
+		t.Skip("no sh")
+	}
+	t.Setenv("TMPDIR", t.TempDir())
+	dir, path := writeAcme(t, commentedAcme)
+
+	unchanged, _ := editorScript(t, `true`)
+	res := runEdit(t, dir, unchanged)
+	if res.Code != 0 || !strings.Contains(res.Stderr, "Edit cancelled: no changes") {
+		t.Errorf("unchanged: exit %d %q", res.Code, res.Stderr)
+	}
+	emptied, _ := editorScript(t, `: > "$1"`)
+	res = runEdit(t, dir, emptied)
+	if res.Code != 0 || !strings.Contains(res.Stderr, "Edit cancelled: the file was emptied") {
+		t.Errorf("emptied: exit %d %q", res.Code, res.Stderr)
+	}
+	// An error saved twice: give up, keep the copy, exit 1.
+	stubborn, _ := editorScript(t, `sed -i 's|clientId: acme-loyalty|clientID: acme-loyalty|' "$1"`, `true`)
+	res = runEdit(t, dir, stubborn)
+	if res.Code != 1 || !strings.Contains(res.Stderr, "the edit still has 2 errors") || !strings.Contains(res.Stderr, "your edit is kept in "+os.Getenv("TMPDIR")) {
+		t.Errorf("errors kept: exit %d %q", res.Code, res.Stderr)
+	}
+	// The file changed while it was open (channel link, say): nothing written.
+	racing, _ := editorScript(t, `sed -i 's|clientId: acme-loyalty|clientId: acme-web|' "$1"; echo '  accountName: Acme' >> '`+path+`'`)
+	res = runEdit(t, dir, racing)
+	if res.Code != 2 || !strings.Contains(res.Stderr, "changed while it was being edited") {
+		t.Errorf("concurrent change: exit %d %q", res.Code, res.Stderr)
+	}
+	if got := readFile(t, path); got != commentedAcme+"  accountName: Acme\n" {
+		t.Errorf("file:\n%s", got)
+	}
+	failing, _ := editorScript(t, `exit 3`)
+	res = runEdit(t, dir, failing)
+	if res.Code != 1 || !strings.Contains(res.Stderr, "exited with status 3") {
+		t.Errorf("failing editor: exit %d %q", res.Code, res.Stderr)
+	}
+	noTTY := clitest.Run(t, clitest.Opts{Env: map[string]string{"EDITOR": unchanged}}, "brand", "edit", "acme", "--dir", dir)
+	if noTTY.Code != 2 || !strings.Contains(noTTY.Stderr, "needs a terminal") || !strings.Contains(noTTY.Stderr, "brand set acme") {
+		t.Errorf("without a terminal: exit %d %q", noTTY.Code, noTTY.Stderr)
 	}
 }
