@@ -166,8 +166,8 @@ func TestBrandAddFormAccessible(t *testing.T) {
 	if strings.Contains(res.Stderr, "Brand name") || strings.Contains(res.Stderr, "Client ID") {
 		t.Errorf("form asked for values given as flags:\n%s", res.Stderr)
 	}
-	if !strings.Contains(res.Stderr, "must use https") {
-		t.Errorf("form did not show the validation error:\n%s", res.Stderr)
+	if !strings.Contains(res.Stderr, `JWKS URI: "http://id.acme.example/jwks" must use https`) {
+		t.Errorf("form did not show the validation error naming the field:\n%s", res.Stderr)
 	}
 	clitest.Golden(t, "brand/form-accessible.txt", clitest.Normalize(res.Stderr, dir, "$WS"))
 	data, err := os.ReadFile(filepath.Join(dir, "acme.yaml"))

@@ -66,6 +66,15 @@ var standardClaims = map[string]string{
 // (accessible mode).
 const noneAnswer = "-"
 
+// leaveEmpty says how to leave an optional answer empty: in accessible mode
+// Enter keeps the default, so it takes noneAnswer.
+func leaveEmpty(accessible bool, what string) string {
+	if accessible {
+		return fmt.Sprintf("%q leaves it %s", noneAnswer, what)
+	}
+	return fmt.Sprintf("empty (or %q) leaves it %s", noneAnswer, what)
+}
+
 // formField is one question: a config field, its answer and its input.
 type formField struct {
 	path, title, desc string
@@ -200,16 +209,16 @@ func (o *AddOptions) formFields(st *formState, accessible bool) []*formField {
 		"brand":                 {title: "Brand name", desc: "lowercase letters, digits and dashes; also the file name", validate: brand.ValidateName},
 		"ciam.applicationId":    {title: "Application ID", desc: "the ID of the application registered in the CIAM", validate: brand.ValidateID},
 		"ciam.clientId":         {title: "Client ID", desc: "the OAuth client ID; ID tokens carry it as their audience", validate: brand.ValidateID},
-		"ciam.jwksUri":          {title: "JWKS URI", desc: "where the CIAM publishes its signing keys (https)", validate: brand.ValidateURL},
-		"ciam.userinfoEndpoint": {title: "Userinfo endpoint", desc: "the CIAM's userinfo URL (https)", validate: brand.ValidateURL},
+		"ciam.jwksUri":          {title: "JWKS URI", desc: "where the CIAM publishes its signing keys; https", validate: brand.ValidateURL},
+		"ciam.userinfoEndpoint": {title: "Userinfo endpoint", desc: "the CIAM's userinfo URL; https", validate: brand.ValidateURL},
 		"displayName": {title: "Display name", optional: true, validate: brand.ValidateDisplayName,
 			desc: `optional: the brand's name as the platform knows it, e.g. "Acme Loyalty"; the ticket prints it`},
 		"ciam.issuer": {title: "Issuer", optional: true, validate: brand.ValidateURL,
-			desc: "optional: the iss claim of the CIAM's ID tokens; empty skips the issuer check"},
+			desc: "optional: the iss claim of the CIAM's ID tokens; without it the issuer is not checked"},
 	}
 	if o.noDiscoveredUserinfo {
 		d := defs["ciam.userinfoEndpoint"]
-		d.desc = "discovery at " + o.Discover + " names no userinfo_endpoint; the gateway needs one: the CIAM's userinfo URL (https)"
+		d.desc = "discovery at " + o.Discover + " names no userinfo_endpoint; the gateway needs one: the CIAM's userinfo URL, https"
 		defs["ciam.userinfoEndpoint"] = d
 	}
 	var paths []string
@@ -225,7 +234,7 @@ func (o *AddOptions) formFields(st *formState, accessible bool) []*formField {
 		ff := defs[p]
 		ff.path, ff.accessible = p, accessible
 		if ff.optional {
-			ff.desc += fmt.Sprintf(`; "%s" leaves it empty`, noneAnswer)
+			ff.desc += "; " + leaveEmpty(accessible, "empty")
 		}
 		ff.set(c.Lookup(p))
 		fields = append(fields, &ff)
@@ -233,7 +242,7 @@ func (o *AddOptions) formFields(st *formState, accessible bool) []*formField {
 	if plan.askMappings {
 		for _, m := range brand.MappingFields {
 			ff := &formField{path: "mappings." + m, title: "Claim for " + m, optional: true, accessible: accessible,
-				desc:     fmt.Sprintf(`an ID-token claim name, or a JSON Pointer such as /contact/email; empty or "%s" leaves it unmapped`, noneAnswer),
+				desc:     "an ID-token claim name, or a JSON Pointer such as /contact/email; " + leaveEmpty(accessible, "unmapped"),
 				validate: brand.ValidateClaimRef}
 			ff.set(standardClaims[m])
 			fields = append(fields, ff)
