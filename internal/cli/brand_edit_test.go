@@ -337,3 +337,19 @@ func TestBrandEditCancelsAndRefuses(t *testing.T) {
 		t.Errorf("without a terminal: exit %d %q", noTTY.Code, noTTY.Stderr)
 	}
 }
+
+// brand set completes the brand, then the keys; brand edit the brand.
+func TestBrandSetAndEditCompletion(t *testing.T) {
+	dir := filepath.Join(clitest.RepoRoot(t), "testdata", "brands", "valid")
+	for _, args := range [][]string{{"brand", "set", ""}, {"brand", "edit", ""}} {
+		res := clitest.Run(t, clitest.Opts{}, append([]string{"__complete", "--dir", dir}, args...)...)
+		if res.Code != 0 || !strings.Contains(res.Stdout, "acme\n") {
+			t.Errorf("%v: exit %d %q", args, res.Code, res.Stdout)
+		}
+	}
+	res := clitest.Run(t, clitest.Opts{}, "__complete", "--dir", dir, "brand", "set", "acme", "ciam.")
+	if res.Code != 0 || !strings.Contains(res.Stdout, "ciam.clientId=\n") || !strings.Contains(res.Stdout, "mappings.email=\n") ||
+		strings.Contains(res.Stdout, "brand=") || !strings.Contains(res.Stdout, ":6\n") { // 6: no space, no file completion
+		t.Errorf("keys: exit %d %q", res.Code, res.Stdout)
+	}
+}

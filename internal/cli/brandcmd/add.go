@@ -72,7 +72,16 @@ Required: --name, --application-id, --client-id, --jwks-uri, --userinfo-endpoint
 the platform knows it ("Acme Loyalty"), which the ticket prints.
 Mappings: --map FIELD=CLAIM for firstname, lastname, mobile and email; CLAIM is a
 claim name taken literally (it may contain dots or be a URL) or, starting with
-"/", a JSON Pointer into the ID token claims (e.g. /contact/email).`,
+"/", a JSON Pointer into the ID token claims (e.g. /contact/email). On a
+terminal, without --map, the form asks for them.
+
+When the brand exists, only the fields given are compared with its file:
+the same values change nothing (whatever channel link or brand set added);
+other values are refused, naming each field, unless --force, which changes
+just those fields in place and lists them. The channel, comments, key order
+and every field not given stay. On a terminal the form starts from the
+file's values and shows the changes before writing. To change single
+fields, use brand set; to edit the whole file, brand edit.`,
 		Example: `  ciamctl brand add --no-input --name acme --display-name "Acme Loyalty" \
     --application-id 6a1f0c2e --client-id acme-loyalty \
     --issuer https://id.acme.example/ \
@@ -86,7 +95,10 @@ claim name taken literally (it may contain dots or be a URL) or, starting with
     --discover https://id.acme.example/ --map email=email
 
   # print the file instead of writing it
-  ciamctl brand add --dry-run --name acme ...`,
+  ciamctl brand add --dry-run --name acme ...
+
+  # change the client ID of an existing brand, keeping its channel and comments
+  ciamctl brand add --no-input --force --name acme --client-id acme-web ...`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Ctx = cmd.Context()
