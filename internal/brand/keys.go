@@ -50,11 +50,18 @@ var fileKeys = []fileKey{
 	{"channel.accountName", kindText},
 }
 
-// fixedKeys identify the file; `brand set` does not change them.
-var fixedKeys = map[string]string{
-	"apiVersion": "is fixed at " + APIVersion,
-	"kind":       "is fixed at " + Kind,
-	"brand":      "is the brand's key and its file name; to rename a brand, add it under the new name and remove the old one",
+// fixedKey says why `brand set` does not change a key that identifies the
+// file ("" for the others). A switch, not a map: nothing to build at start-up.
+func fixedKey(path string) string {
+	switch path {
+	case "apiVersion":
+		return "is fixed at " + APIVersion
+	case "kind":
+		return "is fixed at " + Kind
+	case "brand":
+		return "is the brand's key and its file name; to rename a brand, add it under the new name and remove the old one"
+	}
+	return ""
 }
 
 func keyIndex(path string) int {
@@ -65,7 +72,7 @@ func keyIndex(path string) int {
 func SettableKeys() []string {
 	var keys []string
 	for _, k := range fileKeys {
-		if _, fixed := fixedKeys[k.path]; !fixed && k.kind != kindSection {
+		if fixedKey(k.path) == "" && k.kind != kindSection {
 			keys = append(keys, k.path)
 		}
 	}
@@ -110,7 +117,7 @@ func ParseChange(arg string) (Change, error) {
 	if err != nil {
 		return Change{}, fmt.Errorf("%q: %w", arg, err)
 	}
-	if why, fixed := fixedKeys[k.path]; fixed {
+	if why := fixedKey(k.path); why != "" {
 		return Change{}, fmt.Errorf("%q: %s %s", arg, k.path, why)
 	}
 	if remove {
@@ -143,7 +150,7 @@ func ParseChange(arg string) (Change, error) {
 func firstChild(section string) string {
 	for _, k := range fileKeys {
 		if strings.HasPrefix(k.path, section+".") {
-			if _, fixed := fixedKeys[k.path]; !fixed {
+			if fixedKey(k.path) == "" {
 				return k.path
 			}
 		}
@@ -207,16 +214,43 @@ func (c *Config) textField(path string, create bool) *string {
 		}
 		return nil
 	}
-	fields := map[string]*string{
-		"apiVersion": &c.APIVersion, "kind": &c.Kind, "brand": &c.Brand,
-		"displayName": &c.DisplayName, "cluster": &c.Cluster,
-		"ciam.provider": &c.CIAM.Provider, "ciam.applicationId": &c.CIAM.ApplicationID,
-		"ciam.clientId": &c.CIAM.ClientID, "ciam.issuer": &c.CIAM.Issuer,
-		"ciam.userinfoEndpoint": &c.CIAM.UserinfoEndpoint, "ciam.jwksUri": &c.CIAM.JWKSURI,
-		"mappings.firstname": &c.Mappings.Firstname, "mappings.lastname": &c.Mappings.Lastname,
-		"mappings.mobile": &c.Mappings.Mobile, "mappings.email": &c.Mappings.Email,
+	switch path {
+	case "apiVersion":
+		return &c.APIVersion
+	case "kind":
+		return &c.Kind
+	case "brand":
+		return &c.Brand
+	case "displayName":
+		return &c.DisplayName
+	case "cluster":
+		return &c.Cluster
+	case "ciam.provider":
+		return &c.CIAM.Provider
+	case "ciam.applicationId":
+		return &c.CIAM.ApplicationID
+	case "ciam.clientId":
+		return &c.CIAM.ClientID
+	case "ciam.issuer":
+		return &c.CIAM.Issuer
+	case "ciam.userinfoEndpoint":
+		return &c.CIAM.UserinfoEndpoint
+	case "ciam.jwksUri":
+		return &c.CIAM.JWKSURI
 	}
-	return fields[path]
+	if field, ok := strings.CutPrefix(path, "mappings."); ok {
+		switch field {
+		case "firstname":
+			return &c.Mappings.Firstname
+		case "lastname":
+			return &c.Mappings.Lastname
+		case "mobile":
+			return &c.Mappings.Mobile
+		case "email":
+			return &c.Mappings.Email
+		}
+	}
+	return nil
 }
 
 // Apply makes a change to the config in memory, as Edit makes it to a file.

@@ -329,7 +329,7 @@ func TestBrandEditCancelsAndRefuses(t *testing.T) {
 	}
 	failing, _ := editorScript(t, `exit 3`)
 	res = runEdit(t, dir, failing)
-	if res.Code != 1 || !strings.Contains(res.Stderr, "exited with status 3") {
+	if res.Code != 1 || !strings.Contains(res.Stderr, "failed (exit status 3)") {
 		t.Errorf("failing editor: exit %d %q", res.Code, res.Stderr)
 	}
 	noTTY := clitest.Run(t, clitest.Opts{Env: map[string]string{"EDITOR": unchanged}}, "brand", "edit", "acme", "--dir", dir)
@@ -351,5 +351,20 @@ func TestBrandSetAndEditCompletion(t *testing.T) {
 	if res.Code != 0 || !strings.Contains(res.Stdout, "ciam.clientId=\n") || !strings.Contains(res.Stdout, "mappings.email=\n") ||
 		strings.Contains(res.Stdout, "brand=") || !strings.Contains(res.Stdout, ":6\n") { // 6: no space, no file completion
 		t.Errorf("keys: exit %d %q", res.Code, res.Stdout)
+	}
+}
+
+// The editor waits for a person: --timeout (network time) does not end it.
+func TestBrandEditIsNotBoundByTimeout(t *testing.T) {
+	if _, err := exec.LookPath("sh"); err != nil {
+		t.Skip("no sh")
+	}
+	t.Setenv("TMPDIR", t.TempDir())
+	dir, path := writeAcme(t, commentedAcme)
+	slow, _ := editorScript(t, `sleep 0.3; sed -i 's|clientId: acme-loyalty|clientId: acme-web|' "$1"`)
+	res := runEdit(t, dir, slow, "--timeout", "50ms")
+	expectCode(t, res, 0)
+	if !strings.Contains(readFile(t, path), "clientId: acme-web\n") {
+		t.Errorf("file:\n%s", readFile(t, path))
 	}
 }

@@ -65,7 +65,8 @@ The editor needs a terminal; scripts use ` + "`ciamctl brand set`" + `.`,
 			return editRun(opts)
 		},
 	}
-	return cmd
+	// The editor waits for a person: --timeout bounds network work only.
+	return cmdutil.OwnDeadline(cmd)
 }
 
 // headerMark starts the lines brand edit adds at the top of the copy; they
@@ -231,7 +232,7 @@ func runEditor(o *EditOptions, path string) error {
 	if err := cmd.Run(); err != nil {
 		var exit *exec.ExitError
 		if errors.As(err, &exit) {
-			return fmt.Errorf("the editor (%s) exited with status %d; nothing was written", editor, exit.ExitCode())
+			return fmt.Errorf("the editor (%s) failed (%s); nothing was written", editor, exit.ProcessState)
 		}
 		return fmt.Errorf("running the editor (%s): %w; set $VISUAL or $EDITOR", editor, err)
 	}
