@@ -128,3 +128,13 @@ func TestBrandAddFormEndOfInputCancels(t *testing.T) {
 		t.Errorf("an unconfirmed form wrote %v", entries)
 	}
 }
+
+// A --name that is no brand name (it makes the file's path) is refused
+// before the form asks anything or any file is read.
+func TestBrandAddBadNameBeforeTheForm(t *testing.T) {
+	dir := t.TempDir()
+	res := accessibleRun(t, []string{"app"}, "brand", "add", "--dir", dir, "--name", "../acme")
+	if res.Code != 2 || !strings.HasPrefix(res.Stderr, "error: --name: \"../acme\" is not a valid brand name") {
+		t.Errorf("exit %d %q", res.Code, res.Stderr)
+	}
+}

@@ -174,6 +174,10 @@ func addRun(o *AddOptions) error {
 	if err != nil {
 		return err
 	}
+	// The name makes a path: checked before any file is looked at.
+	if err := brand.ValidateName(o.Name); o.Name != "" && err != nil {
+		return cmdutil.FlagErrorf("--name: %v", err)
+	}
 	store := f.Workspace()
 	if o.Discover != "" {
 		if err := o.discover(cfg); err != nil {
