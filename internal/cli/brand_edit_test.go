@@ -34,12 +34,13 @@ func TestBrandAddAfterChannelLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	expectCode(t, p.run("channel", "link", "--brand", "acme"), 0)
+	expectCode(t, p.run("brand", "set", "acme", "cluster=eu"), 0)
 	linked := p.brandFile("acme")
-	if !strings.Contains(linked, "channel:\n  source: OAUTH_EXTERNAL\n  accountId: ciamctl-acme\n") {
+	if !strings.Contains(linked, "channel:\n  source: OAUTH_EXTERNAL\n  accountId: ciamctl-acme\n") || !strings.Contains(linked, "orgId: 50123\ncluster: eu\n") {
 		t.Fatalf("channel link recorded:\n%s", linked)
 	}
 
-	// The same values, without --org-id even: nothing to do.
+	// The same values, without --org-id or --cluster even: nothing to do.
 	same := add()
 	expectCode(t, same, 0)
 	if !strings.Contains(same.Stdout, "nothing changed") || p.brandFile("acme") != linked {
