@@ -47,6 +47,8 @@ func TestEditKeepsLayout(t *testing.T) {
 			strings.Replace(commented, "    algorithms: [RS256, ES256]\n", "", 1)},
 		{"remove the last key of a section with its comment", []string{"mappings.email-"},
 			strings.Replace(commented, "\n# platform field <- claim\nmappings:\n    email: /contact/email       # a JSON Pointer\n", "\n", 1)},
+		{"remove a section", []string{"mappings-"},
+			strings.Replace(commented, "\n# platform field <- claim\nmappings:\n    email: /contact/email       # a JSON Pointer\n", "\n", 1)},
 		{"quote what would not read back", []string{"ciam.clientId=12345", "displayName=yes: no"},
 			strings.Replace(strings.Replace(commented, "clientId: acme-loyalty", `clientId: "12345"`, 1),
 				"matches\n", "matches\ndisplayName: 'yes: no'\n", 1)},

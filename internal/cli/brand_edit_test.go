@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ciamctl/ciamctl/internal/brand"
 	"github.com/ciamctl/ciamctl/internal/cli/clitest"
 )
 
@@ -367,5 +368,16 @@ func TestBrandEditIsNotBoundByTimeout(t *testing.T) {
 	expectCode(t, res, 0)
 	if !strings.Contains(readFile(t, path), "clientId: acme-web\n") {
 		t.Errorf("file:\n%s", readFile(t, path))
+	}
+}
+
+// brand set's help lists every key it takes.
+func TestBrandSetHelpListsTheKeys(t *testing.T) {
+	res := clitest.Run(t, clitest.Opts{}, "brand", "set", "--help")
+	help := strings.Join(strings.Fields(res.Stdout), " ")
+	for _, k := range brand.SettableKeys() {
+		if !strings.Contains(help, " "+k+",") && !strings.Contains(help, " "+k+" ") {
+			t.Errorf("help does not list %s", k)
+		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -44,7 +43,12 @@ and nothing is written; errors the file already had do not block changing
 other fields. The file is written atomically under the workspace lock, and
 the fields that changed are listed.
 
-Keys: ` + strings.Join(brand.SettableKeys(), ", ") + `.`,
+Keys: displayName, orgId, cluster, ciam.provider, ciam.applicationId,
+ciam.clientId, ciam.issuer, ciam.userinfoEndpoint, ciam.jwksUri,
+ciam.algorithms, mappings.firstname, mappings.lastname, mappings.mobile,
+mappings.email, channel.source, channel.accountId, channel.accountName
+(channel link records the channel; brand set can correct it), and
+mappings and channel as a whole for removal (mappings-, channel-).`,
 		Example: `  ciamctl brand set acme ciam.clientId=acme-web
   ciamctl brand set acme displayName="Acme Loyalty" cluster=eu orgId=50123
   ciamctl brand set acme ciam.algorithms=RS256,ES256 mappings.email=/contact/email
