@@ -228,15 +228,6 @@ func TestKeysGenerateSize(t *testing.T) {
 	clitest.Golden(t, "keys/generate-size.txt", tr.b.String())
 }
 
-func readFile(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 func TestJWKSAddRemove(t *testing.T) {
 	t.Chdir(clitest.RepoRoot(t))
 	dir := t.TempDir()
