@@ -1,7 +1,6 @@
 package brandcmd
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -116,16 +115,7 @@ func runForm(o *AddOptions, c *brand.Config, plan formPlan) error {
 	}
 
 	run := func(groups ...*huh.Group) error {
-		err := huh.NewForm(groups...).
-			WithInput(f.IOStreams.In).
-			WithOutput(f.IOStreams.ErrOut).
-			WithAccessible(f.Accessible()).
-			WithShowHelp(true).
-			RunWithContext(o.Ctx)
-		if errors.Is(err, huh.ErrUserAborted) {
-			return cmdutil.ErrCancelled
-		}
-		return err
+		return cmdutil.RunForm(o.Ctx, f, huh.NewForm(groups...).WithShowHelp(true))
 	}
 	if err := run(groups...); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package brandcmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -80,15 +81,8 @@ func removeRun(cmd *cobra.Command, o *RemoveOptions) error {
 
 func confirmRemove(o *RemoveOptions, path string) (bool, error) {
 	ok := false
-	err := huh.NewForm(huh.NewGroup(huh.NewConfirm().
+	err := cmdutil.RunForm(context.Background(), o.Factory, huh.NewForm(huh.NewGroup(huh.NewConfirm().
 		Title(fmt.Sprintf("Remove brand %s (%s)?", o.Name, path)).
-		Affirmative("Remove").Negative("Keep").Value(&ok))).
-		WithInput(o.Factory.IOStreams.In).
-		WithOutput(o.Factory.IOStreams.ErrOut).
-		WithAccessible(o.Factory.Accessible()).
-		Run()
-	if errors.Is(err, huh.ErrUserAborted) {
-		return false, cmdutil.ErrCancelled
-	}
+		Affirmative("Remove").Negative("Keep").Value(&ok))))
 	return ok, err
 }
