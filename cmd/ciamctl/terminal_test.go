@@ -164,3 +164,85 @@ func TestFormAsksTheTerminalWhenShown(t *testing.T) {
 		})
 	}
 }
+
+// addBrand writes a brand with the real binary, without a terminal.
+func addBrand(t *testing.T, bin, dir, name, provider string) {
+	t.Helper()
+	cmd := exec.Command(bin, "brand", "add", "--no-input", "--dir", dir, "--name", name,
+		"--application-id", "app-1", "--client-id", name+"-app", "--issuer", "https://id.example.com/",
+		"--jwks-uri", "https://id.example.com/jwks", "--userinfo-endpoint", "https://id.example.com/userinfo",
+		"--map", "email=email", "--provider", provider)
+	cmd.Env = terminalEnv()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("brand add: %v\n%s", err, out)
+	}
+}
+
+// brand list on a terminal is coloured and aligned as without colour;
+// CLICOLOR_FORCE=1 and FORCE_COLOR=1 colour it through a pipe, even with
+// NO_COLOR set (as gh); --no-color beats them all (issue 16 item 2).
+func TestColourOnTerminalAndForced(t *testing.T) {
+	bin := binary(t)
+	dir := t.TempDir()
+	addBrand(t, bin, dir, "acme", "nextreason")
+	addBrand(t, bin, dir, "zeta", "認証サービス")
+	if err := os.WriteFile(filepath.Join(dir, "broken.yaml"), []byte("brand: broken\nnope: 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	piped := func(env []string, args ...string) string {
+		cmd := exec.Command(bin, append([]string{"brand", "list", "--dir", dir}, args...)...)
+		cmd.Env = terminalEnv(env...)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("brand list %v: %v", env, err)
+		}
+		return string(out)
+	}
+	plain := piped(nil)
+	if strings.Contains(plain, "\x1b") {
+		t.Fatalf("colour through a pipe: %q", plain)
+	}
+
+	cmd := exec.Command(bin, "brand", "list", "--dir", dir)
+	cmd.Env = terminalEnv()
+	term := ptytest.Start(t, cmd)
+	if _, timedOut := term.Wait(30 * time.Second); timedOut {
+		t.Fatal("brand list did not finish")
+	}
+	onTerminal := strings.ReplaceAll(term.Output(), "\r\n", "\n") // the terminal's line discipline
+	for name, out := range map[string]string{
+		"terminal":                 onTerminal,
+		"CLICOLOR_FORCE=1":         piped([]string{"CLICOLOR_FORCE=1"}),
+		"FORCE_COLOR=1":            piped([]string{"FORCE_COLOR=1"}),
+		"CLICOLOR_FORCE, NO_COLOR": piped([]string{"CLICOLOR_FORCE=1", "NO_COLOR=1"}),
+	} {
+		if !strings.Contains(out, "\x1b[1mBRAND") || !strings.Contains(out, "\x1b[31minvalid") {
+			t.Errorf("%s: no colour: %q", name, out)
+		}
+		if got := stripSGR(out); got != plain {
+			t.Errorf("%s: columns moved by colour:\n%s\nwithout colour:\n%s", name, got, plain)
+		}
+	}
+	if out := piped([]string{"CLICOLOR_FORCE=1"}, "--no-color"); out != plain {
+		t.Errorf("--no-color with CLICOLOR_FORCE=1: %q", out)
+	}
+}
+
+// stripSGR removes colour sequences (CSI ... m).
+func stripSGR(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '[' {
+			j := i + 2
+			for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
+				j++
+			}
+			if j < len(s) && s[j] == 'm' {
+				i = j
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 	"unicode"
 
@@ -143,17 +142,17 @@ func writeText(f *cmdutil.Factory, rep Report, explicitAlgs bool) error {
 	cs := f.IOStreams.ColorScheme()
 	out := f.IOStreams.Out
 	if len(rep.Keys) > 0 {
-		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "KID\tKTY\tALG\tUSE\tSIZE\tX5C EXPIRES\tUSABLE")
+		tb := iostreams.NewTable()
+		tb.Row("KID", "KTY", "ALG", "USE", "SIZE", "X5C EXPIRES", "USABLE")
 		for _, k := range rep.Keys {
 			usable := cs.Green("yes")
 			if !k.Usable {
 				usable = cs.Red("no")
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", orDash(label(k)), orDash(clean(k.Kty)), orDash(clean(k.Alg)),
+			tb.Row(orDash(label(k)), orDash(clean(k.Kty)), orDash(clean(k.Alg)),
 				orDash(clean(k.Use)), clean(size(k)), expires(k), usable)
 		}
-		if err := tw.Flush(); err != nil {
+		if err := tb.Render(out); err != nil {
 			return err
 		}
 	}

@@ -217,11 +217,14 @@ func WriteText(w io.Writer, cs *iostreams.ColorScheme, cfg *brand.Config, r DryR
 
 	fmt.Fprintf(&b, "%s\n", cs.Bold("Profile")+cs.Gray(" (source "+safe(p.Source)+", account "+orText(safe(p.AccountID), "not linked")+")"))
 	values := map[string]string{mapping.FieldFirstName: p.FirstName, mapping.FieldLastName: p.LastName, mapping.FieldMobile: p.Mobile, mapping.FieldEmail: p.Email}
+	profile := iostreams.NewTable()
+	profile.Indent = "  "
 	for _, field := range mapping.Fields {
 		claim := cfg.Mappings.Get(field)
 		from := cs.Gray("← " + orText(safe(claim), "(not mapped)"))
-		fmt.Fprintf(&b, "  %-10s %-30s %s\n", field, orNone(cs, safe(values[field])), from)
+		profile.Row(field, orNone(cs, safe(values[field])), from)
 	}
+	_ = profile.Render(&b)
 
 	b.WriteString("\n")
 	if string(r.Request) == "null" || len(r.Request) == 0 {

@@ -82,7 +82,7 @@ verifies ID tokens against the CIAM's keys, and performs the platform-side steps
 
 	pf := cmd.PersistentFlags()
 	pf.StringVarP(&g.Output, "output", "o", cmdutil.FormatText, "output format: text, json or yaml")
-	pf.BoolVar(&g.NoColor, "no-color", false, "disable colour (also NO_COLOR=1; off anyway when not a terminal)")
+	pf.BoolVar(&g.NoColor, "no-color", false, "disable colour (also NO_COLOR=1; wins over CLICOLOR_FORCE=1 and FORCE_COLOR=1)")
 	pf.BoolVar(&g.NoInput, "no-input", false, "never prompt; missing values are errors")
 	pf.StringVar(&g.Dir, "dir", "", "brand workspace directory (default $CIAMCTL_DIR, else ./brands)")
 	pf.DurationVar(&g.Timeout, "timeout", 10*time.Second, "network timeout")

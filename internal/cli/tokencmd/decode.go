@@ -135,13 +135,12 @@ func writeDecoded(f *cmdutil.Factory, header, claims json.RawMessage, dates []cl
 	if len(dates) > 0 {
 		fmt.Fprintf(&b, "%s\n", cs.Bold("Dates (UTC)"))
 		now := f.Now()
-		width := 0
+		tb := iostreams.NewTable()
+		tb.Indent = "  "
 		for _, d := range dates {
-			width = max(width, len(d.raw))
+			tb.Row(d.name, d.raw, d.at.Format(time.RFC3339), cs.Gray(relative(d.at, now)))
 		}
-		for _, d := range dates {
-			fmt.Fprintf(&b, "  %-10s %-*s  %s  %s\n", d.name, width, d.raw, d.at.Format(time.RFC3339), cs.Gray(relative(d.at, now)))
-		}
+		_ = tb.Render(&b)
 	}
 	_, err := io.WriteString(f.IOStreams.Out, b.String())
 	return err
