@@ -24,6 +24,9 @@ const (
 	ExitInvalid = 1
 	ExitUsage   = 2
 	ExitRemote  = 3
+	// ExitInterrupted is what a shell reports for a process Ctrl-C ended
+	// (128 + SIGINT).
+	ExitInterrupted = 130
 )
 
 // Main runs ciamctl with the process's streams and environment.
@@ -56,6 +59,10 @@ func printError(f *cmdutil.Factory, err error) {
 	msg = strings.Join(strings.Fields(strings.ReplaceAll(msg, "\n", " ")), " ")
 	if errors.Is(err, cmdutil.ErrCancelled) {
 		fmt.Fprintln(f.IOStreams.ErrOut, "cancelled")
+		return
+	}
+	if errors.Is(err, cmdutil.ErrInterrupted) {
+		fmt.Fprintln(f.IOStreams.ErrOut, "interrupted")
 		return
 	}
 	// Errors quote files, tokens and answers from remote servers: nothing in

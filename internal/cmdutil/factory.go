@@ -35,6 +35,8 @@ type Factory struct {
 	// NetBudget is the command's --timeout as a budget of network time,
 	// set when the command starts (StartDeadline); nil before.
 	NetBudget *deadline.Budget
+	// Interrupts turns Ctrl-C into ErrInterrupted (nil outside a command line).
+	Interrupts *Interrupts
 }
 
 // Workspace resolves the brand workspace from --dir and the environment.

@@ -84,6 +84,7 @@ func (f *Factory) ReadToken(args []string) (string, error) {
 	}
 	// Room for the limit plus surrounding whitespace such as a final newline.
 	const room = oidc.MaxTokenBytes + 1024
+	f.ListenForInterrupts()
 	in := bufio.NewReader(f.IOStreams.In)
 	b, err := io.ReadAll(io.LimitReader(in, room))
 	if err != nil {

@@ -3,9 +3,6 @@ package root
 
 import (
 	"context"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -166,20 +163,33 @@ func addCommands(root *cobra.Command, f *cmdutil.Factory, args []string) {
 // Execute runs one command line with the given dependencies: ciamctl's
 // main path, and the demo's steps in process.
 func Execute(ctx context.Context, f *cmdutil.Factory, args []string) error {
-	cmd := NewCmdRootFor(f, args)
-	// Commands that must wind down cleanly on Ctrl-C or SIGTERM (servers,
-	// temporary workspaces, platform writes in flight) get a context that
-	// the signal cancels. Others keep the default (the process ends at
-	// once): listening for signals starts OS threads, which costs about a
-	// millisecond at start-up.
-	if c, _, err := cmd.Find(args); err == nil && cmdutil.WantsSignals(c) {
-		var stop context.CancelFunc
-		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-		defer stop()
+	// Released when the command returns: the --timeout deadline hangs off
+	// it. Ctrl-C and SIGTERM cancel it with ErrInterrupted.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	if _, nested := cmdutil.InterruptsFrom(ctx); !nested { // the demo's steps: the demo listens
+		fc := *f // the factory is the caller's; its HTTP client gets a hook
+		f = &fc
+		cmd := NewCmdRootFor(f, args)
+		c, _, err := cmd.Find(args)
+		windDown := err == nil && cmdutil.WantsSignals(c)
+		var intr *cmdutil.Interrupts
+		intr, ctx = cmdutil.NewInterrupts(ctx, cancel, f.IOStreams, windDown)
+		defer intr.Stop()
+		f.WatchInterrupts(intr)
+		if windDown {
+			intr.Listen()
+		}
+		err = run(ctx, cmd, f, args)
+		if err != nil && intr.Fired() {
+			return cmdutil.ErrInterrupted // not whatever the cancelled work reported
+		}
+		return err
 	}
-	// Released when the command returns: the --timeout deadline hangs off it.
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	return run(ctx, NewCmdRootFor(f, args), f, args)
+}
+
+func run(ctx context.Context, cmd *cobra.Command, f *cmdutil.Factory, args []string) error {
 	cmd.SetArgs(args)
 	cmd.SetIn(f.IOStreams.In)
 	cmd.SetOut(f.IOStreams.Out)

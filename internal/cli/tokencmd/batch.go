@@ -91,6 +91,7 @@ func (o *VerifyOptions) runBatch(v *oidc.Verifier, src *recordingSource) error {
 // for; opening it waits for the writer, as cat does). No size cap: the
 // batch is streamed. A directory or a device is refused before opening.
 func (o *VerifyOptions) openBatch() (io.Reader, func(), error) {
+	o.Factory.ListenForInterrupts() // a batch may wait on its writer and runs long
 	if o.Batch == "-" {
 		return o.Factory.IOStreams.In, func() {}, nil
 	}
