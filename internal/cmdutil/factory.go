@@ -20,6 +20,7 @@ type Globals struct {
 	Dir     string
 	Timeout time.Duration
 	Debug   bool
+	Quiet   bool
 }
 
 // Factory hands commands their dependencies, so tests can replace every one.

@@ -22,6 +22,8 @@ type IOStreams struct {
 
 	colorOut bool
 	colorErr bool
+
+	quiet bool
 }
 
 // System wraps the process's real streams. Terminal checks are single ioctl
@@ -82,6 +84,13 @@ func (s *IOStreams) SetTTY(stdin, stdout, stderr bool) {
 // CanPrompt is true only when a person can answer: stdin and stdout are
 // terminals. An idle pipe is not a user.
 func (s *IOStreams) CanPrompt() bool { return s.stdinTTY && s.stdoutTTY }
+
+// SetQuiet asks for problems and errors only (-q): commands leave out what
+// they print when all is well, and there is no spinner.
+func (s *IOStreams) SetQuiet(on bool) { s.quiet = on }
+
+// Quiet reports whether -q is in effect.
+func (s *IOStreams) Quiet() bool { return s.quiet }
 
 // SetColorEnabled forces colour on or off for both output streams.
 func (s *IOStreams) SetColorEnabled(on bool) { s.colorOut, s.colorErr = on, on }

@@ -214,6 +214,9 @@ func reportWrite(f *cmdutil.Factory, name, path string, outcome workspace.Outcom
 			"brand": name, "file": path, "result": word,
 		})
 	}
+	if f.IOStreams.Quiet() {
+		return nil
+	}
 	cs := f.IOStreams.ColorScheme()
 	var msg string
 	switch outcome {

@@ -82,6 +82,9 @@ func listRun(o *ListOptions) error {
 		return cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, items)
 	}
 	if len(items) == 0 {
+		if f.IOStreams.Quiet() {
+			return nil
+		}
 		fmt.Fprintf(f.IOStreams.ErrOut, "No brands in %s. Add one with `ciamctl brand add`.\n", iostreams.SafeText(store.Dir))
 		return nil
 	}

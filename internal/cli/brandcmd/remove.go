@@ -74,6 +74,9 @@ func removeRun(cmd *cobra.Command, o *RemoveOptions) error {
 			"brand": o.Name, "file": path, "result": "removed",
 		})
 	}
+	if f.IOStreams.Quiet() {
+		return nil
+	}
 	cs := f.IOStreams.ColorScheme()
 	_, err := fmt.Fprintf(f.IOStreams.Out, "%s Removed brand %s (%s)\n", cs.SuccessIcon(), cs.Bold(o.Name), path)
 	return err

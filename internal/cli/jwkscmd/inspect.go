@@ -141,7 +141,8 @@ func inspectRun(o *InspectOptions) error {
 func writeText(f *cmdutil.Factory, rep Report, explicitAlgs bool) error {
 	cs := f.IOStreams.ColorScheme()
 	out := f.IOStreams.Out
-	if len(rep.Keys) > 0 {
+	quiet := f.IOStreams.Quiet() // -q: the problems, and the verdict only when it fails
+	if len(rep.Keys) > 0 && !quiet {
 		tb := iostreams.NewTable()
 		tb.Row("KID", "KTY", "ALG", "USE", "SIZE", "X5C EXPIRES", "USABLE")
 		for _, k := range rep.Keys {
@@ -156,11 +157,14 @@ func writeText(f *cmdutil.Factory, rep Report, explicitAlgs bool) error {
 			return err
 		}
 	}
-	if len(rep.Problems) > 0 {
+	if len(rep.Problems) > 0 && !quiet {
 		fmt.Fprintln(out)
 	}
 	for _, p := range rep.Problems {
 		fmt.Fprintln(out, problemLine(cs, p))
+	}
+	if quiet && rep.Valid {
+		return nil
 	}
 	keys := fmt.Sprintf("%d %s, %d usable", len(rep.Keys), cmdutil.Plural(len(rep.Keys), "key"), rep.Usable)
 	if explicitAlgs {
@@ -170,7 +174,10 @@ func writeText(f *cmdutil.Factory, rep Report, explicitAlgs bool) error {
 	if !rep.Valid {
 		icon = cs.FailureIcon()
 	}
-	_, err := fmt.Fprintf(out, "\n%s %s: %s\n", icon, iostreams.SafeText(rep.Location), keys)
+	if !quiet {
+		fmt.Fprintln(out)
+	}
+	_, err := fmt.Fprintf(out, "%s %s: %s\n", icon, iostreams.SafeText(rep.Location), keys)
 	return err
 }
 

@@ -125,6 +125,9 @@ func generateRun(o *GenerateOptions) error {
 	if f.Globals.Output != cmdutil.FormatText {
 		return cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, rep)
 	}
+	if f.IOStreams.Quiet() {
+		return nil
+	}
 	cs := f.IOStreams.ColorScheme()
 	_, err = fmt.Fprintf(f.IOStreams.Out, "%s Generated a key pair: %s, kid %q\n  private key  %s  %s\n  public JWKS  %s\n",
 		cs.SuccessIcon(), rep.Alg, rep.Kid, rep.PrivateKey, cs.Gray("(mode 0600; keep it out of version control)"), rep.JWKS)

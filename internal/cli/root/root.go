@@ -57,6 +57,7 @@ verifies ID tokens against the CIAM's keys, and performs the platform-side steps
 			if g.NoColor {
 				f.IOStreams.DisableColor()
 			}
+			f.IOStreams.SetQuiet(g.Quiet)
 			if g.Timeout <= 0 {
 				return cmdutil.FlagErrorf("--timeout: must be positive, e.g. 10s")
 			}
@@ -81,6 +82,7 @@ verifies ID tokens against the CIAM's keys, and performs the platform-side steps
 	pf.StringVarP(&g.Output, "output", "o", cmdutil.FormatText, "output format: text, json or yaml")
 	pf.BoolVar(&g.NoColor, "no-color", false, "disable colour (also NO_COLOR=1; wins over CLICOLOR_FORCE=1 and FORCE_COLOR=1)")
 	pf.BoolVar(&g.NoInput, "no-input", false, "never prompt; missing values are errors")
+	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "print only problems and errors: nothing when a check passes or an action succeeds")
 	pf.StringVar(&g.Dir, "dir", "", "brand workspace directory (default $CIAMCTL_DIR, else ./brands)")
 	pf.DurationVar(&g.Timeout, "timeout", 10*time.Second, "network timeout")
 	pf.BoolVar(&g.Debug, "debug", false, "trace HTTP requests to stderr, secrets redacted")
@@ -89,6 +91,9 @@ verifies ID tokens against the CIAM's keys, and performs the platform-side steps
 	_ = cmd.MarkPersistentFlagDirname("dir")
 
 	addCommands(cmd, f, args)
+	if len(args) > 0 && args[0] == "help" {
+		strictHelp(cmd)
+	}
 	return cmd
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
+	"github.com/ciamctl/ciamctl/internal/durfmt"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
 	"github.com/ciamctl/ciamctl/internal/oidc"
 )
@@ -146,14 +147,14 @@ func writeDecoded(f *cmdutil.Factory, header, claims json.RawMessage, dates []cl
 	return err
 }
 
-// relative says how far t is from now, e.g. "in 59m0s" or "2h0m0s ago".
+// relative says how far t is from now, e.g. "in 59m" or "2y 3d ago".
 func relative(t, now time.Time) string {
 	d := t.Sub(now).Round(time.Second)
 	switch {
 	case d == 0:
 		return "now"
 	case d > 0:
-		return "in " + d.String()
+		return "in " + durfmt.Short(d)
 	}
-	return (-d).String() + " ago"
+	return durfmt.Short(d) + " ago"
 }

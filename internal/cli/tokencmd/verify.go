@@ -214,7 +214,7 @@ func verifyRun(o *VerifyOptions) error {
 	if f.Globals.Output != cmdutil.FormatText {
 		err = cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, res)
 	} else {
-		err = writeResult(f.IOStreams.Out, f.IOStreams.ColorScheme(), res)
+		err = writeResult(f.IOStreams.Out, f.IOStreams.ColorScheme(), res, f.IOStreams.Quiet())
 	}
 	if err != nil {
 		return err
@@ -335,7 +335,12 @@ func jwksHint(err error, location string) error {
 // writeResult prints one line per check and a verdict. Check details quote
 // the token's values, but pass through iostreams.SafeText anyway: nothing
 // from a token reaches the terminal unescaped.
-func writeResult(w io.Writer, cs *iostreams.ColorScheme, res oidc.Result) error {
+// Quiet (-q), a valid token prints nothing and an invalid one only its
+// failed checks and the verdict.
+func writeResult(w io.Writer, cs *iostreams.ColorScheme, res oidc.Result, quiet bool) error {
+	if quiet && res.Valid {
+		return nil
+	}
 	var b strings.Builder
 	width := 0
 	for _, c := range res.Checks {
@@ -345,6 +350,8 @@ func writeResult(w io.Writer, cs *iostreams.ColorScheme, res oidc.Result) error 
 		icon := cs.SuccessIcon()
 		if !c.OK {
 			icon = cs.FailureIcon()
+		} else if quiet {
+			continue
 		}
 		fmt.Fprintf(&b, "%s %-*s  %s\n", icon, width, c.Name, iostreams.SafeText(c.Detail))
 	}
@@ -355,7 +362,10 @@ func writeResult(w io.Writer, cs *iostreams.ColorScheme, res oidc.Result) error 
 		}
 		b.WriteString("\n")
 	} else {
-		fmt.Fprintf(&b, "\n%s %s (%s): %s\n", cs.FailureIcon(), cs.Bold("Invalid ID token"), res.Reason, iostreams.SafeText(res.Error))
+		if !quiet {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "%s %s (%s): %s\n", cs.FailureIcon(), cs.Bold("Invalid ID token"), res.Reason, iostreams.SafeText(res.Error))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
