@@ -207,6 +207,10 @@ func WriteText(w io.Writer, cs *iostreams.ColorScheme, cfg *brand.Config, r DryR
 		fmt.Fprintf(&b, "%-10s %s\n", "Claims", "from "+safe(claimsFile)+cs.Gray(" (no token, nothing verified)"))
 	case noVerify:
 		fmt.Fprintf(&b, "%-10s %s\n", "Token", cs.Yellow("not verified")+cs.Gray(" (--no-verify)"))
+	case r.Token != nil && r.Token.Verified && cfg.CIAM.Issuer == "":
+		// Say what was not checked rather than list it as checked.
+		fmt.Fprintf(&b, "%-10s %s %s\n", "Token", cs.SuccessIcon(), "verified ("+safe(r.Token.Alg)+", audience "+safe(cfg.CIAM.ClientID)+", expiry)"+
+			cs.Yellow("; issuer not checked: the brand sets no ciam.issuer"))
 	case r.Token != nil && r.Token.Verified:
 		fmt.Fprintf(&b, "%-10s %s %s\n", "Token", cs.SuccessIcon(), "verified ("+safe(r.Token.Alg)+", issuer, audience "+safe(cfg.CIAM.ClientID)+", expiry)")
 	case r.Token != nil:
