@@ -137,6 +137,9 @@ func (o *AddOptions) config() (*brand.Config, error) {
 		}
 		seen[field] = true
 		if !c.Mappings.Set(field, claim) {
+			if meant := brand.MappingFieldFor(field); meant != "" {
+				return nil, cmdutil.FlagErrorf("--map %q: unknown field %q; did you mean --map %s=%s? (the gateway maps firstname, lastname, mobile and email)", m, field, meant, claim)
+			}
 			return nil, cmdutil.FlagErrorf("--map %q: unknown field %q; the gateway maps firstname, lastname, mobile and email", m, field)
 		}
 		if claim == "" {

@@ -85,7 +85,8 @@ func listRun(o *ListOptions) error {
 		if f.IOStreams.Quiet() {
 			return nil
 		}
-		fmt.Fprintf(f.IOStreams.ErrOut, "No brands in %s. Add one with `ciamctl brand add`.\n", iostreams.SafeText(store.Dir))
+		fmt.Fprintf(f.IOStreams.ErrOut, "No brand files (*.yaml) in workspace directory %s. Add one with `ciamctl brand add`, or choose another workspace with --dir or $CIAMCTL_DIR.\n",
+			iostreams.SafeText(store.Dir))
 		return nil
 	}
 	cs := f.IOStreams.ColorScheme()

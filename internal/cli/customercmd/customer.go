@@ -90,6 +90,16 @@ type LookupResult struct {
 	Profile    intouch.CustomerProfile `json:"profile"`
 }
 
+// NotFoundResult is `customer lookup -o json` when no customer has the
+// cuid: where it was looked for.
+type NotFoundResult struct {
+	Found     bool   `json:"found"`
+	CUID      string `json:"cuid"`
+	Source    string `json:"source"`
+	AccountID string `json:"accountId"`
+	OrgID     string `json:"orgId"`
+}
+
 // ErrNotFound is a lookup that found no customer: exit 1, the thing checked is absent.
 var ErrNotFound = errors.New("customer not found")
 
@@ -123,6 +133,15 @@ func lookupRun(o *LookupOptions) error {
 	stop()
 	if err != nil {
 		return cmdutil.IntouchError(err)
+	}
+	if !found && f.Globals.Output != cmdutil.FormatText {
+		// The answer, for scripts: exit 1 as in text, without an error line.
+		if err := cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, NotFoundResult{
+			CUID: o.CUID, Source: intouch.SourceOAuthExternal, AccountID: accountID, OrgID: client.OrgID(),
+		}); err != nil {
+			return err
+		}
+		return cmdutil.ErrFailed
 	}
 	if !found {
 		return cmdutil.WithHint(fmt.Errorf("%w: no customer has cuid %s under %s account %s in org %s",
