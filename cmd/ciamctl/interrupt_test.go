@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -86,6 +87,45 @@ func TestCtrlCInterrupts(t *testing.T) {
 			}
 			for len(arrived) > 0 { // doctor makes more than one request
 				<-arrived
+			}
+		})
+	}
+}
+
+// SIGTERM mid-request ends a command the same way, as "terminated" with
+// exit 143 (128 + SIGTERM).
+func TestSIGTERMTerminates(t *testing.T) {
+	bin := binary(t)
+	url, arrived := hangingServer(t)
+	intouch := []string{"CIAMCTL_INTOUCH_URL=" + url, "CIAMCTL_INTOUCH_ORG_ID=50123",
+		"CIAMCTL_INTOUCH_USERNAME=till", "CIAMCTL_INTOUCH_PASSWORD=secret"}
+	for _, c := range []struct {
+		name string
+		args []string
+		env  []string
+	}{
+		{"jwks inspect", []string{"jwks", "inspect", url + "/jwks"}, nil},
+		{"channel list", []string{"channel", "list"}, intouch},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cmd := exec.Command(bin, c.args...)
+			cmd.Env = terminalEnv(append(c.env, "NO_COLOR=1")...)
+			term := ptytest.Start(t, cmd)
+			select {
+			case <-arrived:
+			case <-time.After(20 * time.Second):
+				t.Fatalf("no request reached the server; output:\n%s", term.Output())
+			}
+			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			state, timedOut := term.Wait(20 * time.Second)
+			if timedOut {
+				t.Fatalf("still running after SIGTERM; output:\n%s", term.Output())
+			}
+			out := term.Output()
+			if state.ExitCode() != 143 || !strings.Contains(out, "terminated") || strings.Contains(out, "error:") {
+				t.Errorf("exit %d (%v); output:\n%s", state.ExitCode(), state, out)
 			}
 		})
 	}

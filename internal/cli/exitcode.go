@@ -21,6 +21,8 @@ func ExitCode(err error) int {
 		return ExitOK
 	case errors.Is(err, cmdutil.ErrInterrupted):
 		return ExitInterrupted
+	case errors.Is(err, cmdutil.ErrTerminated):
+		return ExitTerminated
 	case errors.Is(err, cmdutil.ErrUsage),
 		errors.Is(err, cmdutil.ErrCancelled),
 		errors.Is(err, cmdutil.ErrBrandUnusable),

@@ -27,6 +27,8 @@ const (
 	// ExitInterrupted is what a shell reports for a process Ctrl-C ended
 	// (128 + SIGINT).
 	ExitInterrupted = 130
+	// ExitTerminated is the same for SIGTERM (128 + 15).
+	ExitTerminated = 143
 )
 
 // Main runs ciamctl with the process's streams and environment.
@@ -61,8 +63,8 @@ func printError(f *cmdutil.Factory, err error) {
 		fmt.Fprintln(f.IOStreams.ErrOut, "cancelled")
 		return
 	}
-	if errors.Is(err, cmdutil.ErrInterrupted) {
-		fmt.Fprintln(f.IOStreams.ErrOut, "interrupted")
+	if errors.Is(err, cmdutil.ErrInterrupted) || errors.Is(err, cmdutil.ErrTerminated) {
+		fmt.Fprintln(f.IOStreams.ErrOut, err.Error())
 		return
 	}
 	// Errors quote files, tokens and answers from remote servers: nothing in

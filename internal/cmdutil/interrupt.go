@@ -21,6 +21,10 @@ import (
 // of the signal, not because the remote end did.
 var ErrInterrupted = errors.New("interrupted")
 
+// ErrTerminated is ErrInterrupted for SIGTERM: "terminated", exit code 143
+// (128 + SIGTERM).
+var ErrTerminated = errors.New("terminated")
+
 // Interrupts turns Ctrl-C and SIGTERM into ErrInterrupted for one command
 // line. A command that winds down through its context (HandleSignals:
 // servers, temporary workspaces, platform writes in flight) has its
@@ -44,7 +48,7 @@ type Interrupts struct {
 	ch      chan os.Signal
 	done    chan struct{}
 	stopped bool
-	fired   atomic.Bool
+	fired   atomic.Pointer[os.Signal]
 }
 
 type interruptsKey struct{}
@@ -80,17 +84,18 @@ func (i *Interrupts) Listen() {
 }
 
 func (i *Interrupts) loop(ch chan os.Signal) {
+	var sig os.Signal
 	select {
-	case <-ch:
+	case sig = <-ch:
 	case <-i.done:
 		return
 	}
-	i.fired.Store(true)
+	i.fired.Store(&sig)
 	if !i.windDown {
 		i.die()
 		return
 	}
-	i.cancel(ErrInterrupted)
+	i.cancel(i.Err())
 	select {
 	case <-ch:
 		i.die()
@@ -99,16 +104,28 @@ func (i *Interrupts) loop(ch chan os.Signal) {
 }
 
 func (i *Interrupts) die() {
-	msg := "interrupted\n"
+	err, code := ErrInterrupted, 130
+	if i.Err() == ErrTerminated {
+		err, code = ErrTerminated, 143
+	}
+	msg := err.Error() + "\n"
 	if i.erase {
 		msg = "\r\x1b[K" + msg
 	}
 	_, _ = io.WriteString(i.errOut, msg)
-	i.exit(130)
+	i.exit(code)
 }
 
 // Fired reports whether a signal came.
-func (i *Interrupts) Fired() bool { return i != nil && i.fired.Load() }
+func (i *Interrupts) Fired() bool { return i != nil && i.fired.Load() != nil }
+
+// Err is ErrTerminated after SIGTERM, else ErrInterrupted.
+func (i *Interrupts) Err() error {
+	if s := i.fired.Load(); s != nil && *s == syscall.SIGTERM {
+		return ErrTerminated
+	}
+	return ErrInterrupted
+}
 
 // Stop stops listening: the default signal behaviour is back. Nil-safe.
 func (i *Interrupts) Stop() {

@@ -187,7 +187,7 @@ func Execute(ctx context.Context, f *cmdutil.Factory, args []string) error {
 		}
 		err = run(ctx, cmd, f, args)
 		if err != nil && intr.Fired() {
-			return cmdutil.ErrInterrupted // not whatever the cancelled work reported
+			return intr.Err() // not whatever the cancelled work reported
 		}
 		return err
 	}
