@@ -14,23 +14,23 @@ import (
 	"github.com/ciamctl/ciamctl/internal/iostreams"
 )
 
-// ErrInterrupted ends a command stopped by Ctrl-C (SIGINT) or SIGTERM: the
-// error line is "interrupted" and the exit code 130 (128 + SIGINT, what a
-// shell reports for a process Ctrl-C ended), whatever the command was
-// doing when the signal came: a request it was waiting for fails because
-// of the signal, not because the remote end did.
+// ErrInterrupted ends a command stopped by Ctrl-C (SIGINT): the error line
+// is "interrupted" and the exit code 130 (128 + SIGINT, what a shell
+// reports for a process Ctrl-C ended), whatever the command was doing when
+// the signal came: a request it was waiting for fails because of the
+// signal, not because the remote end did.
 var ErrInterrupted = errors.New("interrupted")
 
 // ErrTerminated is ErrInterrupted for SIGTERM: "terminated", exit code 143
 // (128 + SIGTERM).
 var ErrTerminated = errors.New("terminated")
 
-// Interrupts turns Ctrl-C and SIGTERM into ErrInterrupted for one command
-// line. A command that winds down through its context (HandleSignals:
+// Interrupts turns Ctrl-C and SIGTERM into ErrInterrupted and ErrTerminated
+// for one command line. A command that winds down through its context (HandleSignals:
 // servers, temporary workspaces, platform writes in flight) has its
 // context cancelled and then returns; any other ends at once with
-// "interrupted", as the default signal action would end it but with a
-// word and the same status. A second signal always ends the process.
+// "interrupted" (or "terminated"), as the default signal action would end
+// it but with a word and the status a shell would report. A second signal always ends the process.
 //
 // Listening for signals starts an OS thread (os/signal's loop), which
 // every start-up would pay; so it starts only when a command winds down,
