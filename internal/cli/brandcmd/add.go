@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/brand"
+	"github.com/ciamctl/ciamctl/internal/cluster"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
 	"github.com/ciamctl/ciamctl/internal/workspace"
@@ -29,6 +30,7 @@ type AddOptions struct {
 	JWKSURI          string
 	UserinfoEndpoint string
 	OrgID            int64
+	Cluster          string
 	Algorithms       []string
 	Maps             []string
 	Discover         string
@@ -100,11 +102,13 @@ claim name taken literally (it may contain dots or be a URL) or, starting with
 	fl.StringVar(&opts.JWKSURI, "jwks-uri", "", "URL of the CIAM's JSON Web Key Set")
 	fl.StringVar(&opts.UserinfoEndpoint, "userinfo-endpoint", "", "URL of the CIAM's userinfo endpoint")
 	fl.Int64Var(&opts.OrgID, "org-id", 0, "platform org ID")
+	fl.StringVar(&opts.Cluster, "cluster", "", "platform cluster preset the brand's org lives on: "+strings.Join(cluster.Names(), ", "))
 	fl.StringSliceVar(&opts.Algorithms, "alg", nil, "allowed signing algorithms, comma separated (default: RS*, PS*, ES*, EdDSA)")
 	fl.StringArrayVar(&opts.Maps, "map", nil, "claim mapping FIELD=CLAIM (repeatable); FIELD is firstname, lastname, mobile or email")
 	fl.StringVar(&opts.Discover, "discover", "", "fill --issuer, --jwks-uri and --userinfo-endpoint from ISSUER's /.well-known/openid-configuration")
 	fl.BoolVar(&opts.Force, "force", false, "overwrite an existing brand file with different values")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the file instead of writing it")
+	_ = cmd.RegisterFlagCompletionFunc("cluster", cobra.FixedCompletions(cluster.Names(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("alg", cobra.FixedCompletions(brand.AllowedAlgorithms, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("map", cobra.FixedCompletions(
 		[]string{"firstname=", "lastname=", "mobile=", "email="}, cobra.ShellCompDirectiveNoSpace|cobra.ShellCompDirectiveNoFileComp))
@@ -116,6 +120,7 @@ func (o *AddOptions) config() (*brand.Config, error) {
 	c := brand.New(o.Name)
 	c.DisplayName = o.DisplayName
 	c.OrgID = o.OrgID
+	c.Cluster = o.Cluster
 	c.CIAM = brand.CIAM{
 		Provider:         o.Provider,
 		ApplicationID:    o.ApplicationID,
@@ -283,6 +288,8 @@ func flagFor(field string) string {
 		return "--org-id"
 	case field == "displayName":
 		return "--display-name"
+	case field == "cluster":
+		return "--cluster"
 	case strings.HasPrefix(field, "ciam.algorithms"):
 		return "--alg"
 	case strings.HasPrefix(field, "mappings."):

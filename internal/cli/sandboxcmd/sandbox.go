@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -15,6 +16,7 @@ import (
 	"github.com/ciamctl/ciamctl/internal/atomicfile"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/emulator/ciamemu"
+	"github.com/ciamctl/ciamctl/internal/emulator/intouchemu"
 	"github.com/ciamctl/ciamctl/internal/sandbox"
 	"github.com/ciamctl/ciamctl/internal/workspace"
 )
@@ -27,6 +29,11 @@ type Options struct {
 	Seed     string
 	EnvFile  string
 	Basic    bool
+	// The platform emulator's org rules.
+	MandatoryFields []string
+	RateLimit       int
+	DenySourceTypes []string
+	ParentOrg       string
 	// Ready, when set, is called once both emulators listen (tests use it).
 	Ready func(*sandbox.Sandbox)
 }
@@ -40,10 +47,13 @@ func NewCmdSandbox(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command
 		Long: `Serve two emulators on loopback until interrupted (Ctrl-C or SIGTERM):
 
   - a CIAM: OpenID Connect discovery, a JWKS with an RS256 and an ES256 key,
-    a token endpoint issuing ID and access tokens for seeded users (alice and
-    bob, password "password"), userinfo for those access tokens, RP-initiated
-    logout, token revocation, and an admin API to change a user between logins
-    (PATCH /admin/users/{login} with the printed admin token);
+    sign-in for seeded users (alice and bob, password "password") by the
+    authorization code flow (a login page, PKCE, any loopback redirect port),
+    the password grant and the device flow (each with a refresh token),
+    userinfo for the access tokens it issues, RP-initiated logout, token
+    revocation (access and refresh tokens), and an admin API to change
+    a user between logins (PATCH /admin/users/{login} with the printed admin
+    token): ` + "`ciamctl token fetch`" + ` gets tokens from it;
   - the Intouch API: channel accounts and customers, with real auth checks.
 
 It prints the URLs and the CIAMCTL_INTOUCH_* variables that point ciamctl at
@@ -54,14 +64,40 @@ port 0 (the default) lets the system pick both; a port already in use is
 exit 3. --env-file writes the variables, and the CIAM's issuer and client ID
 (CIAMCTL_CIAM_ISSUER, CIAMCTL_CIAM_CLIENT_ID), as shell assignments once
 both listen, so a script can start the sandbox in the background and wait
-for the file; the file is removed when the sandbox stops.`,
+for the file; the file is removed when the sandbox stops.
+
+The platform emulator answers as a plain org unless told to be stricter, as
+real orgs may be:
+  --mandatory-field NAME   the org's registration rules: adding a customer
+                           without NAME (firstName, lastName, mobile, email,
+                           externalId or a custom field) answers HTTP 403
+                           "Mandatory field is missing" (repeatable)
+  --rate-limit N           N calls per API key per minute, HTTP 429 beyond
+                           (no Retry-After, as the platform documents none)
+  --deny-source-type TYPE  the API may not create TYPE accounts (code 3218;
+                           e.g. OAUTH_EXTERNAL, created in the UI) (repeatable)
+  --parent-org ID          the credentials belong to org ID, the parent of the
+                           emulated org: calls reach it only with
+                           X-CAP-API-AUTH-ORG-ID`,
 		Example: `  ciamctl sandbox
   ciamctl sandbox --addr 127.0.0.1:8080
   ciamctl sandbox --env-file sandbox.env &   # then: . ./sandbox.env
   ciamctl sandbox --basic                    # Basic credentials instead of OAuth
+  ciamctl sandbox --rate-limit 2 --mandatory-field lastName --deny-source-type OAUTH_EXTERNAL
   ciamctl sandbox -o json`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.RateLimit < 0 {
+				return cmdutil.FlagErrorf("--rate-limit %d: give the calls allowed per API key per minute, or 0 for no limit", opts.RateLimit)
+			}
+			for _, v := range append(append([]string{}, opts.MandatoryFields...), opts.DenySourceTypes...) {
+				if strings.TrimSpace(v) == "" {
+					return cmdutil.FlagErrorf("--mandatory-field and --deny-source-type take a name, not an empty value")
+				}
+			}
+			if opts.ParentOrg != "" && !isOrgID(opts.ParentOrg) {
+				return cmdutil.FlagErrorf("--parent-org %q: an org ID is a positive whole number", opts.ParentOrg)
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -74,8 +110,33 @@ for the file; the file is removed when the sandbox stops.`,
 	fl.StringVar(&opts.Seed, "seed", "", "make keys and user IDs reproducible across runs")
 	fl.StringVar(&opts.EnvFile, "env-file", "", "also write the CIAMCTL_INTOUCH_* and CIAM assignments to this file (removed when the sandbox stops)")
 	fl.BoolVar(&opts.Basic, "basic", false, "print Basic credentials (username, password) instead of the OAuth key and secret")
+	fl.StringArrayVar(&opts.MandatoryFields, "mandatory-field", nil, "make the platform's registration rules require NAME on add customer (repeatable)")
+	fl.IntVar(&opts.RateLimit, "rate-limit", 0, "limit the platform to N calls per API key per minute (0: no limit)")
+	fl.StringArrayVar(&opts.DenySourceTypes, "deny-source-type", nil, "refuse creating TYPE channel accounts through the API, code 3218 (repeatable)")
+	fl.StringVar(&opts.ParentOrg, "parent-org", "", "give the credentials to org ID, the emulated org's parent (calls need X-CAP-API-AUTH-ORG-ID)")
 	_ = cmd.MarkFlagFilename("env-file")
 	return cmd
+}
+
+func isOrgID(s string) bool {
+	n, err := strconv.ParseInt(s, 10, 64)
+	return err == nil && n > 0
+}
+
+// Rules are the platform emulator's org rules, as set by flags.
+type Rules struct {
+	MandatoryFields    []string `json:"mandatoryFields,omitempty"`
+	RateLimitPerMinute int      `json:"rateLimitPerMinute,omitempty"`
+	DeniedSourceTypes  []string `json:"deniedSourceTypes,omitempty"`
+	ParentOrg          string   `json:"parentOrg,omitempty"`
+}
+
+func (o *Options) platform() intouchemu.Options {
+	p := intouchemu.Options{MandatoryFields: o.MandatoryFields, RateLimitPerMinute: o.RateLimit, CredentialsOrgID: o.ParentOrg, CredentialsOrgIsParent: o.ParentOrg != ""}
+	for _, t := range o.DenySourceTypes {
+		p.APIDeniedSourceTypes = append(p.APIDeniedSourceTypes, strings.ToUpper(strings.TrimSpace(t)))
+	}
+	return p
 }
 
 // Info is what the sandbox prints: everything needed to use it.
@@ -90,6 +151,7 @@ type CIAMInfo struct {
 	Issuer       string   `json:"issuer"`
 	Discovery    string   `json:"discovery"`
 	JWKSURI      string   `json:"jwksUri"`
+	Authorize    string   `json:"authorizationEndpoint"`
 	Token        string   `json:"tokenEndpoint"`
 	Userinfo     string   `json:"userinfoEndpoint"`
 	EndSession   string   `json:"endSessionEndpoint"`
@@ -105,11 +167,12 @@ type CIAMInfo struct {
 type IntouchInfo struct {
 	URL   string `json:"url"`
 	OrgID string `json:"orgId"`
+	Rules *Rules `json:"rules,omitempty"`
 }
 
 func run(ctx context.Context, opts *Options) error {
 	f := opts.Factory
-	sb, err := sandbox.Start(sandbox.Options{Addr: opts.Addr, ClientID: opts.ClientID, Seed: opts.Seed})
+	sb, err := sandbox.Start(sandbox.Options{Addr: opts.Addr, ClientID: opts.ClientID, Seed: opts.Seed, Platform: opts.platform()})
 	var listenErr *net.OpError
 	switch {
 	case errors.As(err, &listenErr):
@@ -125,7 +188,7 @@ func run(ctx context.Context, opts *Options) error {
 	env := sb.Env(opts.Basic)
 	info := describe(sb, opts.Basic)
 	if opts.EnvFile != "" {
-		ciam := []string{"CIAMCTL_CIAM_ISSUER=" + info.CIAM.Issuer, "CIAMCTL_CIAM_CLIENT_ID=" + info.CIAM.ClientID}
+		ciam := []string{cmdutil.EnvCIAMIssuer + "=" + info.CIAM.Issuer, cmdutil.EnvCIAMClientID + "=" + info.CIAM.ClientID}
 		if err := atomicfile.WriteFile(opts.EnvFile, []byte(exportLines(append(env, ciam...), "")), 0o600); err != nil {
 			return workspace.IOError("writing", opts.EnvFile, err)
 		}
@@ -162,6 +225,7 @@ func describe(sb *sandbox.Sandbox, basic bool) Info {
 			Issuer:       sb.Issuer,
 			Discovery:    sb.DiscoveryURL(),
 			JWKSURI:      sb.JWKSURL(),
+			Authorize:    sb.Issuer + ciamemu.PathAuthorize,
 			Token:        sb.TokenURL(),
 			Userinfo:     sb.UserinfoURL(),
 			EndSession:   sb.Issuer + ciamemu.PathEndSession,
@@ -173,6 +237,12 @@ func describe(sb *sandbox.Sandbox, basic bool) Info {
 		},
 		Intouch: IntouchInfo{URL: sb.IntouchURL, OrgID: sb.Intouch.Options().OrgID},
 		Env:     map[string]string{},
+	}
+	if o := sb.Intouch.Options(); len(o.MandatoryFields) > 0 || o.RateLimitPerMinute > 0 || len(o.APIDeniedSourceTypes) > 0 || o.CredentialsOrgIsParent {
+		info.Intouch.Rules = &Rules{MandatoryFields: o.MandatoryFields, RateLimitPerMinute: o.RateLimitPerMinute, DeniedSourceTypes: o.APIDeniedSourceTypes}
+		if o.CredentialsOrgIsParent {
+			info.Intouch.Rules.ParentOrg = o.CredentialsOrgID
+		}
 	}
 	for _, u := range sb.CIAM.Users() {
 		info.CIAM.Users = append(info.CIAM.Users, u.Username)
@@ -208,6 +278,7 @@ func printText(f *cmdutil.Factory, info Info, env []string) {
 	row("issuer", info.CIAM.Issuer)
 	row("discovery", info.CIAM.Discovery)
 	row("jwks", info.CIAM.JWKSURI)
+	row("authorize", info.CIAM.Authorize)
 	row("token", info.CIAM.Token)
 	row("userinfo", info.CIAM.Userinfo)
 	row("logout", info.CIAM.EndSession)
@@ -217,6 +288,20 @@ func printText(f *cmdutil.Factory, info Info, env []string) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, cs.Bold(fmt.Sprintf("Intouch API emulator (org %s)", info.Intouch.OrgID)))
 	row("url", info.Intouch.URL)
+	if r := info.Intouch.Rules; r != nil {
+		if len(r.MandatoryFields) > 0 {
+			row("mandatory", strings.Join(r.MandatoryFields, ", ")+" (add customer answers 403 without them)")
+		}
+		if r.RateLimitPerMinute > 0 {
+			row("rate limit", fmt.Sprintf("%d calls per API key per minute (then HTTP 429)", r.RateLimitPerMinute))
+		}
+		if len(r.DeniedSourceTypes) > 0 {
+			row("no API", strings.Join(r.DeniedSourceTypes, ", ")+" accounts cannot be created through the API (3218)")
+		}
+		if r.ParentOrg != "" {
+			row("parent org", r.ParentOrg+" holds the credentials; calls carry X-CAP-API-AUTH-ORG-ID: "+info.Intouch.OrgID)
+		}
+	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, cs.Bold("Point ciamctl at it:"))
 	fmt.Fprint(w, exportLines(env, "  "))
@@ -236,8 +321,9 @@ func printTry(w io.Writer, info Info) {
 	fmt.Fprintf(w, "      --discover %s --map firstname=given_name --map lastname=family_name \\\n", info.CIAM.Issuer)
 	fmt.Fprintln(w, "      --map email=email --map mobile=phone_number")
 	fmt.Fprintln(w, "  ciamctl channel link --brand sandbox")
-	fmt.Fprintf(w, "  TOKEN=$(curl -s %s -d grant_type=password -d username=%s -d password=%s \\\n", info.CIAM.Token, user, info.CIAM.UserPassword)
-	fmt.Fprintf(w, "      -d client_id=%s | sed 's/.*\"id_token\":\"\\([^\"]*\\)\".*/\\1/')\n", info.CIAM.ClientID)
+	fmt.Fprintln(w, "  # sign in as a seeded user: scripted (password flow), or in your browser (code flow)")
+	fmt.Fprintf(w, "  TOKEN=$(%s=%s ciamctl token fetch --brand sandbox --flow password --username %s)\n", cmdutil.EnvCIAMPassword, shellQuote(info.CIAM.UserPassword), user)
+	fmt.Fprintln(w, "  TOKEN=$(ciamctl token fetch --brand sandbox)")
 	fmt.Fprintln(w, `  ciamctl flow login --brand sandbox "$TOKEN" --apply`)
 	fmt.Fprintln(w, `  ciamctl customer register --brand sandbox --source INSTORE "$TOKEN" --field city=Leeds --apply`)
 	fmt.Fprintln(w, "  # change the user in the CIAM (the admin API), then sign in and log in again:")
