@@ -83,6 +83,7 @@ func TestNoTerminalQueries(t *testing.T) {
 	}{
 		{"version", []string{"version"}, nil, 0},
 		{"version NO_COLOR", []string{"version"}, []string{"NO_COLOR=1"}, 0},
+		{"version CI empty", []string{"version"}, []string{"CI="}, 0}, // set but empty: termenv does not count it
 		{"help", []string{"--help"}, nil, 0},
 		{"brand add", []string{"brand", "add", "--no-input", "--dir", dir, "--name", "acme",
 			"--application-id", "app-1", "--client-id", "acme-app", "--issuer", "https://id.example.com/",

@@ -26,11 +26,20 @@ package quietinit
 
 import "os"
 
-// set records that init set CI, so Release unsets only what it set.
-var set bool
+// set records that hush set CI, and prev what CI was before (it may have
+// been set but empty, which termenv does not count), so Release restores
+// exactly that.
+var (
+	set     bool
+	prev    string
+	hadPrev bool
+)
 
-func init() {
-	if _, ok := os.LookupEnv("CI"); ok {
+func init() { hush() }
+
+func hush() {
+	prev, hadPrev = os.LookupEnv("CI")
+	if prev != "" {
 		return // termenv already asks nothing
 	}
 	set = os.Setenv("CI", "1") == nil
@@ -39,8 +48,13 @@ func init() {
 // Release restores the environment as the process found it. It is safe to
 // call more than once.
 func Release() {
-	if set {
-		_ = os.Unsetenv("CI")
-		set = false
+	if !set {
+		return
 	}
+	set = false
+	if hadPrev {
+		_ = os.Setenv("CI", prev)
+		return
+	}
+	_ = os.Unsetenv("CI")
 }
