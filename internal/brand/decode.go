@@ -139,6 +139,9 @@ func suggest(key string, handlers map[string]func(*yaml.Node, string)) string {
 		}
 		names = append(names, name)
 	}
+	if f := MappingFieldFor(key); f != "" && handlers[f] != nil { // under mappings: phone is mobile
+		return fmt.Sprintf("; did you mean %q?", f)
+	}
 	sort.Strings(names)
 	return "; allowed here: " + strings.Join(names, ", ")
 }

@@ -72,7 +72,7 @@ func TestDemoRejects(t *testing.T) {
 		want string
 	}{
 		{[]string{"demo", "-o", "json"}, 2, "not supported"},
-		{[]string{"demo", "--user", "mallory"}, 1, `"mallory"`},
+		{[]string{"demo", "--user", "mallory"}, 2, `"mallory"`}, // a usage error, before step 1
 	} {
 		res := clitest.Run(t, clitest.Opts{}, tc.args...)
 		if res.Code != tc.code || !strings.Contains(res.Stderr, tc.want) {

@@ -20,6 +20,10 @@ func ExitCode(err error) int {
 	switch {
 	case err == nil:
 		return ExitOK
+	case errors.Is(err, cmdutil.ErrInterrupted):
+		return ExitInterrupted
+	case errors.Is(err, cmdutil.ErrTerminated):
+		return ExitTerminated
 	case errors.Is(err, cmdutil.ErrUsage),
 		errors.Is(err, cmdutil.ErrCancelled),
 		errors.Is(err, cmdutil.ErrBrandUnusable),

@@ -24,6 +24,11 @@ const (
 	ExitInvalid = 1
 	ExitUsage   = 2
 	ExitRemote  = 3
+	// ExitInterrupted is what a shell reports for a process Ctrl-C ended
+	// (128 + SIGINT).
+	ExitInterrupted = 130
+	// ExitTerminated is the same for SIGTERM (128 + 15).
+	ExitTerminated = 143
 )
 
 // Main runs ciamctl with the process's streams and environment.
@@ -58,6 +63,10 @@ func printError(f *cmdutil.Factory, err error) {
 	msg = strings.Join(strings.Fields(strings.ReplaceAll(msg, "\n", " ")), " ")
 	if errors.Is(err, cmdutil.ErrCancelled) {
 		fmt.Fprintln(f.IOStreams.ErrOut, "cancelled")
+		return
+	}
+	if errors.Is(err, cmdutil.ErrInterrupted) || errors.Is(err, cmdutil.ErrTerminated) {
+		fmt.Fprintln(f.IOStreams.ErrOut, err.Error())
 		return
 	}
 	// Errors quote files, tokens and answers from remote servers: nothing in

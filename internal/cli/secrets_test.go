@@ -59,7 +59,7 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 		{"token", "verify", "--jwks", signedJWKS, "--issuer", p.iss, "--audience", "acme-loyalty", idToken},
 		{"token", "decode", idToken}, {"token", "decode", idToken, "-o", "json"},
 		{"token", "verify", "--brand", "acme", idToken}, {"token", "verify", "--brand", "acme", idToken, "-o", "json"},
-		{"token", "verify", "--jwks", p.iss + "/.well-known/jwks.json", "--no-cache", idToken},
+		{"token", "verify", "--jwks", p.iss + "/.well-known/jwks.json", "--issuer", p.iss, "--audience", "acme-loyalty", "--no-cache", idToken},
 		{"channel", "link", "--brand", "acme", "--dry-run"}, {"channel", "link", "--brand", "acme"}, {"channel", "list"},
 		{"mapping", "dry-run", "--brand", "acme", idToken}, {"mapping", "dry-run", "--brand", "acme", "--claims", claimsFile, "-o", "json"},
 		{"flow", "login", "--brand", "acme", idToken}, {"flow", "login", "--brand", "acme", idToken, "--apply"},

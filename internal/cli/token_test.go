@@ -411,7 +411,7 @@ func TestTokenVerifyJWKSUnavailable(t *testing.T) {
 	down.Close()
 	tok := tkSign(t, "main", nil)
 
-	res := clitest.Run(t, clitest.Opts{Env: tkEnv(t)}, "token", "verify", "-o", "json", "--jwks", url, tok)
+	res := clitest.Run(t, clitest.Opts{Env: tkEnv(t)}, "token", "verify", "-o", "json", "--issuer", tkIssuer, "--audience", tkAudience, "--jwks", url, tok)
 	if r := tkParse(t, res.Stdout); res.Code != 3 || r.Reason != "jwks_unavailable" || !strings.Contains(res.Stderr, "connection refused") {
 		t.Errorf("unreachable: exit %d reason %q stderr %q", res.Code, r.Reason, res.Stderr)
 	}
@@ -419,14 +419,14 @@ func TestTokenVerifyJWKSUnavailable(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", 503) }))
 	defer srv.Close()
 	for loc, want := range map[string]int{srv.URL: 3, filepath.Join(t.TempDir(), "missing.json"): 3, "ftp://id.example/jwks": 2} {
-		if res := clitest.Run(t, clitest.Opts{Env: tkEnv(t)}, "token", "verify", "--jwks", loc, tok); res.Code != want {
+		if res := clitest.Run(t, clitest.Opts{Env: tkEnv(t)}, "token", "verify", "--issuer", tkIssuer, "--audience", tkAudience, "--jwks", loc, tok); res.Code != want {
 			t.Errorf("%s: exit %d, want %d: %s", loc, res.Code, want, res.Stderr)
 		}
 	}
 	// Batch: the set is needed before any line is verified.
 	batch := filepath.Join(t.TempDir(), "tokens.txt")
 	os.WriteFile(batch, []byte(tok+"\n"), 0o644)
-	if res := clitest.Run(t, clitest.Opts{Env: tkEnv(t)}, "token", "verify", "--jwks", url, "--batch", batch, "-o", "json"); res.Code != 3 || res.Stdout != "" {
+	if res := clitest.Run(t, clitest.Opts{Env: tkEnv(t)}, "token", "verify", "--issuer", tkIssuer, "--audience", tkAudience, "--jwks", url, "--batch", batch, "-o", "json"); res.Code != 3 || res.Stdout != "" {
 		t.Errorf("batch unreachable: exit %d stdout %q", res.Code, res.Stdout)
 	}
 }
@@ -451,7 +451,7 @@ func TestTokenVerifyUsesJWKSCache(t *testing.T) {
 	// Without max-age every run asks again.
 	srv2, hits2 := tkJWKSServer(t, "no-store")
 	for range 2 {
-		clitest.Run(t, clitest.Opts{Env: env}, "token", "verify", "--jwks", srv2.URL+"/jwks", tok)
+		clitest.Run(t, clitest.Opts{Env: env}, "token", "verify", "--issuer", tkIssuer, "--audience", tkAudience, "--jwks", srv2.URL+"/jwks", tok)
 	}
 	if hits2.Load() != 2 {
 		t.Errorf("no-store: %d requests, want 2", hits2.Load())
@@ -555,7 +555,7 @@ func TestTokenVerifyBatchLarge(t *testing.T) {
 		}
 	}
 	res := clitest.Run(t, clitest.Opts{Env: tkEnv(t), Stdin: strings.NewReader(b.String())},
-		"token", "verify", "--jwks", jwksPath, "--batch", "-", "-o", "json")
+		"token", "verify", "--issuer", tkIssuer, "--audience", tkAudience, "--jwks", jwksPath, "--batch", "-", "-o", "json")
 	sc := bufio.NewScanner(strings.NewReader(res.Stdout))
 	sc.Buffer(nil, 1<<20)
 	line := 0

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ciamctl/ciamctl/internal/brand"
 	"github.com/ciamctl/ciamctl/internal/safefile"
+	"github.com/ciamctl/ciamctl/internal/workspace"
 )
 
 // ErrBrandUnusable marks a brand named by --brand whose file has errors (or
@@ -56,8 +57,22 @@ func BrandNames(f *Factory) []string {
 func (f *Factory) LoadBrandFile(name string) (brand.FileResult, error) {
 	store := f.Workspace()
 	res, err := store.Load(name)
-	if err != nil {
-		return res, WithHint(err, "run `ciamctl brand list` to see the brands in %s", store.Dir)
+	switch {
+	case errors.Is(err, workspace.ErrNotFound):
+		// A file that says brand: NAME under another file name is the
+		// likely mix-up: brand list shows NAME, but --brand goes by file.
+		if results, lerr := store.CheckAll(); lerr == nil {
+			for _, r := range results {
+				if r.Config.Brand == name {
+					other := workspace.NameOf(r.Path)
+					return res, WithHint(err, "%s says brand: %s, but brands are found by file name: rename it to %s.yaml, or use the name %s",
+						r.Path, name, name, other)
+				}
+			}
+		}
+		return res, WithHint(err, "a brand is found by its file name, <workspace>/NAME.yaml; `ciamctl brand list` lists the brands in workspace %s", store.Dir)
+	case err != nil:
+		return res, WithHint(err, "run `ciamctl brand list` to see the brands in workspace %s", store.Dir)
 	}
 	return res, nil
 }

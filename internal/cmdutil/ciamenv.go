@@ -10,3 +10,10 @@ const (
 	// EnvCIAMPassword is the user's password for token fetch's password flow.
 	EnvCIAMPassword = "CIAMCTL_CIAM_PASSWORD"
 )
+
+// Where the sandbox's CIAM is, in its --env-file, for scripts (brand add
+// --discover "$CIAMCTL_CIAM_ISSUER" --client-id "$CIAMCTL_CIAM_CLIENT_ID").
+const (
+	EnvCIAMIssuer   = "CIAMCTL_CIAM_ISSUER"
+	EnvCIAMClientID = "CIAMCTL_CIAM_CLIENT_ID"
+)

@@ -21,6 +21,7 @@ type Globals struct {
 	Dir     string
 	Timeout time.Duration
 	Debug   bool
+	Quiet   bool
 }
 
 // Factory hands commands their dependencies, so tests can replace every one.
@@ -42,6 +43,8 @@ type Factory struct {
 	// NetBudget is the command's --timeout as a budget of network time,
 	// set when the command starts (StartDeadline); nil before.
 	NetBudget *deadline.Budget
+	// Interrupts turns Ctrl-C into ErrInterrupted (nil outside a command line).
+	Interrupts *Interrupts
 }
 
 // Workspace resolves the brand workspace from --dir and the environment.

@@ -6,11 +6,20 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/ciamctl/ciamctl/internal/quietinit"
 )
+
+// cmdutil imports huh, so this init runs after bubbletea's: from here on
+// the environment is the user's again (see package quietinit).
+func init() { quietinit.Release() }
 
 // RunForm shows a huh form on the terminal (stdin, and stderr so stdout stays
 // the command's result). In accessible mode (ACCESSIBLE or
@@ -19,6 +28,7 @@ import (
 // for (see typeAhead). Ctrl-C, and the end of input in accessible mode,
 // return ErrCancelled.
 func (f *Factory) RunForm(ctx context.Context, form *huh.Form) (err error) {
+	prepareFormTerminal(f)
 	if f.Accessible() {
 		in := &eofReader{r: f.IOStreams.In}
 		defer func() {
@@ -181,4 +191,24 @@ func splitPaste(k tea.KeyMsg) []tea.KeyMsg {
 		}
 	}
 	return keys
+}
+
+var formTerminal sync.Once
+
+// prepareFormTerminal settles the form's colours before it is drawn: with
+// colour off (NO_COLOR, --no-color) none at all and no question to the
+// terminal; otherwise the terminal is asked for its background colour now,
+// while nothing else reads its answers (bubbletea v1 asked at package
+// init, for every command; the answer would otherwise arrive as keystrokes
+// in the form). A terminal that does not answer costs termenv's OSC
+// timeout here, with a form on screen, and nowhere else.
+func prepareFormTerminal(f *Factory) {
+	formTerminal.Do(func() {
+		if !f.IOStreams.ColorEnabled() {
+			lipgloss.SetColorProfile(termenv.Ascii)
+			lipgloss.SetHasDarkBackground(true)
+			return
+		}
+		lipgloss.SetHasDarkBackground(lipgloss.DefaultRenderer().Output().HasDarkBackground())
+	})
 }

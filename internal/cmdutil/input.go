@@ -17,6 +17,7 @@ import (
 // the flag, the file and why, and is never opened in a way that could hang.
 func (f *Factory) ReadInputFile(path, flag string, allowStdin bool) ([]byte, error) {
 	if path == "-" && allowStdin {
+		f.ListenForInterrupts()
 		data, err := io.ReadAll(io.LimitReader(f.IOStreams.In, safefile.MaxSize+1))
 		if err != nil {
 			return nil, fmt.Errorf("%s -: reading stdin: %w", flag, err)

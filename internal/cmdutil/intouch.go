@@ -67,6 +67,14 @@ func (f *Factory) IntouchConfig(fl IntouchFlags, orgFallback string) (intouch.Co
 		cfg.Debug = f.DebugOut
 	}
 	if err := cfg.Validate(); err != nil {
+		if errors.Is(err, urlpolicy.ErrRefused) && !strings.Contains(cfg.BaseURL, "/") {
+			// A bare word ("mars") was meant as a cluster preset.
+			presets := strings.Join(intouch.ClusterNames(), ", ")
+			if cfg.URLFrom == "--intouch-url" {
+				return cfg, FlagErrorf("--intouch-url %q is not a URL; for a cluster preset use --cluster (%s)", cfg.BaseURL, presets)
+			}
+			return cfg, FlagErrorf("%s %q is neither a URL nor a cluster preset; the presets are %s (e.g. %s=eu)", intouch.EnvURL, cfg.BaseURL, presets, intouch.EnvURL)
+		}
 		if errors.Is(err, urlpolicy.ErrRefused) {
 			return cfg, WithHint(err, "the platform's clusters are https (--cluster %s); plain http is only for a local emulator such as `ciamctl sandbox`", strings.Join(intouch.ClusterNames(), "|"))
 		}

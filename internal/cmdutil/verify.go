@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -77,13 +78,18 @@ func (e *TokenTooLargeError) Error() string {
 // the input is counted without being kept, so memory stays bounded.
 func (f *Factory) ReadToken(args []string) (string, error) {
 	if len(args) > 0 && args[0] != "-" {
-		return strings.TrimSpace(args[0]), nil
+		tok := strings.TrimSpace(args[0])
+		if err := notAFile(tok); err != nil {
+			return "", err
+		}
+		return tok, nil
 	}
 	if len(args) == 0 && f.IOStreams.IsStdinTTY() {
 		return "", FlagErrorf("no token: pass it as an argument or pipe it on stdin (use - to read stdin)")
 	}
 	// Room for the limit plus surrounding whitespace such as a final newline.
 	const room = oidc.MaxTokenBytes + 1024
+	f.ListenForInterrupts()
 	in := bufio.NewReader(f.IOStreams.In)
 	b, err := io.ReadAll(io.LimitReader(in, room))
 	if err != nil {
@@ -104,4 +110,19 @@ func (f *Factory) ReadToken(args []string) (string, error) {
 		return "", FlagErrorf("no token on stdin")
 	}
 	return tok, nil
+}
+
+// notAFile refuses a TOKEN argument that is the name of a file rather than a
+// token (a JWT has two dots and no slash, and base64url has neither spaces
+// nor path separators), before it is decoded into a confusing "not a JWT":
+// as step and jwt-cli do, the token comes as an argument or on stdin, and
+// the hint says how to pass the file's contents.
+func notAFile(arg string) error {
+	if strings.Count(arg, ".") == 2 && !strings.ContainsAny(arg, "/\\ ") {
+		return nil // shaped like a JWT: decoding says what is wrong with it
+	}
+	if st, err := os.Stat(arg); err == nil && !st.IsDir() {
+		return FlagErrorf("TOKEN: %s is a file, not a token; pass the token, or the file on stdin: - < %s", arg, arg)
+	}
+	return nil
 }

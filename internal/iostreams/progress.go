@@ -13,7 +13,7 @@ import (
 const progressDelay = 150 * time.Millisecond
 
 func (s *IOStreams) StartProgress(label string) (stop func()) {
-	if !s.stderrTTY {
+	if !s.stderrTTY || s.quiet {
 		return func() {}
 	}
 	label = SafeText(label) // it may name a URL or path from the command line

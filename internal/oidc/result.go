@@ -44,11 +44,16 @@ const (
 	checkCount = 12
 )
 
-// Check is one step of the verification, as shown to users.
+// Check is one step of the verification, as shown to users. Skipped marks
+// a check that was not made: its OK only says whether it let the token
+// through (true when the policy asks for no such check, such as no
+// expected issuer; false when an earlier failure left nothing to check).
+// Printers show it as "-", never as passed.
 type Check struct {
-	Name   string `json:"name"`
-	OK     bool   `json:"ok"`
-	Detail string `json:"detail"`
+	Name    string `json:"name"`
+	OK      bool   `json:"ok"`
+	Skipped bool   `json:"skipped,omitempty"`
+	Detail  string `json:"detail"`
 }
 
 // Result is the outcome of verifying one token. Header and Claims are the
@@ -115,6 +120,19 @@ func newChecklist() checklist {
 
 func (c *checklist) pass(name, detail string) {
 	c.checks = append(c.checks, Check{Name: name, OK: true, Detail: detail})
+	c.reasons = append(c.reasons, "")
+}
+
+// notRequired records a check the policy does not ask for (it lets the
+// token through).
+func (c *checklist) notRequired(name, detail string) {
+	c.checks = append(c.checks, Check{Name: name, OK: true, Skipped: true, Detail: detail})
+	c.reasons = append(c.reasons, "")
+}
+
+// notMade records a check an earlier failure left nothing to make.
+func (c *checklist) notMade(name, detail string) {
+	c.checks = append(c.checks, Check{Name: name, Skipped: true, Detail: detail})
 	c.reasons = append(c.reasons, "")
 }
 

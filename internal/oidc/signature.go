@@ -18,8 +18,8 @@ import (
 // consulted, and nothing they point to is fetched.
 func (v *Verifier) checkSignature(ctx context.Context, ks *keyState, t *jwsToken, cl *checklist) {
 	skip := func(why string) {
-		cl.fail(CheckKid, "", "not checked: "+why)
-		cl.fail(CheckSignature, "", "not checked: "+why)
+		cl.notMade(CheckKid, "not checked: "+why)
+		cl.notMade(CheckSignature, "not checked: "+why)
 	}
 	if msg := v.algProblem(t.alg); msg != "" {
 		cl.fail(CheckAlgorithm, ReasonAlgNotAllowed, msg)
@@ -30,7 +30,7 @@ func (v *Verifier) checkSignature(ctx context.Context, ks *keyState, t *jwsToken
 	if err != nil {
 		cl.pass(CheckAlgorithm, fmt.Sprintf("%s is allowed", t.alg))
 		cl.fail(CheckKid, ReasonJWKSUnavailable, "key set unavailable: "+err.Error())
-		cl.fail(CheckSignature, "", "not checked: no key set")
+		cl.notMade(CheckSignature, "not checked: no key set")
 		return
 	}
 	sel := selectKeys(ctx, ks, set, t)
@@ -38,12 +38,12 @@ func (v *Verifier) checkSignature(ctx context.Context, ks *keyState, t *jwsToken
 	case sel.kidReason != "":
 		cl.pass(CheckAlgorithm, fmt.Sprintf("%s is allowed", t.alg))
 		cl.fail(CheckKid, sel.kidReason, sel.kidDetail)
-		cl.fail(CheckSignature, "", "not checked: no key")
+		cl.notMade(CheckSignature, "not checked: no key")
 		return
 	case sel.algDetail != "":
 		cl.fail(CheckAlgorithm, ReasonAlgNotAllowed, sel.algDetail)
 		cl.pass(CheckKid, sel.kidDetail)
-		cl.fail(CheckSignature, "", "not checked: the key does not fit the algorithm")
+		cl.notMade(CheckSignature, "not checked: the key does not fit the algorithm")
 		return
 	}
 	cl.pass(CheckAlgorithm, t.alg+" is allowed and fits the key")

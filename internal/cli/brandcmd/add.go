@@ -158,6 +158,9 @@ func (o *AddOptions) config() (*brand.Config, error) {
 		}
 		seen[field] = true
 		if !c.Mappings.Set(field, claim) {
+			if meant := brand.MappingFieldFor(field); meant != "" {
+				return nil, cmdutil.FlagErrorf("--map %q: unknown field %q; did you mean --map %s=%s? (the gateway maps firstname, lastname, mobile and email)", m, field, meant, claim)
+			}
 			return nil, cmdutil.FlagErrorf("--map %q: unknown field %q; the gateway maps firstname, lastname, mobile and email", m, field)
 		}
 		if claim == "" {
@@ -407,6 +410,9 @@ func reportAdd(f *cmdutil.Factory, name, path string, outcome workspace.Outcome,
 		return cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, writeResult{
 			Brand: name, File: path, Result: word, Changes: res.changes,
 		})
+	}
+	if f.IOStreams.Quiet() {
+		return nil
 	}
 	cs := f.IOStreams.ColorScheme()
 	w := f.IOStreams.Out

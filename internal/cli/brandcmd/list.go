@@ -2,7 +2,6 @@ package brandcmd
 
 import (
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -83,12 +82,16 @@ func listRun(o *ListOptions) error {
 		return cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, items)
 	}
 	if len(items) == 0 {
-		fmt.Fprintf(f.IOStreams.ErrOut, "No brands in %s. Add one with `ciamctl brand add`.\n", iostreams.SafeText(store.Dir))
+		if f.IOStreams.Quiet() {
+			return nil
+		}
+		fmt.Fprintf(f.IOStreams.ErrOut, "No brand files (*.yaml) in workspace directory %s. Add one with `ciamctl brand add`, or choose another workspace with --dir or $CIAMCTL_DIR.\n",
+			iostreams.SafeText(store.Dir))
 		return nil
 	}
 	cs := f.IOStreams.ColorScheme()
-	tw := tabwriter.NewWriter(f.IOStreams.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, cs.Bold("BRAND")+"\t"+cs.Bold("PROVIDER")+"\t"+cs.Bold("CLIENT ID")+"\t"+cs.Bold("CHANNEL")+"\t"+cs.Bold("STATUS"))
+	tb := iostreams.NewTable()
+	tb.Row(cs.Bold("BRAND"), cs.Bold("PROVIDER"), cs.Bold("CLIENT ID"), cs.Bold("CHANNEL"), cs.Bold("STATUS"))
 	// Values come from the brand files, which anyone with commit access writes.
 	safe := iostreams.SafeText
 	for _, it := range items {
@@ -97,9 +100,9 @@ func listRun(o *ListOptions) error {
 		if c.Channel != nil && c.Channel.AccountID != "" {
 			channel = c.Channel.AccountID
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", safe(it.Brand), safe(dash(c.CIAM.Provider)), safe(dash(c.CIAM.ClientID)), safe(channel), status(cs, it))
+		tb.Row(safe(it.Brand), safe(dash(c.CIAM.Provider)), safe(dash(c.CIAM.ClientID)), safe(channel), status(cs, it))
 	}
-	return tw.Flush()
+	return tb.Render(f.IOStreams.Out)
 }
 
 func dash(s string) string {

@@ -1,6 +1,7 @@
 package brandcmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -73,6 +74,9 @@ func removeRun(cmd *cobra.Command, o *RemoveOptions) error {
 			"brand": o.Name, "file": path, "result": "removed",
 		})
 	}
+	if f.IOStreams.Quiet() {
+		return nil
+	}
 	cs := f.IOStreams.ColorScheme()
 	_, err := fmt.Fprintf(f.IOStreams.Out, "%s Removed brand %s (%s)\n", cs.SuccessIcon(), cs.Bold(o.Name), path)
 	return err
@@ -80,15 +84,8 @@ func removeRun(cmd *cobra.Command, o *RemoveOptions) error {
 
 func confirmRemove(o *RemoveOptions, path string) (bool, error) {
 	ok := false
-	err := huh.NewForm(huh.NewGroup(huh.NewConfirm().
+	err := o.Factory.RunForm(context.Background(), huh.NewForm(huh.NewGroup(huh.NewConfirm().
 		Title(fmt.Sprintf("Remove brand %s (%s)?", o.Name, path)).
-		Affirmative("Remove").Negative("Keep").Value(&ok))).
-		WithInput(o.Factory.IOStreams.In).
-		WithOutput(o.Factory.IOStreams.ErrOut).
-		WithAccessible(o.Factory.Accessible()).
-		Run()
-	if errors.Is(err, huh.ErrUserAborted) {
-		return false, cmdutil.ErrCancelled
-	}
+		Affirmative("Remove").Negative("Keep").Value(&ok))))
 	return ok, err
 }

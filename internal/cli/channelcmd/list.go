@@ -3,7 +3,7 @@ package channelcmd
 import (
 	"context"
 	"fmt"
-	"text/tabwriter"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -95,8 +95,8 @@ func listRun(o *ListOptions) error {
 		return nil
 	}
 	cs := f.IOStreams.ColorScheme()
-	tw := tabwriter.NewWriter(f.IOStreams.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, cs.Bold("ID")+"\t"+cs.Bold("SOURCE")+"\t"+cs.Bold("ACCOUNT ID")+"\t"+cs.Bold("NAME")+"\t"+cs.Bold("ACTIVE"))
+	tb := iostreams.NewTable()
+	tb.Row(cs.Bold("ID"), cs.Bold("SOURCE"), cs.Bold("ACCOUNT ID"), cs.Bold("NAME"), cs.Bold("ACTIVE"))
 	for _, a := range all {
 		active := cs.Green("yes")
 		if !a.IsActive {
@@ -107,9 +107,9 @@ func listRun(o *ListOptions) error {
 		if a.IsOAuthExternal() {
 			src = cs.Cyan(src)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", a.ID, src, iostreams.SafeText(dash(a.SourceAccountIdentifier)), iostreams.SafeText(dash(a.Name)), active)
+		tb.Row(strconv.FormatInt(a.ID, 10), src, iostreams.SafeText(dash(a.SourceAccountIdentifier)), iostreams.SafeText(dash(a.Name)), active)
 	}
-	return tw.Flush()
+	return tb.Render(f.IOStreams.Out)
 }
 
 func dash(s string) string {

@@ -1,7 +1,7 @@
 package channelcmd
 
 import (
-	"errors"
+	"context"
 	"fmt"
 
 	"github.com/charmbracelet/huh"
@@ -69,16 +69,9 @@ func (o *LinkOptions) askRelink(re *errRelink) error {
 func confirmRelink(o *LinkOptions, re *errRelink) (bool, error) {
 	ok := false
 	safe := iostreams.SafeText
-	err := huh.NewForm(huh.NewGroup(huh.NewConfirm().
+	err := o.Factory.RunForm(context.Background(), huh.NewForm(huh.NewGroup(huh.NewConfirm().
 		Title(fmt.Sprintf("Brand %s is linked to account %s. Link it to %s instead?", safe(o.Brand), safe(re.from), safe(re.to))).
 		Description(safe(relinkConsequence(re.from, re.to))).
-		Affirmative("Re-link").Negative("Keep " + safe(re.from)).Value(&ok))).
-		WithInput(o.Factory.IOStreams.In).
-		WithOutput(o.Factory.IOStreams.ErrOut).
-		WithAccessible(o.Factory.Accessible()).
-		Run()
-	if errors.Is(err, huh.ErrUserAborted) {
-		return false, cmdutil.ErrCancelled
-	}
+		Affirmative("Re-link").Negative("Keep "+safe(re.from)).Value(&ok))))
 	return ok, err
 }

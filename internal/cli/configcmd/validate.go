@@ -137,9 +137,11 @@ func validateRun(o *ValidateOptions) error {
 		err = cmdutil.WriteStructured(out, o.Format, rep)
 	case "github":
 		err = writeGitHub(out, rep)
-		writeSummary(f.IOStreams.ErrOut, f.IOStreams.ErrColorScheme(), rep)
+		if !f.IOStreams.Quiet() {
+			writeSummary(f.IOStreams.ErrOut, f.IOStreams.ErrColorScheme(), rep)
+		}
 	default:
-		err = writeText(out, f.IOStreams.ColorScheme(), rep)
+		err = writeText(out, f.IOStreams.ColorScheme(), rep, f.IOStreams.Quiet())
 	}
 	if err != nil {
 		return err
@@ -202,13 +204,18 @@ func collect(paths []string, store *workspace.Store) ([]workspace.File, error) {
 	return files, nil
 }
 
-func writeText(w io.Writer, cs *iostreams.ColorScheme, rep Report) error {
+// writeText prints the problems and a summary; quiet (-q), only the
+// problems (as helm lint --quiet: warnings and errors), so a clean run
+// prints nothing.
+func writeText(w io.Writer, cs *iostreams.ColorScheme, rep Report, quiet bool) error {
 	for _, p := range rep.Problems {
 		if _, err := fmt.Fprintln(w, cmdutil.ProblemLine(cs, p)); err != nil {
 			return err
 		}
 	}
-	writeSummary(w, cs, rep)
+	if !quiet {
+		writeSummary(w, cs, rep)
+	}
 	return nil
 }
 

@@ -100,6 +100,16 @@ type LookupResult struct {
 	Notes    []string       `json:"notes,omitempty"`
 }
 
+// NotFoundResult is `customer lookup -o json` when no customer has the
+// cuid: where it was looked for.
+type NotFoundResult struct {
+	Found     bool   `json:"found"`
+	CUID      string `json:"cuid"`
+	Source    string `json:"source"`
+	AccountID string `json:"accountId"`
+	OrgID     string `json:"orgId"`
+}
+
 // ErrNotFound is a lookup that found no customer: exit 1, the thing checked is absent.
 var ErrNotFound = errors.New("customer not found")
 
@@ -128,6 +138,15 @@ func lookupRun(o *LookupOptions) error {
 	stop := f.IOStreams.StartProgress("Looking up the customer")
 	out, err := lookupCUID(o.Ctx, client, accountID, o.CUID)
 	stop()
+	if errors.Is(err, ErrNotFound) && f.Globals.Output != cmdutil.FormatText {
+		// The answer, for scripts: exit 1 as in text, without an error line.
+		if werr := cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, NotFoundResult{
+			CUID: o.CUID, Source: intouch.SourceOAuthExternal, AccountID: accountID, OrgID: client.OrgID(),
+		}); werr != nil {
+			return werr
+		}
+		return cmdutil.ErrFailed
+	}
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
+	"github.com/ciamctl/ciamctl/internal/emulator/ciamemu"
 	"github.com/ciamctl/ciamctl/internal/sandbox"
 )
 
@@ -62,6 +63,9 @@ sandbox' or a real CIAM.`,
 			if f.Globals.Output != cmdutil.FormatText {
 				return cmdutil.FlagErrorf("demo prints a walkthrough for people; -o %s is not supported", f.Globals.Output)
 			}
+			if err := checkUser(opts.User); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -72,6 +76,19 @@ sandbox' or a real CIAM.`,
 	cmd.Flags().BoolVar(&opts.Keep, "keep", false, "keep the temporary workspace and print where it is")
 	_ = cmd.RegisterFlagCompletionFunc("user", cobra.FixedCompletions([]string{"alice", "bob"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
+}
+
+// checkUser refuses a --user the sandbox does not seed before step 1,
+// rather than at the sign-in step after three steps of output.
+func checkUser(name string) error {
+	var names []string
+	for _, u := range ciamemu.DefaultUsers() {
+		if u.Username == name {
+			return nil
+		}
+		names = append(names, u.Username)
+	}
+	return cmdutil.FlagErrorf("--user %q: the sandbox seeds only %s", name, strings.Join(names, " and "))
 }
 
 func run(ctx context.Context, opts *Options) error {

@@ -356,11 +356,17 @@ func printText(f *cmdutil.Factory, rep Report) {
 		case statusSkipped:
 			icon = cs.Gray("-")
 		}
+		if f.IOStreams.Quiet() && (c.Status != statusWarning && c.Status != statusFailed) {
+			continue // -q: only what needs attention
+		}
 		// Details quote the brand file, the CIAM and the platform.
 		fmt.Fprintf(w, "%s %-10s %s\n", icon, c.Name, iostreams.SafeText(c.Detail))
 		for _, p := range c.Problems {
 			fmt.Fprintf(w, "  %-10s %s\n", "", cs.Gray(iostreams.SafeText(p)))
 		}
+	}
+	if failed == 0 && f.IOStreams.Quiet() {
+		return
 	}
 	if failed == 0 {
 		fmt.Fprintf(w, "%s is ready\n", iostreams.SafeText(rep.Brand))

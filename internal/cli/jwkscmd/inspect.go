@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 	"unicode"
 
@@ -151,26 +150,30 @@ func inspectRun(o *InspectOptions) error {
 func writeText(f *cmdutil.Factory, rep Report, explicitAlgs bool) error {
 	cs := f.IOStreams.ColorScheme()
 	out := f.IOStreams.Out
-	if len(rep.Keys) > 0 {
-		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "KID\tKTY\tALG\tUSE\tSIZE\tX5C EXPIRES\tUSABLE")
+	quiet := f.IOStreams.Quiet() // -q: the problems, and the verdict only when it fails
+	if len(rep.Keys) > 0 && !quiet {
+		tb := iostreams.NewTable()
+		tb.Row("KID", "KTY", "ALG", "USE", "SIZE", "X5C EXPIRES", "USABLE")
 		for _, k := range rep.Keys {
 			usable := cs.Green("yes")
 			if !k.Usable {
 				usable = cs.Red("no")
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", orDash(label(k)), orDash(clean(k.Kty)), orDash(clean(k.Alg)),
+			tb.Row(orDash(label(k)), orDash(clean(k.Kty)), orDash(clean(k.Alg)),
 				orDash(clean(k.Use)), clean(size(k)), expires(k), usable)
 		}
-		if err := tw.Flush(); err != nil {
+		if err := tb.Render(out); err != nil {
 			return err
 		}
 	}
-	if len(rep.Problems) > 0 {
+	if len(rep.Problems) > 0 && !quiet {
 		fmt.Fprintln(out)
 	}
 	for _, p := range rep.Problems {
 		fmt.Fprintln(out, problemLine(cs, p))
+	}
+	if quiet && rep.Valid {
+		return nil
 	}
 	keys := fmt.Sprintf("%d %s, %d usable", len(rep.Keys), cmdutil.Plural(len(rep.Keys), "key"), rep.Usable)
 	if explicitAlgs {
@@ -180,7 +183,10 @@ func writeText(f *cmdutil.Factory, rep Report, explicitAlgs bool) error {
 	if !rep.Valid {
 		icon = cs.FailureIcon()
 	}
-	_, err := fmt.Fprintf(out, "\n%s %s: %s\n", icon, iostreams.SafeText(rep.Location), keys)
+	if !quiet {
+		fmt.Fprintln(out)
+	}
+	_, err := fmt.Fprintf(out, "%s %s: %s\n", icon, iostreams.SafeText(rep.Location), keys)
 	return err
 }
 

@@ -141,6 +141,9 @@ func generateRun(o *GenerateOptions) error {
 	if f.Globals.Output != cmdutil.FormatText {
 		return cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, rep)
 	}
+	if f.IOStreams.Quiet() {
+		return nil
+	}
 	cs := f.IOStreams.ColorScheme()
 	what := rep.Alg
 	if rep.Bits > 0 {

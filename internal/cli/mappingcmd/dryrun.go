@@ -213,6 +213,10 @@ func WriteText(w io.Writer, cs *iostreams.ColorScheme, cfg *brand.Config, r DryR
 		fmt.Fprintf(&b, "%-10s %s\n", "Claims", "from "+safe(claimsFile)+cs.Gray(" (no token, nothing verified)"))
 	case noVerify:
 		fmt.Fprintf(&b, "%-10s %s\n", "Token", cs.Yellow("not verified")+cs.Gray(" (--no-verify)"))
+	case r.Token != nil && r.Token.Verified && cfg.CIAM.Issuer == "":
+		// Say what was not checked rather than list it as checked.
+		fmt.Fprintf(&b, "%-10s %s %s\n", "Token", cs.SuccessIcon(), "verified ("+safe(r.Token.Alg)+", audience "+safe(cfg.CIAM.ClientID)+", expiry)"+
+			cs.Yellow("; issuer not checked: the brand sets no ciam.issuer"))
 	case r.Token != nil && r.Token.Verified:
 		fmt.Fprintf(&b, "%-10s %s %s\n", "Token", cs.SuccessIcon(), "verified ("+safe(r.Token.Alg)+", issuer, audience "+safe(cfg.CIAM.ClientID)+", expiry)")
 	case r.Token != nil:
@@ -223,11 +227,14 @@ func WriteText(w io.Writer, cs *iostreams.ColorScheme, cfg *brand.Config, r DryR
 
 	fmt.Fprintf(&b, "%s\n", cs.Bold("Profile")+cs.Gray(" (source "+safe(p.Source)+", account "+orText(safe(p.AccountID), "not linked")+")"))
 	values := map[string]string{mapping.FieldFirstName: p.FirstName, mapping.FieldLastName: p.LastName, mapping.FieldMobile: p.Mobile, mapping.FieldEmail: p.Email}
+	profile := iostreams.NewTable()
+	profile.Indent = "  "
 	for _, field := range mapping.Fields {
 		claim := cfg.Mappings.Get(field)
 		from := cs.Gray("← " + orText(safe(claim), "(not mapped)"))
-		fmt.Fprintf(&b, "  %-10s %-30s %s\n", field, orNone(cs, safe(values[field])), from)
+		profile.Row(field, orNone(cs, safe(values[field])), from)
 	}
+	_ = profile.Render(&b)
 
 	b.WriteString("\n")
 	if string(r.Request) == "null" || len(r.Request) == 0 {

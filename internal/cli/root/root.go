@@ -3,9 +3,6 @@ package root
 
 import (
 	"context"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -60,6 +57,7 @@ verifies ID tokens against the CIAM's keys, and performs the platform-side steps
 			if g.NoColor {
 				f.IOStreams.DisableColor()
 			}
+			f.IOStreams.SetQuiet(g.Quiet)
 			if g.Timeout <= 0 {
 				return cmdutil.FlagErrorf("--timeout: must be positive, e.g. 10s")
 			}
@@ -82,8 +80,9 @@ verifies ID tokens against the CIAM's keys, and performs the platform-side steps
 
 	pf := cmd.PersistentFlags()
 	pf.StringVarP(&g.Output, "output", "o", cmdutil.FormatText, "output format: text, json or yaml")
-	pf.BoolVar(&g.NoColor, "no-color", false, "disable colour (also NO_COLOR=1; off anyway when not a terminal)")
+	pf.BoolVar(&g.NoColor, "no-color", false, "disable colour (also NO_COLOR=1; wins over CLICOLOR_FORCE=1 and FORCE_COLOR=1)")
 	pf.BoolVar(&g.NoInput, "no-input", false, "never prompt; missing values are errors")
+	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "print only problems and errors: nothing when a check passes or an action succeeds")
 	pf.StringVar(&g.Dir, "dir", "", "brand workspace directory (default $CIAMCTL_DIR, else ./brands)")
 	pf.DurationVar(&g.Timeout, "timeout", 10*time.Second, "network timeout")
 	pf.BoolVar(&g.Debug, "debug", false, "trace HTTP requests to stderr, secrets redacted")
@@ -92,6 +91,9 @@ verifies ID tokens against the CIAM's keys, and performs the platform-side steps
 	_ = cmd.MarkPersistentFlagDirname("dir")
 
 	addCommands(cmd, f, args)
+	if len(args) > 0 && args[0] == "help" {
+		strictHelp(cmd)
+	}
 	return cmd
 }
 
@@ -166,20 +168,33 @@ func addCommands(root *cobra.Command, f *cmdutil.Factory, args []string) {
 // Execute runs one command line with the given dependencies: ciamctl's
 // main path, and the demo's steps in process.
 func Execute(ctx context.Context, f *cmdutil.Factory, args []string) error {
-	cmd := NewCmdRootFor(f, args)
-	// Commands that must wind down cleanly on Ctrl-C or SIGTERM (servers,
-	// temporary workspaces, platform writes in flight) get a context that
-	// the signal cancels. Others keep the default (the process ends at
-	// once): listening for signals starts OS threads, which costs about a
-	// millisecond at start-up.
-	if c, _, err := cmd.Find(args); err == nil && cmdutil.WantsSignals(c) {
-		var stop context.CancelFunc
-		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-		defer stop()
+	// Released when the command returns: the --timeout deadline hangs off
+	// it. Ctrl-C and SIGTERM cancel it with ErrInterrupted.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	if _, nested := cmdutil.InterruptsFrom(ctx); !nested { // the demo's steps: the demo listens
+		fc := *f // the factory is the caller's; its HTTP client gets a hook
+		f = &fc
+		cmd := NewCmdRootFor(f, args)
+		c, _, err := cmd.Find(args)
+		windDown := err == nil && cmdutil.WantsSignals(c)
+		var intr *cmdutil.Interrupts
+		intr, ctx = cmdutil.NewInterrupts(ctx, cancel, f.IOStreams, windDown)
+		defer intr.Stop()
+		f.WatchInterrupts(intr)
+		if windDown {
+			intr.Listen()
+		}
+		err = run(ctx, cmd, f, args)
+		if err != nil && intr.Fired() {
+			return intr.Err() // not whatever the cancelled work reported
+		}
+		return err
 	}
-	// Released when the command returns: the --timeout deadline hangs off it.
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	return run(ctx, NewCmdRootFor(f, args), f, args)
+}
+
+func run(ctx context.Context, cmd *cobra.Command, f *cmdutil.Factory, args []string) error {
 	cmd.SetArgs(args)
 	cmd.SetIn(f.IOStreams.In)
 	cmd.SetOut(f.IOStreams.Out)

@@ -3,8 +3,11 @@ package sandboxcmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"net"
+	"os"
 	"strconv"
 	"strings"
 
@@ -57,9 +60,11 @@ It prints the URLs and the CIAMCTL_INTOUCH_* variables that point ciamctl at
 the platform emulator. The credentials are the emulator's own test values.
 
 With --addr HOST:PORT the CIAM listens on PORT and the Intouch API on PORT+1;
-port 0 (the default) lets the system pick both. --env-file writes the
-variables as shell assignments once both listen, so a script can start the
-sandbox in the background and wait for the file.
+port 0 (the default) lets the system pick both; a port already in use is
+exit 3. --env-file writes the variables, and the CIAM's issuer and client ID
+(CIAMCTL_CIAM_ISSUER, CIAMCTL_CIAM_CLIENT_ID), as shell assignments once
+both listen, so a script can start the sandbox in the background and wait
+for the file; the file is removed when the sandbox stops.
 
 The platform emulator answers as a plain org unless told to be stricter, as
 real orgs may be:
@@ -103,7 +108,7 @@ real orgs may be:
 	fl.StringVar(&opts.Addr, "addr", "127.0.0.1:0", "loopback HOST:PORT for the CIAM; the Intouch API takes PORT+1 (port 0: any free ports)")
 	fl.StringVar(&opts.ClientID, "client-id", sandbox.DefaultClientID, "OAuth client ID of the emulated CIAM application (the ID token audience)")
 	fl.StringVar(&opts.Seed, "seed", "", "make keys and user IDs reproducible across runs")
-	fl.StringVar(&opts.EnvFile, "env-file", "", "also write the CIAMCTL_INTOUCH_* assignments to this file")
+	fl.StringVar(&opts.EnvFile, "env-file", "", "also write the CIAMCTL_INTOUCH_* and CIAM assignments to this file (removed when the sandbox stops)")
 	fl.BoolVar(&opts.Basic, "basic", false, "print Basic credentials (username, password) instead of the OAuth key and secret")
 	fl.StringArrayVar(&opts.MandatoryFields, "mandatory-field", nil, "make the platform's registration rules require NAME on add customer (repeatable)")
 	fl.IntVar(&opts.RateLimit, "rate-limit", 0, "limit the platform to N calls per API key per minute (0: no limit)")
@@ -168,7 +173,14 @@ type IntouchInfo struct {
 func run(ctx context.Context, opts *Options) error {
 	f := opts.Factory
 	sb, err := sandbox.Start(sandbox.Options{Addr: opts.Addr, ClientID: opts.ClientID, Seed: opts.Seed, Platform: opts.platform()})
-	if err != nil {
+	var listenErr *net.OpError
+	switch {
+	case errors.As(err, &listenErr):
+		// A port in use (or not ours to take) is the machine's state, not a
+		// wrong flag: exit 3, as for a file that cannot be written.
+		return cmdutil.WithHint(listenFailed{fmt.Errorf("--addr %s: %w", opts.Addr, listenErr)},
+			"another process may be listening there; pick other ports, or 127.0.0.1:0 for any free ones")
+	case err != nil:
 		return cmdutil.FlagErrorf("--addr: %s", strings.TrimPrefix(err.Error(), "ciamemu: "))
 	}
 	defer sb.Close()
@@ -176,9 +188,13 @@ func run(ctx context.Context, opts *Options) error {
 	env := sb.Env(opts.Basic)
 	info := describe(sb, opts.Basic)
 	if opts.EnvFile != "" {
-		if err := atomicfile.WriteFile(opts.EnvFile, []byte(exportLines(env, "")), 0o600); err != nil {
+		ciam := []string{cmdutil.EnvCIAMIssuer + "=" + info.CIAM.Issuer, cmdutil.EnvCIAMClientID + "=" + info.CIAM.ClientID}
+		if err := atomicfile.WriteFile(opts.EnvFile, []byte(exportLines(append(env, ciam...), "")), 0o600); err != nil {
 			return workspace.IOError("writing", opts.EnvFile, err)
 		}
+		// It describes a sandbox that is gone once this returns; a script
+		// waiting for it must not find a stale one.
+		defer os.Remove(opts.EnvFile)
 	}
 	if f.Globals.Output != cmdutil.FormatText {
 		if err := cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, info); err != nil {
@@ -194,6 +210,14 @@ func run(ctx context.Context, opts *Options) error {
 	fmt.Fprintln(f.IOStreams.ErrOut, "sandbox stopped")
 	return nil
 }
+
+// listenFailed is a failure to listen: exit 3 (workspace.ErrIO) without
+// adding that sentinel's text.
+type listenFailed struct{ err error }
+
+func (e listenFailed) Error() string      { return e.err.Error() }
+func (e listenFailed) Unwrap() error      { return e.err }
+func (listenFailed) Is(target error) bool { return target == workspace.ErrIO }
 
 func describe(sb *sandbox.Sandbox, basic bool) Info {
 	info := Info{

@@ -33,16 +33,20 @@ func (o *VerifyOptions) runBatch(v *oidc.Verifier, src *recordingSource) error {
 	defer out.Close()
 	jsonLines := f.Globals.Output == cmdutil.FormatJSON
 	cs := f.IOStreams.ColorScheme()
+	quiet := f.IOStreams.Quiet() // -q, in text: the invalid tokens only
 	emit := func(line int, res oidc.Result) error {
 		var b []byte
-		if jsonLines {
+		switch {
+		case quiet && !jsonLines && res.Valid:
+			return nil
+		case jsonLines:
 			var err error
 			if b, err = oidc.MarshalLine(line, res); err != nil {
 				return err
 			}
 			// DEL, C1 and bidi stay raw in encoding/json's output.
 			b = append(iostreams.SafeJSON(b), '\n')
-		} else {
+		default:
 			b = []byte(compactLine(cs, line, res))
 		}
 		_, err := out.Write(b)
@@ -72,7 +76,9 @@ func (o *VerifyOptions) runBatch(v *oidc.Verifier, src *recordingSource) error {
 		if err := out.Flush(); err != nil {
 			return err
 		}
-		writeSummary(f.IOStreams.ErrOut, f.IOStreams.ErrColorScheme(), sum)
+		if !quiet || sum.Invalid > 0 {
+			writeSummary(f.IOStreams.ErrOut, f.IOStreams.ErrColorScheme(), sum)
+		}
 	}
 	if err := out.Close(); err != nil {
 		return err
@@ -91,6 +97,7 @@ func (o *VerifyOptions) runBatch(v *oidc.Verifier, src *recordingSource) error {
 // for; opening it waits for the writer, as cat does). No size cap: the
 // batch is streamed. A directory or a device is refused before opening.
 func (o *VerifyOptions) openBatch() (io.Reader, func(), error) {
+	o.Factory.ListenForInterrupts() // a batch may wait on its writer and runs long
 	if o.Batch == "-" {
 		return o.Factory.IOStreams.In, func() {}, nil
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
+	"github.com/ciamctl/ciamctl/internal/durfmt"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
 	"github.com/ciamctl/ciamctl/internal/oidc"
 )
@@ -135,26 +136,25 @@ func writeDecoded(f *cmdutil.Factory, header, claims json.RawMessage, dates []cl
 	if len(dates) > 0 {
 		fmt.Fprintf(&b, "%s\n", cs.Bold("Dates (UTC)"))
 		now := f.Now()
-		width := 0
+		tb := iostreams.NewTable()
+		tb.Indent = "  "
 		for _, d := range dates {
-			width = max(width, len(d.raw))
+			tb.Row(d.name, d.raw, d.at.Format(time.RFC3339), cs.Gray(relative(d.at, now)))
 		}
-		for _, d := range dates {
-			fmt.Fprintf(&b, "  %-10s %-*s  %s  %s\n", d.name, width, d.raw, d.at.Format(time.RFC3339), cs.Gray(relative(d.at, now)))
-		}
+		_ = tb.Render(&b)
 	}
 	_, err := io.WriteString(f.IOStreams.Out, b.String())
 	return err
 }
 
-// relative says how far t is from now, e.g. "in 59m0s" or "2h0m0s ago".
+// relative says how far t is from now, e.g. "in 59m" or "2y 3d ago".
 func relative(t, now time.Time) string {
 	d := t.Sub(now).Round(time.Second)
 	switch {
 	case d == 0:
 		return "now"
 	case d > 0:
-		return "in " + d.String()
+		return "in " + durfmt.Short(d)
 	}
-	return (-d).String() + " ago"
+	return durfmt.Short(d) + " ago"
 }

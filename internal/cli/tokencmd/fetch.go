@@ -2,7 +2,6 @@ package tokencmd
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -325,14 +324,8 @@ func (o *FetchOptions) credentials() (string, string, error) {
 	if password == "" {
 		fields = append(fields, huh.NewInput().Title("Password").EchoMode(huh.EchoModePassword).Value(&password).Validate(required("the password")))
 	}
-	err := huh.NewForm(huh.NewGroup(fields...)).
-		WithInput(f.IOStreams.In).
-		WithOutput(f.IOStreams.ErrOut).
-		WithAccessible(f.Accessible()).
-		RunWithContext(o.Ctx)
+	err := f.RunForm(o.Ctx, huh.NewForm(huh.NewGroup(fields...)))
 	switch {
-	case errors.Is(err, huh.ErrUserAborted):
-		return "", "", cmdutil.ErrCancelled
 	case err != nil:
 		return "", "", err
 	case user == "" || password == "":
@@ -350,15 +343,10 @@ func (o *FetchOptions) askSecret(clientID string) (string, error) {
 			"the secret of client %q, from the CIAM's registration of the application", clientID)
 	}
 	var secret string
-	err := huh.NewForm(huh.NewGroup(huh.NewInput().Title("Client secret of " + clientID).
-		EchoMode(huh.EchoModePassword).Value(&secret).Validate(required("the client secret")))).
-		WithInput(f.IOStreams.In).
-		WithOutput(f.IOStreams.ErrOut).
-		WithAccessible(f.Accessible()).
-		RunWithContext(o.Ctx)
+	form := huh.NewForm(huh.NewGroup(huh.NewInput().Title("Client secret of " + clientID).
+		EchoMode(huh.EchoModePassword).Value(&secret).Validate(required("the client secret"))))
+	err := f.RunForm(o.Ctx, form)
 	switch {
-	case errors.Is(err, huh.ErrUserAborted):
-		return "", cmdutil.ErrCancelled
 	case err != nil:
 		return "", err
 	case secret == "":
@@ -393,11 +381,13 @@ func verifyFetched(o *FetchOptions, cfg *brand.Config, toks *oauthflow.Tokens) e
 	// checks themselves are not network work.
 	res := v.Verify(o.Ctx, toks.IDToken)
 	if res.Valid {
-		fmt.Fprintf(f.IOStreams.ErrOut, "%s ID token%s verified with brand %s's policy%s\n",
-			f.IOStreams.ErrColorScheme().SuccessIcon(), forSubject(res), o.Brand, boundTo(res))
+		if !f.IOStreams.Quiet() {
+			fmt.Fprintf(f.IOStreams.ErrOut, "%s ID token%s verified with brand %s's policy%s\n",
+				f.IOStreams.ErrColorScheme().SuccessIcon(), forSubject(res), o.Brand, boundTo(res))
+		}
 		return nil
 	}
-	if err := writeResult(f.IOStreams.ErrOut, f.IOStreams.ErrColorScheme(), res); err != nil {
+	if err := writeResult(f.IOStreams.ErrOut, f.IOStreams.ErrColorScheme(), res, f.IOStreams.Quiet()); err != nil {
 		return err
 	}
 	if res.Reason == oidc.ReasonJWKSUnavailable {

@@ -132,31 +132,38 @@ func WriteUserinfo(w io.Writer, cs *iostreams.ColorScheme, r cmdutil.UserinfoRep
 	}
 	b.WriteString("\n" + cs.Bold("Claims") + "\n")
 	names := make([]string, 0, len(r.Claims))
-	width := 0
 	for k := range r.Claims {
 		names = append(names, k)
-		width = max(width, len(safe(k)))
 	}
 	slices.Sort(names)
+	claims := iostreams.NewTable()
+	claims.Indent = "  "
 	for _, k := range names {
-		fmt.Fprintf(&b, "  %-*s  %s\n", width, safe(k), safe(cmdutil.ClaimText(r.Claims[k])))
+		claims.Row(safe(k), safe(cmdutil.ClaimText(r.Claims[k])))
 	}
+	_ = claims.Render(&b)
 	if len(r.Mappings) > 0 {
 		if r.IDToken != nil {
 			b.WriteString("\n" + cs.Bold("Mapped claims") + cs.Gray(" (the gateway maps the ID token's)") + "\n")
-			fmt.Fprintf(&b, "  %-10s %-24s %s\n", "field", "ID token", "userinfo")
+			mapped := iostreams.NewTable()
+			mapped.Indent = "  "
+			mapped.Row("field", "ID token", "userinfo")
 			for _, m := range r.Mappings {
 				verdict := cs.Green("same")
 				if !m.Same {
 					verdict = cs.Yellow("differs")
 				}
-				fmt.Fprintf(&b, "  %-10s %-24s %-24s %s\n", m.Field, safe(orDash(m.IDToken)), safe(orDash(m.Userinfo)), verdict)
+				mapped.Row(m.Field, safe(orDash(m.IDToken)), safe(orDash(m.Userinfo)), verdict)
 			}
+			_ = mapped.Render(&b)
 		} else {
 			b.WriteString("\n" + cs.Bold("Mapped claims") + cs.Gray(" (from userinfo)") + "\n")
+			mapped := iostreams.NewTable()
+			mapped.Indent = "  "
 			for _, m := range r.Mappings {
-				fmt.Fprintf(&b, "  %-10s %s\n", m.Field, safe(orDash(m.Userinfo)))
+				mapped.Row(m.Field, safe(orDash(m.Userinfo)))
 			}
+			_ = mapped.Render(&b)
 		}
 	}
 	_, err := io.WriteString(w, b.String())

@@ -40,6 +40,9 @@ type VerifyOptions struct {
 	Nonce       string
 	AccessToken string
 
+	// Verify without an expected issuer or audience, said so (as step's --subtle).
+	SkipIssuerCheck, SkipAudienceCheck bool
+
 	// Which brand values the flags override (set only when given).
 	IssuerSet, AudienceSet, AlgorithmsSet, LeewaySet bool
 
@@ -61,8 +64,11 @@ not_before, issued_at (with --leeway) and subject (printable ASCII, at most
 
 The policy comes from a brand (--brand: its jwksUri, issuer, clientId and
 algorithms) or from flags (--jwks with --issuer and --audience). Flags given
-next to --brand override the brand's values. Without an expected issuer or
-audience that check only reports the claim.
+next to --brand override the brand's values. A token is valid only for an
+expected issuer and audience: without one (from the flags or the brand) the
+command is a usage error, unless --skip-issuer-check or --skip-audience-check
+says to verify without it; a check not made shows "-" (and "skipped": true in
+JSON), never as passed.
 
 --nonce N also checks that the token's nonce claim is N (the nonce the
 sign-in sent), and --access-token T that its at_hash, when it has one, is
@@ -130,6 +136,8 @@ the key set cannot be had (unreachable, timed out, not a JWKS, no usable key).`,
 	fl.StringVar(&opts.JWKS, "jwks", "", "signing keys from `URL|FILE`: a URL serves a JWK set; a file may also be one JWK, or PEM or DER keys and certificates (overrides the brand's jwksUri)")
 	fl.StringVar(&opts.Issuer, "issuer", "", "expected iss, exactly (overrides the brand's issuer)")
 	fl.StringVar(&opts.Audience, "audience", "", "client ID that aud must contain (overrides the brand's clientId)")
+	fl.BoolVar(&opts.SkipIssuerCheck, "skip-issuer-check", false, "verify without an expected issuer: iss is shown, not checked")
+	fl.BoolVar(&opts.SkipAudienceCheck, "skip-audience-check", false, "verify without an expected audience: aud is not checked")
 	fl.DurationVar(&opts.Leeway, "leeway", oidc.DefaultLeeway, "clock skew allowed for exp, nbf and iat (0 for none)")
 	fl.StringVar(&opts.Now, "now", "", "check times as of this RFC 3339 instant instead of the clock")
 	fl.StringSliceVar(&opts.Algorithms, "alg", nil, "allowed algorithms, comma separated (overrides the brand's; default RS*, PS*, ES*, EdDSA)")
@@ -166,6 +174,10 @@ func (o *VerifyOptions) validate() error {
 			o.Workers, oidc.MaxWorkers(), runtime.NumCPU())
 	case o.Leeway < 0:
 		return cmdutil.FlagErrorf("--leeway: must not be negative (use 0 for no leeway)")
+	case o.SkipIssuerCheck && o.IssuerSet:
+		return cmdutil.FlagErrorf("--issuer and --skip-issuer-check: pass one or the other")
+	case o.SkipAudienceCheck && o.AudienceSet:
+		return cmdutil.FlagErrorf("--audience and --skip-audience-check: pass one or the other")
 	}
 	if err := validateAlgorithms(o.Algorithms, o.AlgorithmsSet); err != nil {
 		return err
@@ -201,17 +213,17 @@ func validateAlgorithms(algs []string, set bool) error {
 
 func verifyRun(o *VerifyOptions) error {
 	f := o.Factory
-	var tok string
-	var tooLarge *cmdutil.TokenTooLargeError
-	if o.Batch == "" {
-		var err error
-		if tok, err = f.ReadToken(o.Args); err != nil && !errors.As(err, &tooLarge) {
-			return err
-		}
-	}
+	// The policy first: a usage error in it comes before stdin is read.
 	v, src, err := o.verifier()
 	if err != nil {
 		return err
+	}
+	var tok string
+	var tooLarge *cmdutil.TokenTooLargeError
+	if o.Batch == "" {
+		if tok, err = f.ReadToken(o.Args); err != nil && !errors.As(err, &tooLarge) {
+			return err
+		}
 	}
 	if o.Batch != "" {
 		return o.runBatch(v, src)
@@ -228,7 +240,7 @@ func verifyRun(o *VerifyOptions) error {
 	if f.Globals.Output != cmdutil.FormatText {
 		err = cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, res)
 	} else {
-		err = writeResult(f.IOStreams.Out, f.IOStreams.ColorScheme(), res)
+		err = writeResult(f.IOStreams.Out, f.IOStreams.ColorScheme(), res, f.IOStreams.Quiet())
 	}
 	if err != nil {
 		return err
@@ -265,6 +277,9 @@ func (o *VerifyOptions) verifier() (*oidc.Verifier, *recordingSource, error) {
 	if o.AudienceSet {
 		p.Audience = o.Audience
 	}
+	if err := o.expectations(&p); err != nil {
+		return nil, nil, err
+	}
 	if o.AlgorithmsSet {
 		p.Algorithms = o.Algorithms
 	}
@@ -290,6 +305,35 @@ func (o *VerifyOptions) verifier() (*oidc.Verifier, *recordingSource, error) {
 		return nil, nil, fmt.Errorf("brand %q: %s", o.Brand, msg)
 	}
 	return v, src, nil
+}
+
+// expectations insists on an expected issuer and audience, or on the flag
+// that skips the check: a token from any issuer, or for any client, is not
+// one the gateway would accept (step insists the same way, with --subtle).
+func (o *VerifyOptions) expectations(p *oidc.Policy) error {
+	from := "--issuer"
+	if o.Brand != "" {
+		from = fmt.Sprintf("--issuer (or ciam.issuer in brand %q)", o.Brand)
+	}
+	switch {
+	case o.SkipIssuerCheck:
+		p.Issuer = ""
+	case p.Issuer == "":
+		return cmdutil.WithHint(cmdutil.FlagErrorf("no expected issuer: pass %s, or --skip-issuer-check to verify without checking iss", from),
+			"the issuer is the iss claim of the CIAM's tokens, e.g. https://id.example.com/")
+	}
+	from = "--audience"
+	if o.Brand != "" {
+		from = fmt.Sprintf("--audience (or ciam.clientId in brand %q)", o.Brand)
+	}
+	switch {
+	case o.SkipAudienceCheck:
+		p.Audience = ""
+	case p.Audience == "":
+		return cmdutil.WithHint(cmdutil.FlagErrorf("no expected audience: pass %s, or --skip-audience-check to verify without checking aud", from),
+			"the audience is the client ID the tokens are issued to")
+	}
+	return nil
 }
 
 // recordingSource keeps the last error of the key source, so a result with
@@ -350,16 +394,31 @@ func jwksHint(err error, location string) error {
 // writeResult prints one line per check and a verdict. Check details quote
 // the token's values, but pass through iostreams.SafeText anyway: nothing
 // from a token reaches the terminal unescaped.
-func writeResult(w io.Writer, cs *iostreams.ColorScheme, res oidc.Result) error {
+// Quiet (-q), a valid token prints nothing and an invalid one only its
+// failed checks and the verdict.
+func writeResult(w io.Writer, cs *iostreams.ColorScheme, res oidc.Result, quiet bool) error {
+	if quiet && res.Valid {
+		return nil
+	}
 	var b strings.Builder
 	width := 0
 	for _, c := range res.Checks {
 		width = max(width, len(c.Name))
 	}
+	var notChecked []string
 	for _, c := range res.Checks {
 		icon := cs.SuccessIcon()
-		if !c.OK {
+		switch {
+		case c.Skipped: // not made: never shown as passed
+			icon = cs.Gray("-")
+			if c.OK {
+				notChecked = append(notChecked, c.Name)
+			}
+		case !c.OK:
 			icon = cs.FailureIcon()
+		}
+		if quiet && (c.OK || c.Skipped) {
+			continue
 		}
 		fmt.Fprintf(&b, "%s %-*s  %s\n", icon, width, c.Name, iostreams.SafeText(c.Detail))
 	}
@@ -368,9 +427,15 @@ func writeResult(w io.Writer, cs *iostreams.ColorScheme, res oidc.Result) error 
 		if sub := subject(res); sub != "" {
 			fmt.Fprintf(&b, " for sub %s", sub)
 		}
+		if len(notChecked) > 0 {
+			fmt.Fprintf(&b, " (%s not checked)", strings.Join(notChecked, " and "))
+		}
 		b.WriteString("\n")
 	} else {
-		fmt.Fprintf(&b, "\n%s %s (%s): %s\n", cs.FailureIcon(), cs.Bold("Invalid ID token"), res.Reason, iostreams.SafeText(res.Error))
+		if !quiet {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "%s %s (%s): %s\n", cs.FailureIcon(), cs.Bold("Invalid ID token"), res.Reason, iostreams.SafeText(res.Error))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -473,7 +473,7 @@ func (g *generator) cases() (out []hostile.Case, err error) {
 				m["iat"] = nowUnix + 600
 				m["exp"] = nowUnix + 600 + 3600
 			})),
-			reason: "issued_in_future", check: "issued_at", msg: "10m0s in the future (leeway 1m0s)"},
+			reason: "issued_in_future", check: "issued_at", msg: "10m in the future (leeway 1m0s)"},
 		{name: "kid-absent-single-key", source: oidc, about: "rp-id_token-kid-absent-single-jwks: no kid, one key in the set", jwks: "one.json",
 			token: g.sign("RS256", "rsa-1", header("RS256", ""), good)},
 		{name: "kid-absent-several-keys", source: oidc, about: "rp-id_token-kid-absent-multiple-jwks: no kid, signed by the second of two RSA keys (candidates are tried)", jwks: "several.json",
