@@ -59,8 +59,14 @@ func (f *Factory) IntouchConfig(fl IntouchFlags, orgFallback string) (intouch.Co
 
 // intouchTarget is the platform and org a command is for, and the
 // environment's credentials: flags, then CIAMCTL_INTOUCH_*, then the brand.
+//
+// --profile stands in for the CIAMCTL_INTOUCH_* variables (URL, org and
+// credentials): an explicit choice wins over whatever the shell exports.
 func (f *Factory) intouchTarget(fl IntouchFlags, orgFallback string) (intouch.Config, error) {
-	cfg := intouch.ConfigFromEnv(f.Getenv)
+	var cfg intouch.Config
+	if fl.Profile == "" {
+		cfg = intouch.ConfigFromEnv(f.Getenv)
+	}
 	switch {
 	case fl.URL != "":
 		cfg.BaseURL, cfg.URLFrom = fl.URL, "--intouch-url"
@@ -131,7 +137,8 @@ func (f *Factory) IntouchForBrand(fl IntouchFlags, cfg *brand.Config) (*intouch.
 // brandFlags applies the brand's cluster where neither flags nor
 // environment name the platform.
 func (f *Factory) brandFlags(fl IntouchFlags, cfg *brand.Config) IntouchFlags {
-	if fl.URL == "" && fl.Cluster == "" && strings.TrimSpace(f.Getenv(intouch.EnvURL)) == "" && cfg.Cluster != "" {
+	envURL := fl.Profile == "" && strings.TrimSpace(f.Getenv(intouch.EnvURL)) != ""
+	if fl.URL == "" && fl.Cluster == "" && !envURL && cfg.Cluster != "" {
 		if _, ok := cluster.URL(cfg.Cluster); ok {
 			fl.Cluster, fl.clusterFrom = cfg.Cluster, "the brand's cluster"
 		}

@@ -92,21 +92,38 @@ func (f *Factory) applyProfile(cfg *intouch.Config, fl IntouchFlags) error {
 	if err != nil {
 		return WithHint(err, "run `ciamctl auth login --profile %s` again to store it (`ciamctl auth status` checks every profile)", p.Name)
 	}
-	cfg.ClientKey, cfg.ClientSecret, cfg.Username, cfg.Password = "", "", "", ""
-	if p.Auth == profile.AuthBasic {
-		cfg.Username, cfg.Password = p.Username, secret
-	} else {
-		cfg.ClientKey, cfg.ClientSecret = p.ClientKey, secret
-	}
-	from := fmt.Sprintf("profile %q", p.Name)
+	SetProfileCredentials(cfg, p, secret)
+	from := cfg.CredentialsFrom
 	if cfg.BaseURL == "" {
 		cfg.BaseURL, cfg.URLFrom = p.URL, from
 	}
 	if cfg.OrgID == "" {
 		cfg.OrgID = p.OrgID
 	}
-	cfg.CredentialsFrom = from
 	return nil
+}
+
+// SetProfileCredentials puts p's credentials in cfg in place of any other.
+func SetProfileCredentials(cfg *intouch.Config, p *profile.Profile, secret string) {
+	cfg.ClientKey, cfg.ClientSecret, cfg.Username, cfg.Password = "", "", "", ""
+	if p.Auth == profile.AuthBasic {
+		cfg.Username, cfg.Password = p.Username, secret
+	} else {
+		cfg.ClientKey, cfg.ClientSecret = p.ClientKey, secret
+	}
+	cfg.CredentialsFrom = fmt.Sprintf("profile %q", p.Name)
+}
+
+// ProfileClient is a platform client with p's credentials, for p's own URL
+// and org only (auth login and status).
+func (f *Factory) ProfileClient(p *profile.Profile, secret string) (*intouch.Client, error) {
+	cfg := intouch.Config{BaseURL: p.URL, URLFrom: fmt.Sprintf("profile %q", p.Name), OrgID: p.OrgID}
+	SetProfileCredentials(&cfg, p, secret)
+	cfg, err := f.CompleteIntouchConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return intouch.New(cfg)
 }
 
 // pickProfile is applyProfile's choice, without reading the secret: nil

@@ -18,5 +18,5 @@ func keychainReachable() error {
 	if fi, err := os.Stat(fmt.Sprintf("/run/user/%d/bus", os.Getuid())); err == nil && !fi.IsDir() {
 		return nil
 	}
-	return &UnavailableError{Reason: "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset), so no Secret Service"}
+	return &UnavailableError{Reason: "no D-Bus session bus: DBUS_SESSION_BUS_ADDRESS is unset"}
 }

@@ -11,6 +11,9 @@ import (
 type Store struct {
 	Dir      string
 	Keychain Keychain // nil: none
+	// FileOnly makes Save put secrets in the file without trying the
+	// keychain (auth login --insecure-storage, as gh has).
+	FileOnly bool
 }
 
 func (s *Store) keychain() Keychain {
@@ -51,12 +54,14 @@ func (s *Store) Secret(ctx context.Context, p *Profile) (string, error) {
 	return v, nil
 }
 
+var errFileOnly = errors.New("file storage asked for")
+
 // Saved says how Save stored a profile.
 type Saved struct {
 	// Replaced is true when a profile of that name existed.
 	Replaced bool
-	// Fallback is why the keychain could not be used ("" when it was):
-	// the secret went to SecretsPath instead.
+	// Fallback is why the keychain could not be used ("" when it was, or
+	// FileOnly kept it out): the secret went to SecretsPath instead.
 	Fallback string
 }
 
@@ -77,16 +82,21 @@ func (s *Store) Save(ctx context.Context, p *Profile, secret string) (Saved, err
 	old := cfg.Profiles[p.Name]
 	out.Replaced = old != nil
 
-	kerr := s.keychain().Set(ctx, KeychainService, p.Name, secret)
+	kerr := errFileOnly
+	if !s.FileOnly {
+		kerr = s.keychain().Set(ctx, KeychainService, p.Name, secret)
+	}
 	var undo func()
 	if kerr == nil {
 		p.SecretStore = StoreKeychain
 		undo = func() { _ = s.keychain().Delete(context.WithoutCancel(ctx), KeychainService, p.Name) }
 	} else {
 		var unavailable *UnavailableError
-		if errors.As(kerr, &unavailable) {
+		switch {
+		case kerr == errFileOnly:
+		case errors.As(kerr, &unavailable):
 			out.Fallback = unavailable.Reason
-		} else {
+		default:
 			out.Fallback = kerr.Error()
 		}
 		p.SecretStore = StoreFile
