@@ -282,6 +282,11 @@ func TestDoctorNamesTheCredentials(t *testing.T) {
 	if res.Code != 1 || !strings.Contains(res.Stdout, `(credentials from profile "acme-eu")`) {
 		t.Errorf("doctor with revoked credentials: exit %d\n%s", res.Code, res.Stdout)
 	}
+	// Any other command's error names them too.
+	res = a.run(clitest.Opts{}, "channel", "list", "--brand", "acme")
+	if res.Code != 3 || !strings.Contains(res.Stderr, `minting an OAuth token with the credentials of profile "acme-eu"`) || strings.Contains(res.Stderr, "revoked-secret") {
+		t.Errorf("channel list with revoked credentials: exit %d %q", res.Code, res.Stderr)
+	}
 }
 
 // auth status against the emulators (real HTTP): a working profile and the
