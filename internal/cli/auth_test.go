@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -187,6 +189,7 @@ func TestAuthLoginRefusals(t *testing.T) {
 		{"wrong secret", clitest.Opts{Stdin: strings.NewReader("not-the-secret")}, []string{"--intouch-url", a.aURL, "--org-id", "50123", "--client-key", a.aKey, "--with-secret"}, 3, "invalid key or secret"},
 		{"no terminal, no --with-secret", clitest.Opts{}, []string{"--intouch-url", a.aURL, "--org-id", "50123", "--client-key", a.aKey}, 2, "no terminal to ask for the client secret on: pass --with-secret"},
 		{"--with-secret without a key", clitest.Opts{Stdin: strings.NewReader("x")}, []string{"--intouch-url", a.aURL, "--org-id", "50123", "--with-secret"}, 2, "--with-secret needs --client-key"},
+		{"--no-input on a terminal", clitest.Opts{TTY: true}, []string{"--intouch-url", a.aURL, "--org-id", "50123", "--client-key", "k", "--no-input"}, 2, "--no-input: the client secret is not asked for: pass --with-secret"},
 		{"--with-secret on a terminal", clitest.Opts{TTY: true}, []string{"--intouch-url", a.aURL, "--org-id", "50123", "--client-key", "k", "--with-secret"}, 2, "which is a terminal"},
 		{"empty stdin", clitest.Opts{Stdin: strings.NewReader("\n")}, []string{"--intouch-url", a.aURL, "--org-id", "50123", "--client-key", "k", "--with-secret"}, 2, "stdin is empty"},
 		{"no cluster", clitest.Opts{}, []string{"--org-id", "50123"}, 2, "missing --cluster"},
@@ -388,5 +391,29 @@ func TestProfileSecretMissing(t *testing.T) {
 	res := a.run(clitest.Opts{}, "channel", "list", "--brand", "acme")
 	if res.Code != 2 || !strings.Contains(res.Stderr, `profile "a": its secret is not in the OS keychain`) || !strings.Contains(res.Stderr, "ciamctl auth login --profile a") {
 		t.Errorf("exit %d %q", res.Code, res.Stderr)
+	}
+}
+
+// auth status against a platform that never answers ends within --timeout,
+// the profile marked failed with the limit named.
+func TestAuthStatusWithinTimeout(t *testing.T) {
+	release := make(chan struct{})
+	stuck := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	t.Cleanup(stuck.Close)
+	t.Cleanup(func() { close(release) }) // runs first: the server can then close
+	cfgDir := t.TempDir()
+	s := &profile.Store{Dir: cfgDir, FileOnly: true}
+	p := &profile.Profile{Name: "stuck", URL: stuck.URL, OrgID: "1", Auth: profile.AuthOAuth, ClientKey: "k"}
+	if _, err := s.Save(context.Background(), p, "never-sent-anywhere-else"); err != nil {
+		t.Fatal(err)
+	}
+	res := clitest.Run(t, clitest.Opts{Env: map[string]string{"CIAMCTL_CONFIG_DIR": cfgDir}}, "auth", "status", "--timeout", "300ms", "--dir", t.TempDir())
+	if res.Code != 1 || !strings.Contains(res.Stdout, "✗") || !strings.Contains(res.Stdout, "--timeout 300ms") {
+		t.Errorf("exit %d:\n%s%s", res.Code, res.Stdout, res.Stderr)
 	}
 }

@@ -58,9 +58,9 @@ func listRun(o *ListOptions) error {
 		fmt.Fprintln(f.IOStreams.ErrOut, "No profiles. Add one with `ciamctl auth login --cluster C --org-id N`.")
 		return nil
 	}
-	cs := f.IOStreams.ColorScheme()
+	// No colour in the cells: tabwriter counts escape bytes as width.
 	tw := tabwriter.NewWriter(f.IOStreams.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, cs.Bold("NAME")+"\t"+cs.Bold("PLATFORM")+"\t"+cs.Bold("ORG")+"\t"+cs.Bold("AUTH")+"\t"+cs.Bold("KEY OR USER")+"\t"+cs.Bold("SECRET"))
+	fmt.Fprintln(tw, "NAME\tPLATFORM\tORG\tAUTH\tKEY OR USER\tSECRET")
 	for _, p := range list {
 		secret := "keychain"
 		if p.SecretStore == profile.StoreFile {

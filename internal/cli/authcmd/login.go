@@ -233,7 +233,11 @@ func (o *LoginOptions) secret(p *profile.Profile) (string, error) {
 		if p.Identity() == "" {
 			missing = "--client-key (or --username) and --with-secret"
 		}
-		return "", cmdutil.WithHint(cmdutil.FlagErrorf("no terminal to ask for the %s on: pass %s and the %s on stdin", what, missing, what),
+		why := "no terminal to ask for the " + what + " on"
+		if f.Globals.NoInput {
+			why = "--no-input: the " + what + " is not asked for"
+		}
+		return "", cmdutil.WithHint(cmdutil.FlagErrorf("%s: pass %s and the %s on stdin", why, missing, what),
 			"e.g. `ciamctl auth login --cluster eu --org-id 50123 --client-key KEY --with-secret < secret.txt`")
 	}
 	var fields []huh.Field
