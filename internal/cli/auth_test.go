@@ -417,3 +417,18 @@ func TestAuthStatusWithinTimeout(t *testing.T) {
 		t.Errorf("exit %d:\n%s%s", res.Code, res.Stdout, res.Stderr)
 	}
 }
+
+// Without credentials anywhere, the hint is the auth login command for the
+// brand's cluster and org, ready to run.
+func TestNoCredentialsHintNamesTheLogin(t *testing.T) {
+	a := newAuthEnv(t)
+	a.p.writeBrand("zeta", strings.Replace(strings.Replace(acmeBrandTemplate, "brand: acme", "brand: zeta", 1), "orgId: 50123", "orgId: 4242\ncluster: india", 1))
+	res := a.run(clitest.Opts{}, "channel", "list", "--brand", "zeta")
+	if res.Code != 2 || !strings.Contains(res.Stderr, "hint: run `ciamctl auth login --cluster india --org-id 4242` to store credentials") {
+		t.Errorf("exit %d %q", res.Code, res.Stderr)
+	}
+	res = a.run(clitest.Opts{Env: a.with("CIAMCTL_INTOUCH_URL", a.bURL)}, "channel", "list")
+	if res.Code != 2 || !strings.Contains(res.Stderr, "ciamctl auth login --intouch-url "+a.bURL+" --org-id N") {
+		t.Errorf("exit %d %q", res.Code, res.Stderr)
+	}
+}

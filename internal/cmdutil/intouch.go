@@ -109,7 +109,7 @@ func (f *Factory) CompleteIntouchConfig(cfg intouch.Config) (intouch.Config, err
 		if cfg.BaseURL == "" {
 			return cfg, WithHint(err, "pass --cluster, or name the brand's cluster in its file (cluster: %s); `ciamctl sandbox` runs a local platform emulator and prints the variables to set", strings.Join(intouch.ClusterNames(), "|"))
 		}
-		return cfg, WithHint(err, "run `ciamctl auth login --cluster C --org-id N` to store credentials, or `ciamctl sandbox` for a local platform emulator and the variables to set")
+		return cfg, WithHint(err, "run `%s` to store credentials, or `ciamctl sandbox` for a local platform emulator and the variables to set", authLoginCommand(cfg))
 	}
 	return cfg, nil
 }

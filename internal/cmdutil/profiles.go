@@ -2,7 +2,6 @@ package cmdutil
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,8 +9,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/brand"
+	"github.com/ciamctl/ciamctl/internal/cluster"
 	"github.com/ciamctl/ciamctl/internal/intouch"
 	"github.com/ciamctl/ciamctl/internal/profile"
+	"github.com/ciamctl/ciamctl/internal/redact"
 )
 
 // EnvConfigDir moves the profiles away from the user config directory (as
@@ -208,9 +209,21 @@ func (f *Factory) keychainContext() (context.Context, func()) {
 	return ctx, done
 }
 
-// IsProfileError reports whether err came from reading the profiles (so a
-// caller can tell it from a platform failure).
-func IsProfileError(err error) bool {
-	return errors.Is(err, profile.ErrUnsafe) || errors.Is(err, profile.ErrIO) ||
-		errors.Is(err, profile.ErrSecretMissing) || errors.Is(err, profile.ErrNoKeychain)
+// authLoginCommand is the `ciamctl auth login` that would store credentials
+// for cfg's platform and org, with what is known filled in.
+func authLoginCommand(cfg intouch.Config) string {
+	where := "--cluster C"
+	if cfg.BaseURL != "" {
+		where = "--intouch-url " + redact.URL(cfg.BaseURL)
+		for _, name := range cluster.Names() {
+			if u, _ := cluster.URL(name); profile.SameHost(u, cfg.BaseURL) && name != "apac" {
+				where = "--cluster " + name
+			}
+		}
+	}
+	org := "N"
+	if cfg.OrgID != "" {
+		org = cfg.OrgID
+	}
+	return "ciamctl auth login " + where + " --org-id " + org
 }
