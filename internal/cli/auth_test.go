@@ -373,7 +373,7 @@ func TestAuthListAndLogout(t *testing.T) {
 	// The file-kept secret goes with its profile, and the file with it.
 	res = a.run(clitest.Opts{}, "auth", "logout")
 	expectCode(t, res, 0)
-	if entries, _ := os.ReadDir(a.cfgDir); len(entries) != 1 || entries[0].Name() != profile.ConfigFile {
+	if entries, _ := os.ReadDir(a.cfgDir); len(entries) != 2 || entries[0].Name() != profile.LockFile || entries[1].Name() != profile.ConfigFile {
 		t.Errorf("left in the config directory: %v", entries)
 	}
 	res = a.run(clitest.Opts{}, "auth", "list")

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 )
 
@@ -75,6 +77,11 @@ func (s *Store) Save(ctx context.Context, p *Profile, secret string) (Saved, err
 	if err := CheckName(p.Name); err != nil {
 		return out, err
 	}
+	release, err := s.lock(ctx)
+	if err != nil {
+		return out, err
+	}
+	defer release()
 	cfg, err := s.Load()
 	if err != nil {
 		return out, err
@@ -139,6 +146,14 @@ func (s *Store) Save(ctx context.Context, p *Profile, secret string) (Saved, err
 // Remove deletes the profile name and its secret: the secret first, so a
 // failure never leaves a secret without the profile that names it.
 func (s *Store) Remove(ctx context.Context, name string) (*Profile, error) {
+	if _, err := os.Stat(s.Dir); errors.Is(err, fs.ErrNotExist) {
+		return nil, &NotFoundError{Name: name} // nothing to remove, and no directory made for it
+	}
+	release, err := s.lock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	cfg, err := s.Load()
 	if err != nil {
 		return nil, err
