@@ -56,7 +56,8 @@ is a flag: on a terminal it is asked for without echo; otherwise
 The profile is named --profile, else after the cluster and org ("eu-50123").
 Logging in again under the same name replaces it. The secret goes to the OS
 keychain; where there is none, to a file only you may read, with a warning
-saying where and why.`,
+saying where and why; --insecure-storage puts it in that file directly (as
+gh's flag of that name does).`,
 		Example: `  ciamctl auth login --cluster eu --org-id 50123
   ciamctl auth login --cluster eu --org-id 50123 --client-key "$KEY" --with-secret < secret.txt
   ciamctl auth login --profile eu-parent --cluster eu --org-id 50100 --username ops --with-secret <<< "$PASSWORD"
