@@ -9,6 +9,7 @@ import (
 	"github.com/ciamctl/ciamctl/internal/jwks"
 	"github.com/ciamctl/ciamctl/internal/oauthflow"
 	"github.com/ciamctl/ciamctl/internal/oidc"
+	"github.com/ciamctl/ciamctl/internal/profile"
 	"github.com/ciamctl/ciamctl/internal/rp"
 	"github.com/ciamctl/ciamctl/internal/safefile"
 	"github.com/ciamctl/ciamctl/internal/workspace"
@@ -31,13 +32,15 @@ func ExitCode(err error) int {
 		errors.Is(err, workspace.ErrExists),
 		errors.Is(err, jwks.ErrBadLocation),
 		errors.Is(err, intouch.ErrConfig),
-		errors.Is(err, oauthflow.ErrNotOffered):
+		errors.Is(err, oauthflow.ErrNotOffered),
+		errors.Is(err, profile.ErrNotFound), errors.Is(err, profile.ErrAmbiguous), errors.Is(err, profile.ErrSecretMissing):
 		return ExitUsage
 	case errors.Is(err, cmdutil.ErrInvalid),
 		errors.Is(err, rp.ErrRefused), errors.Is(err, rp.ErrUnsafeURL), // the token or document checked is bad
 		errors.Is(err, intouch.ErrRejected): // before ErrAuth: a registration rule is not a credentials problem
 		return ExitInvalid
 	case errors.Is(err, workspace.ErrIO),
+		errors.Is(err, profile.ErrIO), errors.Is(err, profile.ErrUnsafe), errors.Is(err, profile.ErrNoKeychain),
 		errors.Is(err, jwks.ErrUnavailable),
 		errors.Is(err, intouch.ErrUnavailable),
 		errors.Is(err, intouch.ErrAuth):

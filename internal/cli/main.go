@@ -16,6 +16,7 @@ import (
 	"github.com/ciamctl/ciamctl/internal/cli/root"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
+	"github.com/ciamctl/ciamctl/internal/profile"
 )
 
 // Exit codes of the contract.
@@ -41,6 +42,7 @@ func Main() int {
 		HTTPClient: func() *http.Client { return &http.Client{} },
 		Globals:    &cmdutil.Globals{},
 		Browser:    cmdutil.SystemBrowser(ios.ErrOut),
+		Keychain:   profile.SystemKeychain{},
 	}
 	return Run(context.Background(), f, os.Args[1:])
 }

@@ -19,6 +19,8 @@ import (
 
 	"github.com/ciamctl/ciamctl/internal/cli/clitest"
 	"github.com/ciamctl/ciamctl/internal/emulator/ciamemu"
+	"github.com/ciamctl/ciamctl/internal/profile"
+	"github.com/ciamctl/ciamctl/internal/profile/profiletest"
 )
 
 // Every command, run with platform secrets in the environment and --debug:
@@ -263,4 +265,103 @@ func newEchoPlatform(t *testing.T) *httptest.Server {
 	}))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// The same with platform credentials in profiles instead of the
+// environment: auth login (secret on stdin), status, list and logout, and
+// the platform commands that use a profile, with --debug, for OAuth
+// credentials in a (fake) keychain and basic ones in the secrets file, and
+// against the echoing platform. No secret, its md5, the Basic value or a
+// platform token appears in any output or in any file but the secrets file
+// (whose job it is, and which is checked to be 0600).
+func TestNoSecretWithProfiles(t *testing.T) {
+	p := newPlatform(t)
+	o := p.emu.Options()
+	url := p.env["CIAMCTL_INTOUCH_URL"]
+	idToken := p.tokens("alice").IDToken
+	kc := profiletest.NewKeychain()
+	noKC := profiletest.NewKeychain()
+	noKC.SetUnavailable("none here")
+	oauthDir, basicDir, echoDir := t.TempDir(), t.TempDir(), t.TempDir()
+	echo := newEchoPlatform(t)
+
+	var outputs []string
+	run := func(dir string, k *profiletest.Keychain, stdin string, args ...string) clitest.Result {
+		t.Helper()
+		env := map[string]string{"CIAMCTL_CACHE_DIR": p.env["CIAMCTL_CACHE_DIR"], "CIAMCTL_CONFIG_DIR": dir}
+		res := clitest.Run(t, clitest.Opts{Env: env, Keychain: k, Stdin: strings.NewReader(stdin)}, append(args, "--dir", p.dir, "--debug")...)
+		outputs = append(outputs, strings.Join(args[:min(2, len(args))], " ")+"\x00"+res.Stdout+res.Stderr)
+		return res
+	}
+	login := []string{"auth", "login", "--intouch-url", url, "--org-id", o.OrgID, "--with-secret"}
+	if res := run(oauthDir, kc, o.ClientSecret, append(login, "--client-key", o.ClientKey)...); res.Code != 0 {
+		t.Fatalf("oauth login: %s", res.Stderr)
+	}
+	if res := run(basicDir, noKC, o.Password, append(login, "--username", o.Username, "-o", "json")...); res.Code != 0 {
+		t.Fatalf("basic login: %s", res.Stderr)
+	}
+	if res := run(echoDir, kc, o.ClientSecret, "auth", "login", "--profile", "echo", "--intouch-url", echo.URL, "--org-id", o.OrgID, "--client-key", o.ClientKey, "--with-secret"); res.Code != 0 {
+		t.Fatalf("echo login: %s", res.Stderr)
+	}
+	commands := [][]string{
+		{"auth", "status"}, {"auth", "status", "-o", "json"}, {"auth", "list"}, {"auth", "list", "-o", "yaml"},
+		{"channel", "list", "--brand", "acme"}, {"channel", "link", "--brand", "acme"},
+		{"customer", "lookup", "--brand", "acme", "--cuid", p.sub("alice")},
+		{"flow", "login", "--brand", "acme", idToken, "--apply"},
+		{"doctor", "--brand", "acme"}, {"doctor", "--brand", "acme", "-o", "json"},
+	}
+	for _, c := range []struct {
+		dir string
+		k   *profiletest.Keychain
+	}{{oauthDir, kc}, {basicDir, noKC}, {echoDir, kc}} {
+		for _, args := range commands {
+			if res := run(c.dir, c.k, "", args...); res.Code > 1 && c.dir != echoDir && args[0] != "flow" {
+				t.Errorf("%s: exit %d: %s", strings.Join(args, " "), res.Code, res.Stderr)
+			}
+		}
+	}
+	joined := strings.Join(outputs, "")
+	if !strings.Contains(joined, "REDACTED") || !strings.Contains(joined, "intouch >") {
+		t.Fatal("nothing was traced or redacted: the test would prove nothing")
+	}
+	if fi, err := os.Stat(filepath.Join(basicDir, profile.SecretsFile)); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("the basic secrets file: %v %v", fi, err)
+	}
+	for _, dir := range []string{oauthDir, basicDir, echoDir, p.dir, p.env["CIAMCTL_CACHE_DIR"]} {
+		_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && d.Name() != profile.SecretsFile {
+				b, _ := os.ReadFile(path)
+				outputs = append(outputs, "file "+path+"\x00"+string(b))
+			}
+			return nil
+		})
+	}
+	for _, dir := range []string{oauthDir, basicDir, echoDir} {
+		k := kc
+		if dir == basicDir {
+			k = noKC
+		}
+		if res := run(dir, k, "", "auth", "logout"); res.Code != 0 {
+			t.Errorf("logout: %s", res.Stderr)
+		}
+	}
+	sum := md5.Sum([]byte(o.Password))
+	secrets := map[string]string{
+		"client secret": o.ClientSecret,
+		"password":      o.Password,
+		"password md5":  hex.EncodeToString(sum[:]),
+		"basic value":   base64.StdEncoding.EncodeToString([]byte(o.Username + ":" + hex.EncodeToString(sum[:]))),
+		"echoed token":  echoToken,
+	}
+	for _, at := range p.emu.IssuedTokens() {
+		secrets["platform access token "+at[:min(6, len(at))]] = at
+	}
+	for _, out := range outputs {
+		where, text, _ := strings.Cut(out, "\x00")
+		for what, s := range secrets {
+			if strings.Contains(text, s) {
+				t.Errorf("%s: the %s appears", where, what)
+			}
+		}
+	}
 }

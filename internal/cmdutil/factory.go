@@ -10,6 +10,7 @@ import (
 
 	"github.com/ciamctl/ciamctl/internal/deadline"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
+	"github.com/ciamctl/ciamctl/internal/profile"
 	"github.com/ciamctl/ciamctl/internal/workspace"
 )
 
@@ -40,6 +41,10 @@ type Factory struct {
 	// Browser opens a URL in the user's browser (token fetch's sign-in);
 	// tests replace it with an HTTP client that plays the browser.
 	Browser func(url string) error
+	// Keychain is the OS keychain that holds profile secrets (nil: none;
+	// profiles then keep them in a 0600 file). It is touched only by a
+	// command that stores or reads a profile.
+	Keychain profile.Keychain
 	// NetBudget is the command's --timeout as a budget of network time,
 	// set when the command starts (StartDeadline); nil before.
 	NetBudget *deadline.Budget

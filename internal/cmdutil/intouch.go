@@ -2,6 +2,7 @@ package cmdutil
 
 import (
 	"errors"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -19,24 +20,53 @@ type IntouchFlags struct {
 	URL     string
 	Cluster string
 	OrgID   string
+	// Profile names the stored credentials to use (ciamctl auth login).
+	Profile string
 
 	clusterFrom string // where Cluster came from, when not the flag
 }
 
-// AddIntouchFlags registers --intouch-url, --cluster and --org-id on cmd.
+// AddIntouchFlags registers --intouch-url, --cluster, --org-id and
+// --profile on cmd.
 func AddIntouchFlags(cmd *cobra.Command, fl *IntouchFlags) {
 	cmd.Flags().StringVar(&fl.URL, "intouch-url", "", "Intouch API base URL (default $"+intouch.EnvURL+")")
 	cmd.Flags().StringVar(&fl.Cluster, "cluster", "", "Intouch cluster preset: "+strings.Join(intouch.ClusterNames(), ", "))
 	cmd.Flags().StringVar(&fl.OrgID, "org-id", "", "platform org ID (default $"+intouch.EnvOrgID+", else the brand's orgId)")
 	cmd.MarkFlagsMutuallyExclusive("intouch-url", "cluster")
 	_ = cmd.RegisterFlagCompletionFunc("cluster", cobra.FixedCompletions(intouch.ClusterNames(), cobra.ShellCompDirectiveNoFileComp))
+	cmd.Flags().StringVar(&fl.Profile, "profile", "", "stored platform credentials to use (ciamctl auth login; default: the profile for the org and cluster, unless $"+intouch.EnvClientKey+" or $"+intouch.EnvUsername+" are set)")
+	_ = cmd.RegisterFlagCompletionFunc("profile", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		// Completion runs in the user's shell: the process environment is the one to read.
+		return ProfileNames(&Factory{Getenv: os.Getenv}), cobra.ShellCompDirectiveNoFileComp
+	})
 }
 
-// IntouchConfig merges the environment with the flags (flags win) and checks
-// that a base URL and credentials are there. orgFallback (usually the brand's
-// orgId) applies when neither flag nor environment names an org.
+// IntouchConfig merges the environment with the flags (flags win), takes
+// the credentials from a profile where --profile names one or the
+// environment holds none, and checks that a base URL and credentials are
+// there. orgFallback (usually the brand's orgId) applies when neither flag
+// nor environment names an org.
 func (f *Factory) IntouchConfig(fl IntouchFlags, orgFallback string) (intouch.Config, error) {
-	cfg := intouch.ConfigFromEnv(f.Getenv)
+	cfg, err := f.intouchTarget(fl, orgFallback)
+	if err != nil {
+		return cfg, err
+	}
+	if err := f.applyProfile(&cfg, fl); err != nil {
+		return cfg, err
+	}
+	return f.CompleteIntouchConfig(cfg)
+}
+
+// intouchTarget is the platform and org a command is for, and the
+// environment's credentials: flags, then CIAMCTL_INTOUCH_*, then the brand.
+//
+// --profile stands in for the CIAMCTL_INTOUCH_* variables (URL, org and
+// credentials): an explicit choice wins over whatever the shell exports.
+func (f *Factory) intouchTarget(fl IntouchFlags, orgFallback string) (intouch.Config, error) {
+	var cfg intouch.Config
+	if fl.Profile == "" {
+		cfg = intouch.ConfigFromEnv(f.Getenv)
+	}
 	switch {
 	case fl.URL != "":
 		cfg.BaseURL, cfg.URLFrom = fl.URL, "--intouch-url"
@@ -56,6 +86,12 @@ func (f *Factory) IntouchConfig(fl IntouchFlags, orgFallback string) (intouch.Co
 	if cfg.OrgID == "" {
 		cfg.OrgID = orgFallback
 	}
+	return cfg, nil
+}
+
+// CompleteIntouchConfig gives cfg the command's HTTP client, clock, trace
+// and deadline, and checks it (URL rule, credentials present).
+func (f *Factory) CompleteIntouchConfig(cfg intouch.Config) (intouch.Config, error) {
 	cfg.HTTPClient = untraced(f.HTTPClient())
 	// The command's context carries the one --timeout deadline (retries and
 	// waits included); this per-request bound only backs it up for a caller
@@ -81,7 +117,7 @@ func (f *Factory) IntouchConfig(fl IntouchFlags, orgFallback string) (intouch.Co
 		if cfg.BaseURL == "" {
 			return cfg, WithHint(err, "pass --cluster, or name the brand's cluster in its file (cluster: %s); `ciamctl sandbox` runs a local platform emulator and prints the variables to set", strings.Join(intouch.ClusterNames(), "|"))
 		}
-		return cfg, WithHint(err, "run `ciamctl sandbox` for a local platform emulator and the variables to set")
+		return cfg, WithHint(err, "run `%s` to store credentials, or `ciamctl sandbox` for a local platform emulator and the variables to set", authLoginCommand(cfg))
 	}
 	return cfg, nil
 }
@@ -103,10 +139,17 @@ func (f *Factory) IntouchForBrand(fl IntouchFlags, cfg *brand.Config) (*intouch.
 	if cfg == nil {
 		return f.Intouch(fl, "")
 	}
-	if fl.URL == "" && fl.Cluster == "" && strings.TrimSpace(f.Getenv(intouch.EnvURL)) == "" && cfg.Cluster != "" {
+	return f.Intouch(f.brandFlags(fl, cfg), cfg.Org())
+}
+
+// brandFlags applies the brand's cluster where neither flags nor
+// environment name the platform.
+func (f *Factory) brandFlags(fl IntouchFlags, cfg *brand.Config) IntouchFlags {
+	envURL := fl.Profile == "" && strings.TrimSpace(f.Getenv(intouch.EnvURL)) != ""
+	if fl.URL == "" && fl.Cluster == "" && !envURL && cfg.Cluster != "" {
 		if _, ok := cluster.URL(cfg.Cluster); ok {
 			fl.Cluster, fl.clusterFrom = cfg.Cluster, "the brand's cluster"
 		}
 	}
-	return f.Intouch(fl, cfg.Org())
+	return fl
 }

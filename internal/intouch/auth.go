@@ -57,6 +57,10 @@ func (c *Client) accessToken(ctx context.Context) (string, error) {
 	}
 	var res tokenResponse
 	if _, err := c.call(ctx, EPTokenGenerate, nil, nil, tokenRequest{Key: c.cfg.ClientKey, Secret: c.cfg.ClientSecret}, &res); err != nil {
+		if c.cfg.CredentialsFrom != "" {
+			// Stored credentials: say which, so the fix (log in again) is clear.
+			return "", fmt.Errorf("minting an OAuth token with the credentials of %s: %w", c.cfg.CredentialsFrom, err)
+		}
 		return "", fmt.Errorf("minting an OAuth token: %w", err)
 	}
 	d := res.tokenData

@@ -82,6 +82,15 @@ func New(cfg Config) (*Client, error) {
 // OrgID is the org the client was configured for.
 func (c *Client) OrgID() string { return c.cfg.OrgID }
 
+// CredentialsFrom says where the credentials came from: a profile
+// (`profile "eu-50123"`) or the CIAMCTL_INTOUCH_* variables.
+func (c *Client) CredentialsFrom() string {
+	if c.cfg.CredentialsFrom != "" {
+		return c.cfg.CredentialsFrom
+	}
+	return "the CIAMCTL_INTOUCH_* variables"
+}
+
 // BaseURL is the API host in use.
 func (c *Client) BaseURL() string { return strings.TrimRight(c.cfg.BaseURL, "/") }
 

@@ -52,6 +52,9 @@ type Config struct {
 	ClientKey, ClientSecret string
 	// Basic: the password is sent as its md5 hex, as the platform expects.
 	Username, Password string
+	// CredentialsFrom says where the credentials came from, for messages
+	// (`profile "eu-50123"`); "": the CIAMCTL_INTOUCH_* variables.
+	CredentialsFrom string
 
 	HTTPClient *http.Client // nil: a client with a 30s timeout
 	Debug      io.Writer    // nil: no trace; otherwise one redacted line per request and response

@@ -20,7 +20,9 @@ brand file; ` + "`channel list`" + ` shows the org's accounts.
 
 The API location and credentials come from CIAMCTL_INTOUCH_URL, CIAMCTL_INTOUCH_ORG_ID
 and CIAMCTL_INTOUCH_CLIENT_KEY + CIAMCTL_INTOUCH_CLIENT_SECRET (or _USERNAME + _PASSWORD);
-` + "`ciamctl sandbox`" + ` prints them for a local emulator.`,
+` + "`ciamctl sandbox`" + ` prints them for a local emulator. Without credentials in the
+environment, the profile stored by ` + "`ciamctl auth login`" + ` for the org and cluster is
+used (or --profile NAME).`,
 		Args: cobra.ArbitraryArgs,
 		Example: `  ciamctl channel link --brand acme
   ciamctl channel list --oauth-external`,

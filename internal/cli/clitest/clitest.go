@@ -12,12 +12,14 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/ciamctl/ciamctl/internal/cli"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
+	"github.com/ciamctl/ciamctl/internal/profile"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files with the current output")
@@ -46,6 +48,9 @@ type Opts struct {
 	// Sleep the real waits of the platform client.
 	Clock func() time.Time
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Keychain stands in for the OS keychain; nil: none (profiles keep
+	// their secrets in a file). Tests never touch the real one.
+	Keychain profile.Keychain
 }
 
 // Run executes ciamctl with args and returns exit code and output.
@@ -63,13 +68,26 @@ func Run(t testing.TB, o Opts, args ...string) Result {
 	if now.IsZero() {
 		now = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	}
+	// Profiles live in a fresh directory unless the test names one: never
+	// the real user's.
+	_, ownConfigDir := o.Env[cmdutil.EnvConfigDir]
+	configDir := sync.OnceValue(func() string { return t.TempDir() })
 	f := &cmdutil.Factory{
-		IOStreams:  ios,
-		Getenv:     func(k string) string { return o.Env[k] },
+		IOStreams: ios,
+		Getenv: func(k string) string {
+			if k == cmdutil.EnvConfigDir && !ownConfigDir {
+				return configDir()
+			}
+			return o.Env[k]
+		},
 		Now:        func() time.Time { return now },
 		HTTPClient: func() *http.Client { return &http.Client{} },
 		Globals:    &cmdutil.Globals{},
 		Browser:    o.Browser,
+		Keychain:   o.Keychain,
+	}
+	if f.Keychain == nil {
+		f.Keychain = profile.NoKeychain{Reason: "none in tests"}
 	}
 	if f.Browser == nil {
 		f.Browser = func(string) error { return errors.New("no browser in tests") }

@@ -46,7 +46,9 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command 
   userinfo   the userinfo endpoint answers (a 401 without a token counts); with
              --access-token it must answer that token (with --id-token, for the
              same sub), as ` + "`ciamctl token userinfo`" + ` checks
-  intouch    the platform API accepts the CIAMCTL_INTOUCH_* credentials
+  intouch    the platform API accepts the credentials, and says whose: a
+             --profile, the CIAMCTL_INTOUCH_* variables, or the profile
+             for the brand's orgId and cluster (ciamctl auth login)
   org        the credentials act for the brand's org: the access token's
              org_id is its orgId, or its parent (calls then carry
              X-CAP-API-AUTH-ORG-ID); Basic credentials carry no org (warning)
@@ -175,8 +177,9 @@ func run(opts *Options) error {
 // brand: only when --org-id or the environment names the org; else skipped.
 func credentialsOnly(opts *Options, skipped Check) Check {
 	f := opts.Factory
-	cfg, err := f.IntouchConfig(opts.Intouch, "")
-	if err == nil && cfg.OrgID == "" {
+	_, err := f.IntouchConfig(opts.Intouch, "")
+	named := opts.Intouch.OrgID != "" || opts.Intouch.Profile != "" || strings.TrimSpace(f.Getenv(intouch.EnvOrgID)) != ""
+	if err == nil && !named {
 		return skipped
 	}
 	creds, _, _ := credentialsCheck(opts, nil)
@@ -300,15 +303,15 @@ func credentialsCheck(opts *Options, cfg *brand.Config) (Check, *platformAccess,
 		return creds, nil, nil
 	}
 	if err := client.Authenticate(opts.Ctx); err != nil {
-		creds.Status, creds.Detail = statusFailed, oneLine(err)
+		creds.Status, creds.Detail = statusFailed, oneLine(err)+" (credentials from "+client.CredentialsFrom()+")"
 		return creds, nil, nil
 	}
 	accounts, err := client.ListChannelAccounts(opts.Ctx)
 	if err != nil {
-		creds.Status, creds.Detail = statusFailed, oneLine(err)
+		creds.Status, creds.Detail = statusFailed, oneLine(err)+" (credentials from "+client.CredentialsFrom()+")"
 		return creds, nil, client
 	}
-	creds.Detail = fmt.Sprintf("%s accepts the credentials for org %s", client.BaseURL(), client.OrgID())
+	creds.Detail = fmt.Sprintf("%s accepts the credentials from %s for org %s", client.BaseURL(), client.CredentialsFrom(), client.OrgID())
 	return creds, &platformAccess{org: client.OrgID(), accounts: accounts}, client
 }
 

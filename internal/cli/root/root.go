@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ciamctl/ciamctl/internal/cli/authcmd"
 	"github.com/ciamctl/ciamctl/internal/cli/brandcmd"
 	"github.com/ciamctl/ciamctl/internal/cli/channelcmd"
 	"github.com/ciamctl/ciamctl/internal/cli/completioncmd"
@@ -124,6 +125,7 @@ func topCommands(f *cmdutil.Factory) []topCommand {
 		{"channel", "platform", func() *cobra.Command { return cmdutil.HandleSignals(channelcmd.NewCmdChannel(f)) }},
 		{"flow", "platform", func() *cobra.Command { return cmdutil.HandleSignals(flowcmd.NewCmdFlow(f)) }},
 		{"customer", "platform", func() *cobra.Command { return customercmd.NewCmdCustomer(f) }},
+		{"auth", "platform", func() *cobra.Command { return authcmd.NewCmdAuth(f) }},
 		// Long-running by design: no --timeout deadline (demo's steps are commands with their own).
 		{"demo", "try", func() *cobra.Command {
 			return cmdutil.OwnDeadline(cmdutil.HandleSignals(democmd.NewCmdDemo(f, Execute, nil)))
