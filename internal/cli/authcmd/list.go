@@ -2,7 +2,6 @@ package authcmd
 
 import (
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -58,15 +57,14 @@ func listRun(o *ListOptions) error {
 		fmt.Fprintln(f.IOStreams.ErrOut, "No profiles. Add one with `ciamctl auth login --cluster C --org-id N`.")
 		return nil
 	}
-	// No colour in the cells: tabwriter counts escape bytes as width.
-	tw := tabwriter.NewWriter(f.IOStreams.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tPLATFORM\tORG\tAUTH\tKEY OR USER\tSECRET")
+	t := iostreams.NewTable()
+	t.Row("NAME", "PLATFORM", "ORG", "AUTH", "KEY OR USER", "SECRET")
 	for _, p := range list {
 		secret := "keychain"
 		if p.SecretStore == profile.StoreFile {
 			secret = "file"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, iostreams.SafeText(p.Where()), p.OrgID, p.Auth, iostreams.SafeText(p.Identity()), secret)
+		t.Row(iostreams.SafeText(p.Name), iostreams.SafeText(p.Where()), p.OrgID, string(p.Auth), iostreams.SafeText(p.Identity()), secret)
 	}
-	return tw.Flush()
+	return t.Render(f.IOStreams.Out)
 }
