@@ -144,12 +144,31 @@ func (i *Interrupts) Stop() {
 	close(i.done)
 }
 
-// listeningClient makes the first use of an HTTP client start listening.
+// listeningClient makes the first request of an HTTP client start
+// listening: taking a client is not yet waiting on the network (token
+// verify takes one for its key set even when the set is a file), and each
+// listener costs a thread at start-up.
 func (i *Interrupts) listeningClient(client func() *http.Client) func() *http.Client {
 	return func() *http.Client {
-		i.Listen()
-		return client()
+		c := *client()
+		next := c.Transport
+		if next == nil {
+			next = http.DefaultTransport
+		}
+		c.Transport = &listeningTransport{i: i, next: next}
+		return &c
 	}
+}
+
+// listeningTransport starts listening for signals before its first request.
+type listeningTransport struct {
+	i    *Interrupts
+	next http.RoundTripper
+}
+
+func (t *listeningTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	t.i.Listen()
+	return t.next.RoundTrip(req)
 }
 
 // WatchInterrupts makes f's network work and stdin reads start listening

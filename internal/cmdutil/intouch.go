@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -95,8 +96,10 @@ func (f *Factory) CompleteIntouchConfig(cfg intouch.Config) (intouch.Config, err
 	cfg.HTTPClient = untraced(f.HTTPClient())
 	// The command's context carries the one --timeout deadline (retries and
 	// waits included); this per-request bound only backs it up for a caller
-	// whose context has none.
-	cfg.HTTPClient.Timeout = f.Globals.Timeout
+	// whose context has none. It is a second longer, so that where both
+	// exist the command's deadline always ends the request first, and the
+	// error names --timeout rather than an anonymous timeout.
+	cfg.HTTPClient.Timeout = f.Globals.Timeout + time.Second
 	cfg.Now = f.Now
 	cfg.Sleep = f.Sleep
 	if f.DebugOut != nil {
