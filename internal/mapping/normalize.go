@@ -41,6 +41,7 @@ func NormalizeMobile(v string) (string, error) {
 		s = strings.Replace(s, "(0)", "", 1)
 	}
 	var b strings.Builder
+	b.Grow(len(s))
 	for _, r := range s {
 		switch {
 		case r >= '0' && r <= '9':

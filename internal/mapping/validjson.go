@@ -1,0 +1,231 @@
+package mapping
+
+// A JSON validator for the batch fast path: encoding/json's Valid costs a
+// third of mapping a profile. It may refuse valid JSON it does not bother
+// with (nesting deeper than maxFastDepth): such lines take the
+// DecodeClaims path. It never accepts what encoding/json refuses
+// (FuzzValidJSON checks it), so the fast path only sees lines DecodeClaims
+// would accept.
+
+const maxFastDepth = 64
+
+type validator struct {
+	d     []byte
+	i     int
+	depth int
+}
+
+func (v *validator) space() {
+	for v.i < len(v.d) {
+		switch v.d[v.i] {
+		case ' ', '\t', '\n', '\r':
+			v.i++
+		default:
+			return
+		}
+	}
+}
+
+func (v *validator) value() bool {
+	if v.i >= len(v.d) {
+		return false
+	}
+	switch c := v.d[v.i]; {
+	case c == '"':
+		return v.str()
+	case c == '{':
+		return v.object(nil)
+	case c == '[':
+		return v.array()
+	case c == 't':
+		return v.literal("true")
+	case c == 'f':
+		return v.literal("false")
+	case c == 'n':
+		return v.literal("null")
+	case c == '-' || c >= '0' && c <= '9':
+		return v.number()
+	}
+	return false
+}
+
+func (v *validator) literal(s string) bool {
+	if len(v.d)-v.i < len(s) || string(v.d[v.i:v.i+len(s)]) != s {
+		return false
+	}
+	v.i += len(s)
+	return true
+}
+
+// str reads a string at d[i] == '"'. Bytes from 0x80 up pass as they are,
+// as encoding/json accepts them (decoding replaces invalid UTF-8).
+func (v *validator) str() bool {
+	d := v.d
+	for i := v.i + 1; i < len(d); i++ {
+		switch c := d[i]; {
+		case c == '"':
+			v.i = i + 1
+			return true
+		case c < 0x20:
+			return false
+		case c == '\\':
+			i++
+			if i >= len(d) {
+				return false
+			}
+			switch d[i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if i+4 >= len(d) {
+					return false
+				}
+				for _, h := range d[i+1 : i+5] {
+					if !(h >= '0' && h <= '9' || h >= 'a' && h <= 'f' || h >= 'A' && h <= 'F') {
+						return false
+					}
+				}
+				i += 4
+			default:
+				return false
+			}
+		}
+	}
+	return false
+}
+
+func (v *validator) digits() int {
+	n := 0
+	for v.i < len(v.d) && v.d[v.i] >= '0' && v.d[v.i] <= '9' {
+		v.i++
+		n++
+	}
+	return n
+}
+
+func (v *validator) number() bool {
+	if v.d[v.i] == '-' {
+		v.i++
+	}
+	if v.i >= len(v.d) {
+		return false
+	}
+	if v.d[v.i] == '0' {
+		v.i++
+	} else if v.digits() == 0 {
+		return false
+	}
+	if v.i < len(v.d) && v.d[v.i] == '.' {
+		v.i++
+		if v.digits() == 0 {
+			return false
+		}
+	}
+	if v.i < len(v.d) && (v.d[v.i] == 'e' || v.d[v.i] == 'E') {
+		v.i++
+		if v.i < len(v.d) && (v.d[v.i] == '+' || v.d[v.i] == '-') {
+			v.i++
+		}
+		if v.digits() == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// object reads an object at d[i] == '{', calling member (when not nil)
+// with each name (without quotes) and raw value.
+func (v *validator) object(member func(name, value []byte)) bool {
+	if v.depth++; v.depth > maxFastDepth {
+		return false
+	}
+	v.i++
+	v.space()
+	if v.i < len(v.d) && v.d[v.i] == '}' {
+		v.i++
+		v.depth--
+		return true
+	}
+	for {
+		if v.i >= len(v.d) || v.d[v.i] != '"' {
+			return false
+		}
+		nameStart := v.i
+		if !v.str() {
+			return false
+		}
+		name := v.d[nameStart+1 : v.i-1]
+		v.space()
+		if v.i >= len(v.d) || v.d[v.i] != ':' {
+			return false
+		}
+		v.i++
+		v.space()
+		start := v.i
+		if !v.value() {
+			return false
+		}
+		if member != nil {
+			member(name, v.d[start:v.i])
+		}
+		v.space()
+		if v.i >= len(v.d) {
+			return false
+		}
+		switch v.d[v.i] {
+		case ',':
+			v.i++
+			v.space()
+		case '}':
+			v.i++
+			v.depth--
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+func (v *validator) array() bool {
+	if v.depth++; v.depth > maxFastDepth {
+		return false
+	}
+	v.i++
+	v.space()
+	if v.i < len(v.d) && v.d[v.i] == ']' {
+		v.i++
+		v.depth--
+		return true
+	}
+	for {
+		if !v.value() {
+			return false
+		}
+		v.space()
+		if v.i >= len(v.d) {
+			return false
+		}
+		switch v.d[v.i] {
+		case ',':
+			v.i++
+			v.space()
+		case ']':
+			v.i++
+			v.depth--
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// validObject reports whether data is exactly one JSON object (with
+// surrounding white space), calling member for each top-level member.
+func validObject(data []byte, member func(name, value []byte)) bool {
+	v := validator{d: data}
+	v.space()
+	if v.i >= len(data) || data[v.i] != '{' || !v.object(member) {
+		return false
+	}
+	v.space()
+	return v.i == len(data)
+}
