@@ -3,8 +3,8 @@ package mapping
 import (
 	"bytes"
 	"encoding/json"
-	"strings"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -26,7 +26,7 @@ var mapperSeeds = []struct{ claims, email, mobile string }{
 	{"{\"sub\":\"u\xff\",\"email\":\"a\xffb@y.example\"}", "email", "mobile"}, // invalid UTF-8 becomes U+FFFD
 	{`{"sub":7,"email":null,"mobile":true,"n":{"x":[1,2]}}`, "email", "/n/x"},
 	{`{"sub":"  ","email":"","mobile":"0123"}`, "email", "mobile"},
-	{`{"sub":"u"} }`, "email", "mobile"},  // DecodeClaims's own leniency, kept
+	{`{"sub":"u"} }`, "email", "mobile"}, // DecodeClaims's own leniency, kept
 	{`[1,2]`, "email", "mobile"},
 	{`{"sub":"u",}`, "email", "mobile"},
 	{` {"sub" : "u" , "e" : [ "a@b.example" , 1e5 ] } `, "/e/0", "/e/1"},
