@@ -62,6 +62,9 @@ func NewMapper(mappings map[string]string, accountID string) *Mapper {
 // request body and notes, which a batch does not print. A line that is not
 // a JSON object is an error of the result (code invalid_claims).
 func (m *Mapper) MapLine(raw []byte) Result {
+	if len(raw) == 0 { // a token that could not be decoded: no claims at all
+		return m.apply(mapSource{}, false)
+	}
 	if src, ok := scanClaims(raw); ok {
 		return m.apply(src, false)
 	}
@@ -77,6 +80,24 @@ func (m *Mapper) MapLine(raw []byte) Result {
 
 // CodeInvalidClaims marks claims that are not a JSON object.
 const CodeInvalidClaims = "invalid_claims"
+
+// CodeInvalidToken marks a result whose ID token failed verification.
+const CodeInvalidToken = "invalid_token"
+
+// RejectToken marks a result whose token failed verification (detail says
+// why): the gateway stops there, so no request is made whatever the claims
+// would map to. Without claims (a token that could not even be decoded)
+// the mapping's own problems would only echo that, so they are dropped.
+func RejectToken(r *Result, detail string, hasClaims bool) {
+	if !hasClaims {
+		r.Problems = nil
+	}
+	r.Problems = append([]Problem{{
+		Field: "token", Severity: SeverityError, Code: CodeInvalidToken,
+		Message: "the ID token is not valid (" + detail + "); the gateway rejects it before mapping (--no-verify maps it anyway)",
+	}}, r.Problems...)
+	r.OK, r.Request = false, json.RawMessage("null")
+}
 
 // apply is Run's body over any claim source; withRequest builds the
 // add-customer body when the customer can be created.

@@ -200,3 +200,26 @@ func readChunks(ctx context.Context, r io.Reader, send func(*batchJob) error) er
 		}
 	}
 }
+
+// Session verifies many tokens with one key set: loaded once (by
+// Verifier.Session) and refreshed at most once for all of them, as
+// VerifyBatch does, for callers that run their own batch pipeline. It is
+// safe for concurrent use.
+type Session struct {
+	v  *Verifier
+	ks *keyState
+}
+
+// Session loads the key set; a failure wraps jwks.ErrUnavailable.
+func (v *Verifier) Session(ctx context.Context) (*Session, error) {
+	ks := newKeyState(v.src)
+	if _, err := ks.current(ctx); err != nil {
+		return nil, err
+	}
+	return &Session{v: v, ks: ks}, nil
+}
+
+// Verify checks one token, as Verifier.Verify does.
+func (s *Session) Verify(ctx context.Context, token string) Result {
+	return s.v.verify(ctx, s.ks, token)
+}

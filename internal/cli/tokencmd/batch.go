@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"maps"
 	"slices"
 	"strings"
@@ -13,8 +12,6 @@ import (
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
 	"github.com/ciamctl/ciamctl/internal/oidc"
-	"github.com/ciamctl/ciamctl/internal/safefile"
-	"github.com/ciamctl/ciamctl/internal/workspace"
 )
 
 // runBatch verifies --batch input line by line. Nothing is slurped: the
@@ -22,14 +19,14 @@ import (
 // as it is next in input order.
 func (o *VerifyOptions) runBatch(v *oidc.Verifier, src *recordingSource) error {
 	f := o.Factory
-	in, closeIn, err := o.openBatch()
+	in, err := f.OpenBatch(o.Batch, "one token per line")
 	if err != nil {
 		return err
 	}
-	defer closeIn()
+	defer in.Close()
 
-	// Results reach the output within flushEvery, without a write call each.
-	out := newTimedWriter(f.IOStreams.Out)
+	// Results reach the output within FlushEvery, without a write call each.
+	out := cmdutil.NewTimedWriter(f.IOStreams.Out)
 	defer out.Close()
 	jsonLines := f.Globals.Output == cmdutil.FormatJSON
 	cs := f.IOStreams.ColorScheme()
@@ -84,27 +81,6 @@ func (o *VerifyOptions) runBatch(v *oidc.Verifier, src *recordingSource) error {
 		return cmdutil.ErrFailed
 	}
 	return nil
-}
-
-// openBatch opens --batch: stdin for "-", else a regular file or a named
-// pipe (streaming tokens through one, or through <(cmd), is what --batch is
-// for; opening it waits for the writer, as cat does). No size cap: the
-// batch is streamed. A directory or a device is refused before opening.
-func (o *VerifyOptions) openBatch() (io.Reader, func(), error) {
-	if o.Batch == "-" {
-		return o.Factory.IOStreams.In, func() {}, nil
-	}
-	file, err := safefile.OpenStream(o.Batch)
-	var skipped *safefile.SkipError
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil, nil, cmdutil.FlagErrorf("--batch %s: no such file", o.Batch)
-	case errors.As(err, &skipped):
-		return nil, nil, cmdutil.FlagErrorf("--batch %s; pass a file with one token per line, or - for stdin", skipped)
-	case err != nil:
-		return nil, nil, workspace.IOError("read", o.Batch, err)
-	}
-	return file, func() { file.Close() }, nil
 }
 
 // compactLine is one batch result in text form.
