@@ -73,7 +73,8 @@ func ParseSize(s string) (int64, error) {
 		return 0, fmt.Errorf("%q is not a size; write e.g. 512MiB, 64M or 1G", s)
 	}
 	shift := 0
-	switch strings.ToLower(strings.TrimSpace(t[i:])) {
+	unit := strings.TrimSpace(t[i:])
+	switch strings.ToLower(unit) {
 	case "", "b":
 	case "k", "kb", "kib":
 		shift = 10
@@ -84,7 +85,7 @@ func ParseSize(s string) (int64, error) {
 	case "t", "tb", "tib":
 		shift = 40
 	default:
-		return 0, fmt.Errorf("%q: unknown unit %q; use KiB, MiB, GiB or TiB", s, t[i:])
+		return 0, fmt.Errorf("%q: unknown unit %q; use KiB, MiB, GiB or TiB", s, unit)
 	}
 	if n > (1<<62)>>shift {
 		return 0, fmt.Errorf("%q is too large", s)

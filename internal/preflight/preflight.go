@@ -65,6 +65,8 @@ type Summary struct {
 	// KeysUnavailable counts tokens not verified because the key set
 	// could not be refetched (exit 3, as token verify --batch).
 	KeysUnavailable int64 `json:"-"`
+	// Spilled is how many identifiers the index wrote to disk.
+	Spilled int64 `json:"-"`
 }
 
 // Chunks of lines travel between reader, workers and writer; a chunk is
@@ -174,6 +176,7 @@ func Run(ctx context.Context, r io.Reader, o Options) (Summary, error) {
 	sum.Failed = sum.Total - sum.OK
 	var err error
 	sum.Collisions, err = o.Index.Collisions()
+	sum.Spilled = o.Index.Spilled
 	return sum, err
 }
 

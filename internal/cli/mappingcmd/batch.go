@@ -281,6 +281,9 @@ func writeBatchSummary(w io.Writer, cs *iostreams.ColorScheme, noun string, sum 
 			c.CUID.Identifiers, cmdutil.Plural(int(c.CUID.Identifiers), "sub"), c.CUID.Profiles)
 		writeGroups(&b, "lines", c.CUID)
 	}
+	if sum.Spilled > 0 {
+		fmt.Fprintf(&b, "  %s\n", cs.Gray(fmt.Sprintf("(the collision index outgrew --max-memory: %d identifiers went through sorted runs on disk)", sum.Spilled)))
+	}
 	io.WriteString(w, b.String())
 }
 
