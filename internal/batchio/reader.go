@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"unicode"
 )
 
@@ -27,6 +28,21 @@ type Chunk struct {
 	Lines []Line
 	// End is the input offset just past the chunk's last line, for progress.
 	End int64
+
+	buf   []byte
+	spans []span
+}
+
+type span struct{ start, end int }
+
+// chunkPool recycles chunks: a batch of millions of lines reads into the
+// same few buffers.
+var chunkPool = sync.Pool{New: func() any { return new(Chunk) }}
+
+// Release hands the chunk back for reuse; its lines must not be used after.
+func (c *Chunk) Release() {
+	c.Lines, c.buf, c.spans = c.Lines[:0], c.buf[:0], c.spans[:0]
+	chunkPool.Put(c)
 }
 
 // Reader splits a stream into items: blank lines and lines starting with
@@ -69,11 +85,11 @@ func (r *Reader) Next(maxLines, maxBytes int) (*Chunk, error) {
 	if r.done {
 		return nil, io.EOF
 	}
-	type span struct{ start, end int }
+	c := chunkPool.Get().(*Chunk)
 	var (
-		lines []Line
-		spans []span
-		buf   []byte
+		lines = c.Lines[:0]
+		spans = c.spans[:0]
+		buf   = c.buf[:0]
 		err   error
 	)
 	for {
@@ -110,7 +126,9 @@ func (r *Reader) Next(maxLines, maxBytes int) (*Chunk, error) {
 			err = fmt.Errorf("reading line %d: %w", r.line+1, err)
 		}
 	}
+	c.Lines, c.spans, c.buf, c.End = lines, spans, buf, r.offset
 	if len(lines) == 0 {
+		c.Release()
 		if err == nil {
 			err = io.EOF
 		}
@@ -121,7 +139,7 @@ func (r *Reader) Next(maxLines, maxBytes int) (*Chunk, error) {
 			lines[i].Text = buf[s.start:s.end:s.end]
 		}
 	}
-	return &Chunk{Lines: lines, End: r.offset}, err
+	return c, err
 }
 
 // readLine reads one line. raw is non-empty when a line was read (its

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,4 +87,29 @@ func signedFixture(b *testing.B, dir string) (string, string) {
 		b.Fatal(err)
 	}
 	return jwksFile, token
+}
+
+// BenchmarkMappingDryRunBatch is the pre-flight of issue 17: 100,000
+// profiles (the shape of internal/tools/perf/profilegen) through
+// `mapping dry-run --batch - -o json` on every core, collisions included;
+// it reports profiles/s (the budget: 300,000 on 2 cores).
+func BenchmarkMappingDryRunBatch(b *testing.B) {
+	const n = 100000
+	var in strings.Builder
+	for i := range n {
+		fmt.Fprintf(&in, `{"sub":"%08x-4e1c-4b6a-9c3e-%012d","given_name":"Given%d","family_name":"Family%d","email_verified":true,`+
+			`"contact":{"email":"User.%d@Example.com"},"https://acme.example/claims/mobile":"+44 7%03d %06d","locale":"en-GB"}`+"\n",
+			i*2654435761&0xffffffff, i, i%9973, i%7919, i-i%1000/999, i/1000000%1000, i%1000000)
+	}
+	input := in.String()
+	ws := filepath.Join(clitest.RepoRoot(b), "testdata", "brands", "valid")
+	b.ReportAllocs()
+	b.SetBytes(int64(len(input)))
+	for b.Loop() {
+		res := clitest.Run(b, clitest.Opts{Stdin: strings.NewReader(input), Stdout: io.Discard}, "mapping", "dry-run", "--dir", ws, "--brand", "acme", "--batch", "-", "-o", "json")
+		if res.Code != 1 || !strings.Contains(res.Stderr, "100000 profiles: 100000 can be created") {
+			b.Fatalf("exit %d: %s", res.Code, res.Stderr[:min(len(res.Stderr), 300)])
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "profiles/s")
 }

@@ -62,11 +62,29 @@ func NewMapper(mappings map[string]string, accountID string) *Mapper {
 // request body and notes, which a batch does not print. A line that is not
 // a JSON object is an error of the result (code invalid_claims).
 func (m *Mapper) MapLine(raw []byte) Result {
+	return m.LineMapper().MapLine(raw)
+}
+
+// LineMapper is a Mapper with scratch space for mapping lines one after
+// another: one per goroutine.
+type LineMapper struct {
+	m   *Mapper
+	src rawSource
+}
+
+// LineMapper returns a new LineMapper for m's mappings.
+func (m *Mapper) LineMapper() *LineMapper {
+	return &LineMapper{m: m, src: rawSource{top: make([]rawMember, 0, 16)}}
+}
+
+// MapLine is Mapper.MapLine, reusing lm's scratch space.
+func (lm *LineMapper) MapLine(raw []byte) Result {
+	m := lm.m
 	if len(raw) == 0 { // a token that could not be decoded: no claims at all
 		return m.apply(mapSource{}, false)
 	}
-	if src, ok := scanClaims(raw); ok {
-		return m.apply(src, false)
+	if lm.src.scan(raw) {
+		return m.apply(&lm.src, false)
 	}
 	claims, err := DecodeClaims(raw)
 	if err != nil {

@@ -3,6 +3,7 @@ package mapping
 import (
 	"bytes"
 	"encoding/json"
+	"net/mail"
 	"reflect"
 	"strings"
 	"testing"
@@ -72,7 +73,7 @@ var benchMappings = map[string]string{"firstname": "given_name", "lastname": "fa
 
 // BenchmarkMapLine is one profile of a batch through the fast path.
 func BenchmarkMapLine(b *testing.B) {
-	m := NewMapper(benchMappings, "acme")
+	m := NewMapper(benchMappings, "acme").LineMapper()
 	b.ReportAllocs()
 	b.SetBytes(int64(len(benchLine)))
 	for b.Loop() {
@@ -140,4 +141,22 @@ func depth(raw []byte) int {
 		}
 	}
 	return most
+}
+
+// FuzzNormalizeEmail: the plain-address fast path answers as
+// mail.ParseAddress and the checks after it do.
+func FuzzNormalizeEmail(f *testing.F) {
+	for _, s := range []string{"a@b.example", "A.B+c@x-y.example.com", "a..b@x.example", ".a@x.example", "a@x.example.", "a@-x.example", "a@x", "a_b%c@1.2", "a@b@c.example", "\"a\"@b.example", "zoë@exämple.com", "a@[1.2.3.4]"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		s = strings.ToLower(strings.TrimSpace(s))
+		if s == "" || len(s) > 254 || !plainEmail(s) {
+			return
+		}
+		a, err := mail.ParseAddress(s)
+		if err != nil || a.Name != "" || a.Address != s {
+			t.Fatalf("%q: plain, but mail.ParseAddress gives %+v, %v", s, a, err)
+		}
+	})
 }

@@ -22,19 +22,22 @@ type rawMember struct {
 }
 
 // scanClaims accepts a line that is exactly one valid JSON object whose
-// top-level names have no escapes; anything else (false) takes the
-// DecodeClaims path, which decides and words the error.
-func scanClaims(raw []byte) (rawSource, bool) {
-	top := make([]rawMember, 0, 12)
-	escaped := false
-	ok := validObject(raw, func(name, value []byte) {
-		escaped = escaped || bytes.IndexByte(name, '\\') >= 0
-		top = append(top, rawMember{name: name, value: value})
-	})
-	return rawSource{top: top}, ok && !escaped
+// top-level names have no escapes, reusing s's member list; anything else
+// (false) takes the DecodeClaims path, which decides and words the error.
+func (s *rawSource) scan(raw []byte) bool {
+	s.top = s.top[:0]
+	if !validObject(raw, &s.top) {
+		return false
+	}
+	for _, m := range s.top {
+		if bytes.IndexByte(m.name, '\\') >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
-func (s rawSource) member(name string) (any, bool) {
+func (s *rawSource) member(name string) (any, bool) {
 	for i := len(s.top) - 1; i >= 0; i-- {
 		if string(s.top[i].name) == name {
 			return decodeRaw(s.top[i].value), true
@@ -43,7 +46,7 @@ func (s rawSource) member(name string) (any, bool) {
 	return nil, false
 }
 
-func (s rawSource) pointer(tokens []string) (any, bool) {
+func (s *rawSource) pointer(tokens []string) (any, bool) {
 	if len(tokens) == 0 {
 		return map[string]any(nil), true // the whole object
 	}

@@ -13,6 +13,8 @@ type validator struct {
 	d     []byte
 	i     int
 	depth int
+	// top, when set, receives the outermost object's members.
+	top *[]rawMember
 }
 
 func (v *validator) space() {
@@ -34,7 +36,7 @@ func (v *validator) value() bool {
 	case c == '"':
 		return v.str()
 	case c == '{':
-		return v.object(nil)
+		return v.object()
 	case c == '[':
 		return v.array()
 	case c == 't':
@@ -132,9 +134,9 @@ func (v *validator) number() bool {
 	return true
 }
 
-// object reads an object at d[i] == '{', calling member (when not nil)
-// with each name (without quotes) and raw value.
-func (v *validator) object(member func(name, value []byte)) bool {
+// object reads an object at d[i] == '{'; the outermost one's members
+// (names without quotes, raw values) go to top when it is set.
+func (v *validator) object() bool {
 	if v.depth++; v.depth > maxFastDepth {
 		return false
 	}
@@ -164,8 +166,8 @@ func (v *validator) object(member func(name, value []byte)) bool {
 		if !v.value() {
 			return false
 		}
-		if member != nil {
-			member(name, v.d[start:v.i])
+		if v.top != nil && v.depth == 1 {
+			*v.top = append(*v.top, rawMember{name: name, value: v.d[start:v.i]})
 		}
 		v.space()
 		if v.i >= len(v.d) {
@@ -219,11 +221,11 @@ func (v *validator) array() bool {
 }
 
 // validObject reports whether data is exactly one JSON object (with
-// surrounding white space), calling member for each top-level member.
-func validObject(data []byte, member func(name, value []byte)) bool {
-	v := validator{d: data}
+// surrounding white space), appending its members to top when set.
+func validObject(data []byte, top *[]rawMember) bool {
+	v := validator{d: data, top: top}
 	v.space()
-	if v.i >= len(data) || data[v.i] != '{' || !v.object(member) {
+	if v.i >= len(data) || data[v.i] != '{' || !v.object() {
 		return false
 	}
 	v.space()

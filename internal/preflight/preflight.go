@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 
@@ -133,7 +134,7 @@ func Run(ctx context.Context, r io.Reader, o Options) (Summary, error) {
 	})
 	for range workers {
 		g.Go(func() error {
-			w := worker{o: &o, hasher: o.Index.Hasher()}
+			w := worker{o: &o, hasher: o.Index.Hasher(), lines: o.Mapper.LineMapper()}
 			for j := range jobs {
 				j.done <- w.run(gctx, j.chunk)
 			}
@@ -167,6 +168,8 @@ func Run(ctx context.Context, r io.Reader, o Options) (Summary, error) {
 				c := j.chunk
 				o.Progress(c.Lines[len(c.Lines)-1].N, c.End)
 			}
+			res.release()
+			j.chunk.Release()
 		}
 		return nil
 	})
@@ -189,14 +192,24 @@ func send(ctx context.Context, ch chan<- *job, j *job) bool {
 	}
 }
 
-// worker maps chunks; its hasher and buffers are its own.
+// worker maps chunks; its hasher and scratch space are its own.
 type worker struct {
 	o      *Options
 	hasher *Hasher
+	lines  *mapping.LineMapper
+}
+
+// resultPool recycles the workers' output and record buffers once the
+// writer is done with them.
+var resultPool = sync.Pool{New: func() any { return new(jobResult) }}
+
+func (r *jobResult) release() {
+	*r = jobResult{out: r.out[:0], records: r.records[:0]}
+	resultPool.Put(r)
 }
 
 func (w *worker) run(ctx context.Context, c *batchio.Chunk) *jobResult {
-	res := &jobResult{out: make([]byte, 0, len(c.Lines)*512)}
+	res := resultPool.Get().(*jobResult)
 	for _, l := range c.Lines {
 		r, noKeys := w.mapLine(ctx, l)
 		res.total++
@@ -228,7 +241,7 @@ func (w *worker) run(ctx context.Context, c *batchio.Chunk) *jobResult {
 // mapLine maps one line; noKeys reports a token left unverified because
 // the key set could not be refetched.
 func (w *worker) mapLine(ctx context.Context, l batchio.Line) (r mapping.Result, noKeys bool) {
-	m := w.o.Mapper
+	m := w.lines
 	switch {
 	case l.TooLong && w.o.Tokens:
 		r = notAToken(m, fmt.Sprintf("the line is longer than the %d KiB token limit", MaxTokenLine>>10))
@@ -258,7 +271,7 @@ func (w *worker) mapLine(ctx context.Context, l batchio.Line) (r mapping.Result,
 }
 
 // notAToken is the result for a line that cannot be an ID token at all.
-func notAToken(m *mapping.Mapper, why string) mapping.Result {
+func notAToken(m *mapping.LineMapper, why string) mapping.Result {
 	r := m.MapLine(nil)
 	r.Problems = []mapping.Problem{{Field: "token", Severity: mapping.SeverityError, Code: mapping.CodeInvalidToken, Message: "not an ID token: " + why}}
 	r.OK = false

@@ -39,6 +39,9 @@ type Opts struct {
 	// HTTPClient replaces the plain client every command gets (e.g. one whose
 	// dialer records connections).
 	HTTPClient func() *http.Client
+	// Stdout, when set, receives stdout instead of Result.Stdout (a
+	// benchmark writing millions of lines discards them).
+	Stdout io.Writer
 }
 
 // Run executes ciamctl with args and returns exit code and output.
@@ -49,6 +52,9 @@ func Run(t testing.TB, o Opts, args ...string) Result {
 		ios.In = o.Stdin
 	} else {
 		_ = in
+	}
+	if o.Stdout != nil {
+		ios.Out = o.Stdout
 	}
 	ios.SetTTY(o.TTY, o.TTY, o.TTY)
 	ios.SetColorEnabled(o.Color)

@@ -169,11 +169,11 @@ func batchVerifier(f *cmdutil.Factory, cfg *brand.Config, noCache bool) (*oidc.V
 // encodeJSONLine appends one JSON Lines result; DEL, C1 controls and
 // bidi controls, which encoding/json leaves raw, are escaped.
 func encodeJSONLine(buf []byte, line int, r *mapping.Result) []byte {
-	b, err := json.Marshal(batchLine{Line: line, OK: r.OK, Profile: r.Profile, Problems: r.Problems})
-	if err != nil { // cannot happen: strings and numbers only
-		b = []byte(`{"line":` + strconv.Itoa(line) + `,"ok":false,"error":"cannot encode the result"}`)
+	start := len(buf)
+	buf = mapping.AppendLineJSON(buf, line, r)
+	if safe := iostreams.SafeJSON(buf[start:]); len(safe) != len(buf)-start {
+		buf = append(buf[:start], safe...)
 	}
-	buf = append(buf, iostreams.SafeJSON(b)...)
 	return append(buf, '\n')
 }
 
