@@ -115,6 +115,7 @@ type Index struct {
 	tempDir string // where the spill directory goes ("" for the system's)
 
 	blocks   [][]record // full blocks and the one being filled, each sorted when spilled or merged
+	free     [][]record // blocks already spilled, reused: the index allocates its budget once
 	blockLen int
 	kept     int // records in blocks
 
@@ -154,7 +155,13 @@ func (x *Index) Add(recs []record) error {
 					return err
 				}
 			}
-			x.blocks = append(x.blocks, make([]record, 0, x.blockLen))
+			if n := len(x.free); n > 0 {
+				x.blocks = append(x.blocks, x.free[n-1])
+				x.free[n-1] = nil
+				x.free = x.free[:n-1]
+			} else {
+				x.blocks = append(x.blocks, make([]record, 0, x.blockLen))
+			}
 		}
 		b := &x.blocks[len(x.blocks)-1]
 		n := copy((*b)[len(*b):cap(*b)], recs)
@@ -188,13 +195,17 @@ func (x *Index) spill() error {
 	}
 	x.runs = append(x.runs, path)
 	x.Spilled += int64(x.kept)
+	for i, b := range x.blocks {
+		x.free = append(x.free, b[:0])
+		x.blocks[i] = nil
+	}
 	x.blocks, x.kept = x.blocks[:0], 0
 	return nil
 }
 
 // Close removes the spill files; it is safe to call more than once.
 func (x *Index) Close() error {
-	x.blocks = nil
+	x.blocks, x.free = nil, nil
 	if x.dir == "" {
 		return nil
 	}
@@ -221,7 +232,7 @@ func (x *Index) sources() ([]source, func(), error) {
 	if err := x.spill(); err != nil {
 		return nil, nil, err
 	}
-	x.blocks = nil
+	x.blocks, x.free = nil, nil // the merge's read buffers take the budget now
 	// Too many runs to read at once (file descriptors, one buffer each):
 	// merge them in groups first.
 	for len(x.runs) > maxFanIn {

@@ -74,8 +74,8 @@ type Summary struct {
 // cut at chunkLines lines or chunkBytes of input, and early when the
 // input waits.
 const (
-	chunkLines = 512
-	chunkBytes = 256 << 10
+	chunkLines = 256
+	chunkBytes = 128 << 10
 )
 
 type job struct {
@@ -108,8 +108,10 @@ func Run(ctx context.Context, r io.Reader, o Options) (Summary, error) {
 	in := batchio.NewReader(r, maxLine)
 
 	g, gctx := errgroup.WithContext(ctx)
-	jobs := make(chan *job, workers*2)
-	order := make(chan *job, workers*4)
+	// The reader runs at most this far ahead of the writer: with each
+	// chunk's input and output (about 300 KiB), about 1 MiB per worker.
+	jobs := make(chan *job, workers)
+	order := make(chan *job, workers*2+2)
 	g.Go(func() error {
 		defer close(order)
 		defer close(jobs)

@@ -8,6 +8,8 @@ import (
 	"maps"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,8 +24,9 @@ import (
 	"github.com/ciamctl/ciamctl/internal/preflight"
 )
 
-// DefaultMaxMemory is the collision index's default budget (--max-memory).
-const DefaultMaxMemory = 512 << 20
+// workingMemory is what a batch needs besides the collision index and
+// its workers' chunks: the runtime, the key set, buffers.
+const workingMemory = 48 << 20
 
 // batchLine is one result of `mapping dry-run --batch -o json`.
 type batchLine struct {
@@ -71,6 +74,16 @@ func (o *DryRunOptions) runBatch(cfg *brand.Config) error {
 		}
 		opts.Verify = sess.Verify
 	}
+
+	// The index holds up to --max-memory of records the garbage collector
+	// never scans; the default pacing would still let garbage grow the
+	// heap to twice the index. A soft limit of the budget plus the
+	// pipeline's working memory keeps the process near --max-memory.
+	workers := o.Workers
+	if workers == 0 {
+		workers = runtime.NumCPU()
+	}
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(o.MaxMemory + workingMemory + int64(workers)<<20))
 
 	out := cmdutil.NewTimedWriter(f.IOStreams.Out)
 	defer out.Close()
