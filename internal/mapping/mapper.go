@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ciamctl/ciamctl/internal/intouch"
+	"github.com/ciamctl/ciamctl/internal/jsonscan"
 )
 
 // Mapper applies one brand's mappings to many claim sets (a batch of
@@ -74,7 +75,7 @@ type LineMapper struct {
 
 // LineMapper returns a new LineMapper for m's mappings.
 func (m *Mapper) LineMapper() *LineMapper {
-	return &LineMapper{m: m, src: rawSource{top: make([]rawMember, 0, 16)}}
+	return &LineMapper{m: m, src: rawSource{top: make([]jsonscan.Member, 0, 16)}}
 }
 
 // MapLine is Mapper.MapLine, reusing lm's scratch space.

@@ -1,7 +1,6 @@
 package mapping
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/mail"
 	"reflect"
@@ -94,53 +93,6 @@ func BenchmarkRunDecoded(b *testing.B) {
 			b.Fatal(r.Problems)
 		}
 	}
-}
-
-// FuzzValidJSON: the fast validator never accepts what encoding/json
-// refuses, and accepts every valid object it is meant for.
-func FuzzValidJSON(f *testing.F) {
-	for _, s := range mapperSeeds {
-		f.Add([]byte(s.claims))
-	}
-	for _, s := range []string{`{"a":-0.5e+3}`, `{"a":01}`, `{"a":1.}`, `{"a":"\u12"}`, `{"a":"\x"}`, "{\"a\":\"\t\"}", `{"a":[]}`, `{"a":{}}`, `{} x`, `{"a":tru}`, `{"a":-}`, `{"a":"\/"}`} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, raw []byte) {
-		fast := validObject(raw, nil)
-		slow := json.Valid(raw)
-		if fast && !slow {
-			t.Fatalf("%q: accepted, but encoding/json refuses it", raw)
-		}
-		if slow && !fast && len(raw) < 1000 {
-			var obj map[string]json.RawMessage
-			if json.Unmarshal(raw, &obj) == nil && obj != nil && !bytes.Contains(raw, []byte(strings.Repeat("[", maxFastDepth))) && !bytes.Contains(raw, []byte(strings.Repeat("{", maxFastDepth))) {
-				// A valid object within the depth limit must be accepted.
-				if depth(raw) <= maxFastDepth {
-					t.Fatalf("%q: valid object refused", raw)
-				}
-			}
-		}
-	})
-}
-
-// depth is the deepest nesting of brackets outside strings.
-func depth(raw []byte) int {
-	d, most, inStr := 0, 0, false
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		switch {
-		case inStr && c == '\\':
-			i++
-		case c == '"':
-			inStr = !inStr
-		case !inStr && (c == '{' || c == '['):
-			d++
-			most = max(most, d)
-		case !inStr && (c == '}' || c == ']'):
-			d--
-		}
-	}
-	return most
 }
 
 // FuzzNormalizeEmail: the plain-address fast path answers as

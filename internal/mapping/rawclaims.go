@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"unicode/utf8"
+
+	"github.com/ciamctl/ciamctl/internal/jsonscan"
 )
 
 // rawSource reads claims straight from a JSON line, decoding only the
@@ -13,24 +15,19 @@ import (
 // map decoding does; strings are decoded by encoding/json whenever they
 // hold an escape or invalid UTF-8).
 type rawSource struct {
-	top []rawMember
-}
-
-// rawMember is a member whose name has no escapes, and its raw value.
-type rawMember struct {
-	name, value []byte
+	top []jsonscan.Member // names without escapes
 }
 
 // scanClaims accepts a line that is exactly one valid JSON object whose
 // top-level names have no escapes, reusing s's member list; anything else
 // (false) takes the DecodeClaims path, which decides and words the error.
 func (s *rawSource) scan(raw []byte) bool {
-	s.top = s.top[:0]
-	if !validObject(raw, &s.top) {
+	var ok bool
+	if s.top, ok = jsonscan.Object(raw, s.top[:0]); !ok {
 		return false
 	}
 	for _, m := range s.top {
-		if bytes.IndexByte(m.name, '\\') >= 0 {
+		if bytes.IndexByte(m.Name, '\\') >= 0 {
 			return false
 		}
 	}
@@ -39,8 +36,8 @@ func (s *rawSource) scan(raw []byte) bool {
 
 func (s *rawSource) member(name string) (any, bool) {
 	for i := len(s.top) - 1; i >= 0; i-- {
-		if string(s.top[i].name) == name {
-			return decodeRaw(s.top[i].value), true
+		if string(s.top[i].Name) == name {
+			return decodeRaw(s.top[i].Value), true
 		}
 	}
 	return nil, false
@@ -52,8 +49,8 @@ func (s *rawSource) pointer(tokens []string) (any, bool) {
 	}
 	var cur []byte
 	for i := len(s.top) - 1; i >= 0; i-- {
-		if string(s.top[i].name) == tokens[0] {
-			cur = s.top[i].value
+		if string(s.top[i].Name) == tokens[0] {
+			cur = s.top[i].Value
 			break
 		}
 	}

@@ -1,6 +1,7 @@
 package tokencmd
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,22 +31,29 @@ func (o *VerifyOptions) runBatch(v *oidc.Verifier, src *recordingSource) error {
 	defer out.Close()
 	jsonLines := f.Globals.Output == cmdutil.FormatJSON
 	cs := f.IOStreams.ColorScheme()
-	emit := func(line int, res oidc.Result) error {
-		var b []byte
-		if jsonLines {
-			var err error
-			if b, err = oidc.MarshalLine(line, res); err != nil {
-				return err
-			}
-			// DEL, C1 and bidi stay raw in encoding/json's output.
-			b = append(iostreams.SafeJSON(b), '\n')
-		} else {
-			b = []byte(compactLine(cs, line, res))
+	// Each result is formatted on the worker that verified it.
+	encode := func(dst []byte, line int, res *oidc.Result) []byte {
+		if !jsonLines {
+			return append(dst, compactLine(cs, line, *res)...)
 		}
-		_, err := out.Write(b)
+		start := len(dst)
+		dst = oidc.AppendLine(dst, line, res)
+		// DEL, C1 and bidi stay raw in encoding/json's output.
+		if safe := iostreams.SafeJSON(dst[start:]); len(safe) != len(dst)-start {
+			dst = append(dst[:start], safe...)
+		}
+		return append(dst, '\n')
+	}
+	progress := f.IOStreams.StartBatchProgress("tokens", in.Size)
+	var done int
+	write := func(p []byte) error {
+		done += bytes.Count(p, []byte{'\n'})
+		progress.Update(done, 0)
+		_, err := out.Write(p)
 		return err
 	}
-	sum, err := v.VerifyBatch(o.Ctx, in, o.Workers, emit)
+	sum, err := v.VerifyBatchTo(o.Ctx, in, o.Workers, encode, write)
+	progress.Stop()
 	if err != nil {
 		if ferr := out.Flush(); ferr != nil {
 			return ferr

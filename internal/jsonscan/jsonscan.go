@@ -1,20 +1,26 @@
-package mapping
+// Package jsonscan validates JSON faster than encoding/json's Valid, for
+// the hot paths of batches: mapping a profile and checking a token's
+// header and claims. It may refuse valid JSON it does not bother with
+// (nesting deeper than MaxDepth), so callers fall back to encoding/json
+// on false; it never accepts what encoding/json refuses (FuzzValid holds it
+// to that), so true means encoding/json would decode it.
+package jsonscan
 
-// A JSON validator for the batch fast path: encoding/json's Valid costs a
-// third of mapping a profile. It may refuse valid JSON it does not bother
-// with (nesting deeper than maxFastDepth): such lines take the
-// DecodeClaims path. It never accepts what encoding/json refuses
-// (FuzzValidJSON checks it), so the fast path only sees lines DecodeClaims
-// would accept.
+// MaxDepth is the deepest nesting accepted.
+const MaxDepth = 64
 
-const maxFastDepth = 64
+// Member is a top-level member of an object: its name as written (without
+// quotes, escapes undecoded) and its raw value.
+type Member struct {
+	Name, Value []byte
+}
 
 type validator struct {
 	d     []byte
 	i     int
 	depth int
 	// top, when set, receives the outermost object's members.
-	top *[]rawMember
+	top *[]Member
 }
 
 func (v *validator) space() {
@@ -137,7 +143,7 @@ func (v *validator) number() bool {
 // object reads an object at d[i] == '{'; the outermost one's members
 // (names without quotes, raw values) go to top when it is set.
 func (v *validator) object() bool {
-	if v.depth++; v.depth > maxFastDepth {
+	if v.depth++; v.depth > MaxDepth {
 		return false
 	}
 	v.i++
@@ -167,7 +173,7 @@ func (v *validator) object() bool {
 			return false
 		}
 		if v.top != nil && v.depth == 1 {
-			*v.top = append(*v.top, rawMember{name: name, value: v.d[start:v.i]})
+			*v.top = append(*v.top, Member{Name: name, Value: v.d[start:v.i]})
 		}
 		v.space()
 		if v.i >= len(v.d) {
@@ -188,7 +194,7 @@ func (v *validator) object() bool {
 }
 
 func (v *validator) array() bool {
-	if v.depth++; v.depth > maxFastDepth {
+	if v.depth++; v.depth > MaxDepth {
 		return false
 	}
 	v.i++
@@ -220,12 +226,24 @@ func (v *validator) array() bool {
 	}
 }
 
-// validObject reports whether data is exactly one JSON object (with
-// surrounding white space), appending its members to top when set.
-func validObject(data []byte, top *[]rawMember) bool {
-	v := validator{d: data, top: top}
+// Object reports whether data is exactly one JSON object (white space
+// around it allowed), appending its top-level members to dst.
+func Object(data []byte, dst []Member) ([]Member, bool) {
+	v := validator{d: data, top: &dst}
 	v.space()
 	if v.i >= len(data) || data[v.i] != '{' || !v.object() {
+		return dst, false
+	}
+	v.space()
+	return dst, v.i == len(data)
+}
+
+// Valid reports whether data is exactly one JSON value (white space around
+// it allowed).
+func Valid(data []byte) bool {
+	v := validator{d: data}
+	v.space()
+	if !v.value() {
 		return false
 	}
 	v.space()
