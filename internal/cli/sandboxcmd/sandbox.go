@@ -24,6 +24,10 @@ type Options struct {
 	Seed     string
 	EnvFile  string
 	Basic    bool
+	// UsersFile and TokensFile receive the users' claims (JSON Lines) and
+	// an ID token per user, for a pre-flight with mapping dry-run --batch.
+	UsersFile  string
+	TokensFile string
 	// Ready, when set, is called once both emulators listen (tests use it).
 	Ready func(*sandbox.Sandbox)
 }
@@ -49,12 +53,19 @@ the platform emulator. The credentials are the emulator's own test values.
 With --addr HOST:PORT the CIAM listens on PORT and the Intouch API on PORT+1;
 port 0 (the default) lets the system pick both. --env-file writes the
 variables as shell assignments once both listen, so a script can start the
-sandbox in the background and wait for the file.`,
+sandbox in the background and wait for the file.
+
+--export-users FILE writes the CIAM's users as a user export would give them:
+one claims object per line, in the shape the ID token carries, ready for
+'ciamctl mapping dry-run --batch FILE'. --export-tokens FILE writes one ID
+token per user, signed by this sandbox, for 'mapping dry-run --batch FILE
+--tokens'. Both are written once both emulators listen, readable by you only.`,
 		Example: `  ciamctl sandbox
   ciamctl sandbox --addr 127.0.0.1:8080
   ciamctl sandbox --env-file sandbox.env &   # then: . ./sandbox.env
   ciamctl sandbox --basic                    # Basic credentials instead of OAuth
-  ciamctl sandbox -o json`,
+  ciamctl sandbox -o json
+  ciamctl sandbox --export-users users.jsonl --export-tokens tokens.txt`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -69,7 +80,11 @@ sandbox in the background and wait for the file.`,
 	fl.StringVar(&opts.Seed, "seed", "", "make keys and user IDs reproducible across runs")
 	fl.StringVar(&opts.EnvFile, "env-file", "", "also write the CIAMCTL_INTOUCH_* assignments to this file")
 	fl.BoolVar(&opts.Basic, "basic", false, "print Basic credentials (username, password) instead of the OAuth key and secret")
+	fl.StringVar(&opts.UsersFile, "export-users", "", "write the CIAM's users as claims JSON Lines to `FILE` (for mapping dry-run --batch)")
+	fl.StringVar(&opts.TokensFile, "export-tokens", "", "write an ID token per user to `FILE` (for mapping dry-run --batch --tokens)")
 	_ = cmd.MarkFlagFilename("env-file")
+	_ = cmd.MarkFlagFilename("export-users", "jsonl")
+	_ = cmd.MarkFlagFilename("export-tokens", "txt")
 	return cmd
 }
 
@@ -117,6 +132,9 @@ func run(ctx context.Context, opts *Options) error {
 			return workspace.IOError("writing", opts.EnvFile, err)
 		}
 	}
+	if err := exportUsers(sb, opts.UsersFile, opts.TokensFile); err != nil {
+		return err
+	}
 	if f.Globals.Output != cmdutil.FormatText {
 		if err := cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, info); err != nil {
 			return err
@@ -129,6 +147,30 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	<-ctx.Done()
 	fmt.Fprintln(f.IOStreams.ErrOut, "sandbox stopped")
+	return nil
+}
+
+// exportUsers writes the users' claims and tokens where asked: personal
+// data and credentials, so readable by the user only.
+func exportUsers(sb *sandbox.Sandbox, usersFile, tokensFile string) error {
+	for _, e := range []struct {
+		path  string
+		write func(w io.Writer) error
+	}{
+		{usersFile, func(w io.Writer) error { return sb.CIAM.ExportUsers(w, sb.Issuer) }},
+		{tokensFile, func(w io.Writer) error { return sb.CIAM.ExportTokens(w, ciamemu.TokenOptions{}) }},
+	} {
+		if e.path == "" {
+			continue
+		}
+		var b strings.Builder
+		if err := e.write(&b); err != nil {
+			return err
+		}
+		if err := atomicfile.WriteFile(e.path, []byte(b.String()), 0o600); err != nil {
+			return workspace.IOError("writing", e.path, err)
+		}
+	}
 	return nil
 }
 
