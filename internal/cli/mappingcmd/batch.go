@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -83,7 +82,7 @@ func (o *DryRunOptions) runBatch(cfg *brand.Config) error {
 	if workers == 0 {
 		workers = runtime.NumCPU()
 	}
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(o.MaxMemory + workingMemory + int64(workers)<<20))
+	defer cmdutil.BatchGC(o.MaxMemory + workingMemory + int64(workers)<<20)()
 
 	out := cmdutil.NewTimedWriter(f.IOStreams.Out)
 	defer out.Close()

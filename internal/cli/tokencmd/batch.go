@@ -26,6 +26,10 @@ func (o *VerifyOptions) runBatch(v *oidc.Verifier, src *recordingSource) error {
 	}
 	defer in.Close()
 
+	// Memory stays flat and under 32 MiB: the key set, the chunks in flight
+	// (up to 6 of 64 KiB per worker) and their output.
+	defer cmdutil.BatchGC(batchHeapLimit + int64(o.Workers)<<19)()
+
 	// Results reach the output within FlushEvery, without a write call each.
 	out := cmdutil.NewTimedWriter(f.IOStreams.Out)
 	defer out.Close()
@@ -90,6 +94,9 @@ func (o *VerifyOptions) runBatch(v *oidc.Verifier, src *recordingSource) error {
 	}
 	return nil
 }
+
+// batchHeapLimit is the heap a batch may use besides its workers' chunks.
+const batchHeapLimit = 20 << 20
 
 // compactLine is one batch result in text form.
 func compactLine(cs *iostreams.ColorScheme, line int, res oidc.Result) string {
