@@ -37,8 +37,12 @@ func (k Kind) String() string { return [...]string{"email", "mobile", "cuid"}[k]
 // answer a pre-flight must not give. sub is a 64-bit keyed hash of the
 // profile's sub, to count distinct users holding an identifier (a false
 // match there needs two users of one identifier to share 64 bits).
-// The keys are random per run and never leave the process, so the spill
-// files hold no identifier in any form a dictionary could reverse.
+// The hashes are keyed (hash/maphash, two independent seeds for the 128
+// bits) by seeds drawn at random per run that never leave the process:
+// the spill files hold no identifier, only hashes that cannot be matched
+// against a list of addresses without the seeds. maphash is not a
+// cryptographic hash; the worst a crafted export could get from it is a
+// false collision in its own report.
 type record struct {
 	hi, lo uint64
 	sub    uint64

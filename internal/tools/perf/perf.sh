@@ -44,7 +44,9 @@ want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
 # timed CMD...: runs CMD with stdout to /dev/null and appends "wall cpu maxrss_kib" to $work/t.txt.
 timed() {
   /usr/bin/time -f '%e %U %S %M' -o "$work/time1.txt" "$@" > /dev/null 2>> "$work/stderr.txt" || true
-  awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$work/time1.txt" >> "$work/t.txt"
+  # (time writes "Command exited with non-zero status N" first when it is
+  # not 0, as it is for a pre-flight that finds collisions.)
+  tail -1 "$work/time1.txt" | awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' >> "$work/t.txt"
 }
 # median of the numbers on stdin, one a line (the mean of the middle two when
 # their count is even).
