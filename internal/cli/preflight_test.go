@@ -209,6 +209,9 @@ func TestMappingDryRunBatchInterruptRemovesSpillFiles(t *testing.T) {
 	if !spilled {
 		t.Fatal("the index never spilled")
 	}
+	// stdin stays open: by now the batch waits for more input, as it
+	// would on a terminal or a quiet pipe, and Ctrl-C must still end it.
+	time.Sleep(300 * time.Millisecond)
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}

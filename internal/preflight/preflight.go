@@ -112,39 +112,62 @@ func Run(ctx context.Context, r io.Reader, o Options) (Summary, error) {
 	// chunk's input and output (about 300 KiB), about 1 MiB per worker.
 	jobs := make(chan *job, workers)
 	order := make(chan *job, workers*2+2)
-	g.Go(func() error {
+	// The reader is not waited for when the run is cancelled: it may be
+	// blocked reading a pipe or a terminal that has nothing more to say,
+	// and Ctrl-C must end the run now. It ends at its next send.
+	readDone := make(chan error, 1)
+	go func() {
 		defer close(order)
 		defer close(jobs)
-		for {
-			if err := gctx.Err(); err != nil {
-				return err
-			}
-			c, err := in.Next(chunkLines, chunkBytes)
-			if c != nil {
-				j := &job{chunk: c, done: make(chan *jobResult, 1)}
-				if !send(gctx, order, j) || !send(gctx, jobs, j) {
-					return gctx.Err()
+		readDone <- func() error {
+			for {
+				if err := gctx.Err(); err != nil {
+					return err
+				}
+				c, err := in.Next(chunkLines, chunkBytes)
+				if c != nil {
+					j := &job{chunk: c, done: make(chan *jobResult, 1)}
+					if !send(gctx, order, j) || !send(gctx, jobs, j) {
+						return gctx.Err()
+					}
+				}
+				if errors.Is(err, io.EOF) {
+					return nil
+				}
+				if err != nil {
+					return fmt.Errorf("--batch: %w", err)
 				}
 			}
-			if errors.Is(err, io.EOF) {
-				return nil
-			}
-			if err != nil {
-				return fmt.Errorf("--batch: %w", err)
-			}
-		}
-	})
+		}()
+	}()
 	for range workers {
 		g.Go(func() error {
 			w := worker{o: &o, hasher: o.Index.Hasher(), lines: o.Mapper.LineMapper()}
-			for j := range jobs {
-				j.done <- w.run(gctx, j.chunk)
+			for {
+				select {
+				case j, ok := <-jobs:
+					if !ok {
+						return nil
+					}
+					j.done <- w.run(gctx, j.chunk)
+				case <-gctx.Done():
+					return gctx.Err()
+				}
 			}
-			return nil
 		})
 	}
 	g.Go(func() error {
-		for j := range order {
+		for {
+			var j *job
+			select {
+			case next, ok := <-order:
+				if !ok {
+					return <-readDone // the reader is done: how did it end?
+				}
+				j = next
+			case <-gctx.Done():
+				return gctx.Err()
+			}
 			var res *jobResult
 			select {
 			case res = <-j.done:
@@ -173,7 +196,6 @@ func Run(ctx context.Context, r io.Reader, o Options) (Summary, error) {
 			res.release()
 			j.chunk.Release()
 		}
-		return nil
 	})
 	if err := g.Wait(); err != nil {
 		return sum, err
