@@ -21,6 +21,7 @@ type Config struct {
 	// which is a file-safe key.
 	DisplayName string   `yaml:"displayName,omitempty" json:"displayName,omitempty"`
 	OrgID       int64    `yaml:"orgId,omitempty" json:"orgId,omitempty"`
+	Cluster     string   `yaml:"cluster,omitempty" json:"cluster,omitempty"` // a platform cluster preset (internal/cluster)
 	CIAM        CIAM     `yaml:"ciam" json:"ciam"`
 	Mappings    Mappings `yaml:"mappings" json:"mappings"`
 	Channel     *Channel `yaml:"channel,omitempty" json:"channel,omitempty"`

@@ -218,6 +218,7 @@ func (d *decoder) config(root *yaml.Node, c *Config) {
 		"brand":       d.str(&c.Brand),
 		"displayName": d.str(&c.DisplayName),
 		"orgId":       d.int64(&c.OrgID),
+		"cluster":     d.str(&c.Cluster),
 		"ciam": func(v *yaml.Node, field string) {
 			d.fields(v, field, map[string]func(*yaml.Node, string){
 				"provider":         d.str(&c.CIAM.Provider),

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/ciamctl/ciamctl/internal/cluster"
 )
 
 // requiredHints say where a missing value comes from.
@@ -51,6 +53,9 @@ func (c *Config) Validate() []FieldProblem {
 	}
 	if c.OrgID < 0 {
 		add("orgId", SeverityError, "%d is not a platform org ID; it must be a positive number", c.OrgID)
+	}
+	if c.Cluster != "" {
+		check("cluster", cluster.Check(c.Cluster))
 	}
 
 	check("ciam.applicationId", ValidateID(c.CIAM.ApplicationID))

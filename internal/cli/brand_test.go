@@ -55,7 +55,7 @@ func TestBrandAddWritesAValidFile(t *testing.T) {
 		t.Error("a refused add changed the file")
 	}
 	forced := addAcme(t, dir, "--client-id", "other", "--force")
-	if forced.Code != 0 || !strings.Contains(forced.Stdout, "Replaced") {
+	if forced.Code != 0 || !strings.Contains(forced.Stdout, "Updated") {
 		t.Errorf("--force: exit %d %q", forced.Code, forced.Stdout)
 	}
 }
@@ -156,7 +156,7 @@ func TestBrandAddFormAccessible(t *testing.T) {
 		"",                                 // lastname: keep family_name
 		"",                                 // mobile: keep phone_number
 		"/contact/email",                   // email
-		"y",                                // confirm
+		"1",                                // confirm: 1. Write
 	)
 	res := clitest.Run(t, clitest.Opts{TTY: true, Stdin: in, Env: map[string]string{"ACCESSIBLE": "1"}},
 		"brand", "add", "--dir", dir, "--name", "acme", "--client-id", "acme-loyalty")
@@ -166,8 +166,8 @@ func TestBrandAddFormAccessible(t *testing.T) {
 	if strings.Contains(res.Stderr, "Brand name") || strings.Contains(res.Stderr, "Client ID") {
 		t.Errorf("form asked for values given as flags:\n%s", res.Stderr)
 	}
-	if !strings.Contains(res.Stderr, "must use https") {
-		t.Errorf("form did not show the validation error:\n%s", res.Stderr)
+	if !strings.Contains(res.Stderr, `JWKS URI: "http://id.acme.example/jwks" must use https`) {
+		t.Errorf("form did not show the validation error naming the field:\n%s", res.Stderr)
 	}
 	clitest.Golden(t, "brand/form-accessible.txt", clitest.Normalize(res.Stderr, dir, "$WS"))
 	data, err := os.ReadFile(filepath.Join(dir, "acme.yaml"))
@@ -183,7 +183,7 @@ func TestBrandAddFormAccessible(t *testing.T) {
 
 func TestBrandAddFormDeclined(t *testing.T) {
 	dir := t.TempDir()
-	in := clitest.NewLineReader("app", "https://id.example/jwks", "https://id.example/userinfo", "", "", "", "", "", "", "n")
+	in := clitest.NewLineReader("app", "https://id.example/jwks", "https://id.example/userinfo", "", "", "", "", "", "", "3")
 	res := clitest.Run(t, clitest.Opts{TTY: true, Stdin: in, Env: map[string]string{"ACCESSIBLE": "1"}},
 		"brand", "add", "--dir", dir, "--name", "acme", "--client-id", "c")
 	if res.Code != 2 || !strings.Contains(res.Stderr, "cancelled") {

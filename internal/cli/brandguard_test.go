@@ -129,16 +129,21 @@ func TestBrandWithErrorsIsNeverUsed(t *testing.T) {
 		"CIAMCTL_INTOUCH_ORG_ID":        "50123",
 		"CIAMCTL_INTOUCH_CLIENT_KEY":    "key",
 		"CIAMCTL_INTOUCH_CLIENT_SECRET": "secret",
+		"CIAMCTL_CIAM_PASSWORD":         "pw",
+		"CIAMCTL_CIAM_CLIENT_SECRET":    "cs",
 	}
 	commands := map[string][]string{
-		"token verify":             {"token", "verify", "--brand", "acme", tok},
-		"mapping dry-run":          {"mapping", "dry-run", "--brand", "acme", tok},
-		"mapping dry-run -o json":  {"mapping", "dry-run", "--brand", "acme", "-o", "json", tok},
-		"mapping dry-run --claims": {"mapping", "dry-run", "--brand", "acme", "--claims", claims},
-		"flow login --apply":       {"flow", "login", "--brand", "acme", "--apply", tok},
-		"channel link":             {"channel", "link", "--brand", "acme"},
-		"channel list --brand":     {"channel", "list", "--brand", "acme"},
-		"customer lookup --brand":  {"customer", "lookup", "--brand", "acme", "--cuid", "u1"},
+		"token verify":                          {"token", "verify", "--brand", "acme", tok},
+		"mapping dry-run":                       {"mapping", "dry-run", "--brand", "acme", tok},
+		"mapping dry-run -o json":               {"mapping", "dry-run", "--brand", "acme", "-o", "json", tok},
+		"mapping dry-run --claims":              {"mapping", "dry-run", "--brand", "acme", "--claims", claims},
+		"flow login --apply":                    {"flow", "login", "--brand", "acme", "--apply", tok},
+		"channel link":                          {"channel", "link", "--brand", "acme"},
+		"channel list --brand":                  {"channel", "list", "--brand", "acme"},
+		"customer lookup --brand":               {"customer", "lookup", "--brand", "acme", "--cuid", "u1"},
+		"token fetch":                           {"token", "fetch", "--brand", "acme", "--no-browser", "--login-timeout", "1s"},
+		"token fetch --flow password":           {"token", "fetch", "--brand", "acme", "--flow", "password", "--username", "u1"},
+		"token fetch --flow client-credentials": {"token", "fetch", "--brand", "acme", "--flow", "client-credentials"},
 	}
 	for brandCase, file := range brokenBrands(ciam.URL) {
 		for name, args := range commands {
@@ -204,7 +209,7 @@ func TestDoctorNeverFetchesFromABrandWithErrors(t *testing.T) {
 			// check would need the brand's orgId: skipped too.
 			res, rep := runDoctor(t, clitest.Opts{Env: noOrg}, "--dir", dir)
 			expectCode(t, res, 1)
-			if got := statuses(rep); got != "config=failed discovery=skipped jwks=skipped userinfo=skipped intouch=skipped channel=skipped" {
+			if got := statuses(rep); got != "config=failed discovery=skipped jwks=skipped userinfo=skipped intouch=skipped org=skipped channel=skipped" {
 				t.Errorf("statuses: %s", got)
 			}
 			for _, c := range rep.Checks[1:] {
@@ -216,7 +221,7 @@ func TestDoctorNeverFetchesFromABrandWithErrors(t *testing.T) {
 			// of the brand is used.
 			res, rep = runDoctor(t, clitest.Opts{Env: withOrg}, "--dir", dir)
 			expectCode(t, res, 1)
-			if got := statuses(rep); got != "config=failed discovery=skipped jwks=skipped userinfo=skipped intouch=ok channel=skipped" {
+			if got := statuses(rep); got != "config=failed discovery=skipped jwks=skipped userinfo=skipped intouch=ok org=skipped channel=skipped" {
 				t.Errorf("statuses with the org from the environment: %s", got)
 			}
 			if n := ciamHits.Load(); n != 0 {

@@ -83,7 +83,7 @@ func TestBrandAddDiscoverWithoutUserinfoEndpoint(t *testing.T) {
 
 	// On a terminal the form asks for it, saying why.
 	dir2 := t.TempDir()
-	in := clitest.NewLineReader("https://id.acme.example/userinfo", "y")
+	in := clitest.NewLineReader("https://id.acme.example/userinfo", "", "1") // userinfo, no display name, write
 	args := append([]string{}, base...)
 	args[3] = dir2
 	res = clitest.Run(t, clitest.Opts{TTY: true, Stdin: in, Env: map[string]string{"ACCESSIBLE": "1"}}, args...)

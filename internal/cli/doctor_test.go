@@ -39,6 +39,7 @@ type doctorReport struct {
 	OK     bool `json:"ok"`
 	Checks []struct {
 		Name, Status, Detail string
+		Problems             []string
 	} `json:"checks"`
 }
 
@@ -64,23 +65,23 @@ func TestDoctor(t *testing.T) {
 	_, opts, dir := sandboxBrand(t)
 
 	res, rep := runDoctor(t, opts)
-	if res.Code != 1 || rep.OK || statuses(rep) != "config=ok discovery=ok jwks=ok userinfo=ok intouch=ok channel=failed" {
+	if res.Code != 1 || rep.OK || statuses(rep) != "config=ok discovery=ok jwks=ok userinfo=ok intouch=ok org=ok channel=failed" {
 		t.Fatalf("before channel link: exit %d, %s\n%s", res.Code, statuses(rep), res.Stdout)
 	}
-	if !strings.Contains(rep.Checks[5].Detail, "ciamctl channel link --brand acme") {
-		t.Errorf("the channel failure should say what to run: %q", rep.Checks[5].Detail)
+	if !strings.Contains(rep.Checks[6].Detail, "ciamctl channel link --brand acme") {
+		t.Errorf("the channel failure should say what to run: %q", rep.Checks[6].Detail)
 	}
 
 	if link := clitest.Run(t, opts, "channel", "link", "--brand", "acme"); link.Code != 0 {
 		t.Fatalf("channel link: %d %s", link.Code, link.Stderr)
 	}
 	res, rep = runDoctor(t, opts)
-	if res.Code != 0 || !rep.OK || statuses(rep) != "config=ok discovery=ok jwks=ok userinfo=ok intouch=ok channel=ok" {
+	if res.Code != 0 || !rep.OK || statuses(rep) != "config=ok discovery=ok jwks=ok userinfo=ok intouch=ok org=ok channel=ok" {
 		t.Fatalf("after channel link: exit %d, %s\n%s", res.Code, statuses(rep), res.Stdout)
 	}
 
 	text := clitest.Run(t, opts, "doctor", "--brand", "acme")
-	if text.Code != 0 || len(strings.Split(strings.TrimSpace(text.Stdout), "\n")) != 7 || !strings.HasSuffix(strings.TrimSpace(text.Stdout), "acme is ready") {
+	if text.Code != 0 || len(strings.Split(strings.TrimSpace(text.Stdout), "\n")) != 8 || !strings.HasSuffix(strings.TrimSpace(text.Stdout), "acme is ready") {
 		t.Errorf("text report: one line per check and a verdict, got:\n%s", text.Stdout)
 	}
 	_ = dir
@@ -94,7 +95,7 @@ func TestDoctorFailures(t *testing.T) {
 	_ = sb.Close() // the CIAM is gone too
 
 	res, rep := runDoctor(t, opts, "--no-cache")
-	want := "config=ok discovery=failed jwks=failed userinfo=failed intouch=failed channel=skipped"
+	want := "config=ok discovery=failed jwks=failed userinfo=failed intouch=failed org=skipped channel=skipped"
 	if res.Code != 1 || statuses(rep) != want {
 		t.Fatalf("exit %d, %s; want exit 1, %s\n%s", res.Code, statuses(rep), want, res.Stdout)
 	}
@@ -138,7 +139,7 @@ func TestDoctorWithAccessToken(t *testing.T) {
 	}
 	sb.CIAM.ResetRequests()
 	res, rep := runDoctor(t, opts, "--access-token", tk.AccessToken, "--id-token", tk.IDToken)
-	if res.Code != 0 || statuses(rep) != "config=ok discovery=ok jwks=ok userinfo=ok intouch=ok channel=ok" ||
+	if res.Code != 0 || statuses(rep) != "config=ok discovery=ok jwks=ok userinfo=ok intouch=ok org=ok channel=ok" ||
 		!strings.Contains(rep.Checks[3].Detail, "answers the access token for sub") || !strings.Contains(rep.Checks[3].Detail, "sub is the ID token's") {
 		t.Fatalf("exit %d, %s\n%s", res.Code, statuses(rep), res.Stdout)
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
 	"github.com/ciamctl/ciamctl/internal/jwks"
+	"github.com/ciamctl/ciamctl/internal/oauthflow"
 	"github.com/ciamctl/ciamctl/internal/oidc"
 	"github.com/ciamctl/ciamctl/internal/rp"
 	"github.com/ciamctl/ciamctl/internal/safefile"
@@ -25,7 +26,8 @@ func ExitCode(err error) int {
 		errors.Is(err, workspace.ErrNotFound),
 		errors.Is(err, workspace.ErrExists),
 		errors.Is(err, jwks.ErrBadLocation),
-		errors.Is(err, intouch.ErrConfig):
+		errors.Is(err, intouch.ErrConfig),
+		errors.Is(err, oauthflow.ErrNotOffered):
 		return ExitUsage
 	case errors.Is(err, cmdutil.ErrInvalid),
 		errors.Is(err, rp.ErrRefused), errors.Is(err, rp.ErrUnsafeURL), // the token or document checked is bad
@@ -39,7 +41,8 @@ func ExitCode(err error) int {
 	case errors.Is(err, cmdutil.ErrFailed),
 		errors.Is(err, brand.ErrInvalid),
 		errors.Is(err, safefile.ErrSkipped),
-		errors.Is(err, oidc.ErrMismatch):
+		errors.Is(err, oidc.ErrMismatch),
+		errors.Is(err, oauthflow.ErrRefused):
 		return ExitInvalid
 	}
 	return ExitInvalid

@@ -661,9 +661,12 @@ func TestFaultIntouchBursts(t *testing.T) {
 		route  string
 		faults []intouchemu.Fault
 		drops  int // connections dropped before any answer
+		// waits: a 429 without Retry-After is waited out to the platform's next minute, which the injected
+		// sleep does at once, under a --timeout that leaves room for it.
+		waits bool
 	}{
 		{name: "list 503 then 500", route: intouchemu.RouteListSources, faults: []intouchemu.Fault{{Status: 503}, {Status: 500}}},
-		{name: "list 429 without Retry-After", route: intouchemu.RouteListSources, faults: []intouchemu.Fault{{Status: 429}}},
+		{name: "list 429 without Retry-After", route: intouchemu.RouteListSources, faults: []intouchemu.Fault{{Status: 429}}, waits: true},
 		{name: "create 521 then 429 with Retry-After 0", route: intouchemu.RouteCreateSource,
 			faults: []intouchemu.Fault{{Status: 521}, {Status: 429, RetryAfter: "0"}}},
 		{name: "token 503", route: intouchemu.RouteToken, faults: []intouchemu.Fault{{Status: 503}}},
@@ -680,9 +683,18 @@ func TestFaultIntouchBursts(t *testing.T) {
 			} else {
 				p.emu.InjectFaults(c.route, c.faults...)
 			}
-			res := runFault(t, clitest.Opts{Env: env}, "channel", "link", "--brand", "acme", "--dir", p.dir, "-o", "json")
+			opts, args := clitest.Opts{Env: env}, []string{"channel", "link", "--brand", "acme", "--dir", p.dir, "-o", "json"}
+			waited := &fakeTime{}
+			if c.waits {
+				opts.Sleep = waited.Sleep
+				args = append(args, "--timeout", "90s")
+			}
+			res := runFault(t, opts, args...)
 			if res.Code != 0 || res.Stderr != "" {
 				t.Fatalf("exit %d\n%s%s", res.Code, res.Stdout, res.Stderr)
+			}
+			if got := waited.Slept(); c.waits && (len(got) != 1 || got[0] <= 0 || got[0] > 61*time.Second) {
+				t.Errorf("waited %v, want one wait for the next minute", got)
 			}
 			after := p.brandFile("acme")
 			if !strings.Contains(res.Stdout, `"created": true`) || !strings.HasPrefix(after, before) || !strings.Contains(after, "source: OAUTH_EXTERNAL") {

@@ -28,12 +28,14 @@ const (
 
 // Main runs ciamctl with the process's streams and environment.
 func Main() int {
+	ios := iostreams.System(os.Getenv)
 	f := &cmdutil.Factory{
-		IOStreams:  iostreams.System(os.Getenv),
+		IOStreams:  ios,
 		Getenv:     os.Getenv,
 		Now:        time.Now,
 		HTTPClient: func() *http.Client { return &http.Client{} },
 		Globals:    &cmdutil.Globals{},
+		Browser:    cmdutil.SystemBrowser(ios.ErrOut),
 	}
 	return Run(context.Background(), f, os.Args[1:])
 }
@@ -77,5 +79,6 @@ func NewRootForDocs() *cobra.Command {
 		Now:        time.Now,
 		HTTPClient: func() *http.Client { return &http.Client{} },
 		Globals:    &cmdutil.Globals{},
+		Browser:    func(string) error { return errors.New("no browser") },
 	})
 }

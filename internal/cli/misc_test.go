@@ -111,7 +111,7 @@ func TestUnknownCommandsAndFlagsAreUsageErrors(t *testing.T) {
 		}
 	}
 	res := clitest.Run(t, clitest.Opts{}, "brand", "lst")
-	if !strings.Contains(res.Stderr, "did you mean list?") {
+	if !strings.Contains(res.Stderr, "did you mean set or list?") { // brand set is as close to "lst"
 		t.Errorf("no suggestion: %q", res.Stderr)
 	}
 }

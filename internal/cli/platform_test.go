@@ -313,7 +313,7 @@ func TestFlowLoginCreatesThenUpdates(t *testing.T) {
 	if n := p.emu.Count(intouchemu.RouteAddCustomer); n != 0 {
 		t.Fatalf("without --apply: %d add-customer calls", n)
 	}
-	if p.emu.Count(intouchemu.RouteLookup) != 1 {
+	if p.emu.Count(intouchemu.RouteLookup) != 3 { // by cuid, then (8015) by the token's mobile and email
 		t.Errorf("lookup calls: %v", p.emu.Counts())
 	}
 
@@ -441,8 +441,9 @@ func TestIntouchRetriesRateLimitsWithRetryAfter(t *testing.T) {
 	start := time.Now()
 	res := p.run("flow", "login", "--brand", "acme", p.token("alice"))
 	expectCode(t, res, 0)
-	if n := p.emu.Count(intouchemu.RouteLookup); n != 2 {
-		t.Errorf("%d lookup calls, want 2 (one 429, one retry)", n)
+	// cuid (429, then retried: 8015), then the token's mobile and email.
+	if n := p.emu.Count(intouchemu.RouteLookup); n != 4 {
+		t.Errorf("%d lookup calls, want 4 (one 429, one retry, then mobile and email)", n)
 	}
 	if took := time.Since(start); took < time.Second {
 		t.Errorf("retried after %s; Retry-After asked for 1s", took)

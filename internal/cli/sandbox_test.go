@@ -70,7 +70,10 @@ func TestSandboxServesUntilSignalled(t *testing.T) {
 	} else {
 		res.Body.Close()
 	}
-	res, err = http.PostForm(info.CIAM.Token, url.Values{"user": {"alice"}, "client_id": {info.CIAM.ClientID}})
+	res, err = http.PostForm(info.CIAM.Token, url.Values{
+		"grant_type": {"password"}, "username": {"alice"}, "password": {info.CIAM.UserPassword},
+		"client_id": {info.CIAM.ClientID},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,6 +188,65 @@ func TestSandboxBasicCredentials(t *testing.T) {
 	res := clitest.Run(t, clitest.Opts{Env: info.Env}, "channel", "list")
 	if res.Code != 0 {
 		t.Errorf("channel list with the sandbox's Basic credentials: exit %d: %s", res.Code, res.Stderr)
+	}
+}
+
+// The sandbox's "Then try" lines get a token with ciamctl itself (no curl):
+// the printed password-flow command works against the running sandbox.
+func TestSandboxSuggestsTokenFetch(t *testing.T) {
+	cmd := ciamctl("sandbox")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	var text strings.Builder
+	buf := make([]byte, 4096)
+	for !strings.Contains(text.String(), "Ctrl-C stops the sandbox.") {
+		n, err := stdout.Read(buf)
+		if err != nil {
+			t.Fatalf("reading the sandbox's output: %v\n%s", err, text.String())
+		}
+		text.Write(buf[:n])
+	}
+	out := text.String()
+	for _, want := range []string{
+		"TOKEN=$(CIAMCTL_CIAM_PASSWORD=password ciamctl token fetch --brand sandbox --flow password --username alice)",
+		"TOKEN=$(ciamctl token fetch --brand sandbox)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the sandbox does not suggest %q:\n%s", want, out)
+		}
+	}
+	// curl remains only for the emulator's admin API, which no ciamctl command calls.
+	for line := range strings.Lines(out) {
+		if strings.Contains(line, "curl") && (strings.Contains(line, "/oauth/token") || strings.Contains(line, "grant_type")) {
+			t.Errorf("the sandbox still suggests curl for a token:\n%s", out)
+		}
+	}
+	var issuer, clientID string
+	for line := range strings.Lines(out) {
+		f := strings.Fields(line)
+		switch {
+		case len(f) == 2 && f[0] == "issuer":
+			issuer = f[1]
+		case len(f) == 3 && f[0] == "client" && f[1] == "ID":
+			clientID = f[2]
+		}
+	}
+	dir := t.TempDir()
+	env := map[string]string{"CIAMCTL_DIR": dir, "CIAMCTL_CACHE_DIR": t.TempDir(), "CIAMCTL_CIAM_PASSWORD": "password"}
+	// The sandbox runs on the real clock.
+	add := clitest.Run(t, clitest.Opts{Env: env, Now: time.Now()}, "brand", "add", "--no-input", "--name", "sandbox", "--application-id", "sandbox-app",
+		"--client-id", clientID, "--discover", issuer, "--map", "email=email")
+	expectCode(t, add, 0)
+	res := clitest.Run(t, clitest.Opts{Env: env, Now: time.Now()}, "token", "fetch", "--brand", "sandbox", "--flow", "password", "--username", "alice")
+	expectCode(t, res, 0)
+	if strings.Count(res.Stdout, ".") != 2 {
+		t.Errorf("token fetch printed %q", res.Stdout)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -14,8 +15,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ciamctl/ciamctl/internal/cli/clitest"
+	"github.com/ciamctl/ciamctl/internal/emulator/ciamemu"
 )
 
 // Every command, run with platform secrets in the environment and --debug:
@@ -146,6 +149,91 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 			if s != "" && strings.Contains(text, s) {
 				t.Errorf("%s: the %s appears", where, what)
 			}
+		}
+	}
+}
+
+// token fetch, every flow, with --debug: the client secret, the password,
+// the authorization code and every token the CIAM issued stay out of stderr
+// (the trace included) and out of any file; stdout carries only what the
+// command prints on purpose (the ID token, or the access token for client
+// credentials; everything with -o json), never the secret or password.
+func TestTokenFetchKeepsSecretsOutOfOutput(t *testing.T) {
+	const secret, password = "cl1ent-Secr3t-9931", "Pa55-unique-7731"
+	c := newFetchCIAM(t, ciamemu.Options{ClientSecret: secret, DeviceInterval: time.Second,
+		Users: []ciamemu.User{{Username: "carol", Password: password, GivenName: "Carol", Email: "carol@example.com"}}})
+	env := map[string]string{"CIAMCTL_CACHE_DIR": c.env["CIAMCTL_CACHE_DIR"], "CIAMCTL_CIAM_CLIENT_SECRET": secret, "CIAMCTL_CIAM_PASSWORD": password}
+
+	var stdouts, stderrs []string
+	var codes []string
+	run := func(o clitest.Opts, args ...string) {
+		t.Helper()
+		o.Env = env
+		res := c.run(o, append(args, "--debug", "-o", "json")...)
+		expectCode(t, res, 0)
+		stdouts, stderrs = append(stdouts, res.Stdout), append(stderrs, res.Stderr)
+	}
+	b := &browser{t: t, username: "carol", password: password}
+	run(clitest.Opts{Browser: b.open})
+	codes = append(codes, b.callback.Get("code"))
+	run(clitest.Opts{}, "--flow", "password", "--username", "carol")
+	run(clitest.Opts{}, "--flow", "client-credentials")
+	go func() {
+		for range 300 {
+			if pending := c.ciam.PendingUserCodes(); len(pending) == 1 {
+				_ = c.ciam.ApproveDevice(pending[0], "carol")
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}()
+	run(clitest.Opts{}, "--flow", "device")
+
+	if !strings.Contains(strings.Join(stderrs, ""), "http > POST "+c.iss+"/oauth/token") {
+		t.Fatal("--debug traced no token request: the test would prove nothing")
+	}
+	secrets := map[string]string{"client secret": secret, "password": password, "code": codes[0]}
+	for i, out := range stdouts {
+		var toks map[string]any
+		if err := json.Unmarshal([]byte(out), &toks); err != nil {
+			t.Fatalf("run %d: %v: %s", i, err, out)
+		}
+		for _, k := range []string{"id_token", "access_token", "refresh_token"} {
+			if s, _ := toks[k].(string); s != "" {
+				secrets[fmt.Sprintf("run %d %s", i, k)] = s
+				secrets[fmt.Sprintf("run %d %s signature", i, k)] = s[strings.LastIndexByte(s, '.')+1:]
+			}
+		}
+	}
+	var files []string
+	_ = filepath.WalkDir(c.env["CIAMCTL_CACHE_DIR"], func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := os.ReadFile(path)
+			files = append(files, path+"\x00"+string(b))
+		}
+		return nil
+	})
+	_ = filepath.WalkDir(c.dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && filepath.Base(path) != "acme.yaml" {
+			t.Errorf("token fetch wrote %s", path)
+		}
+		return nil
+	})
+	for what, s := range secrets {
+		for i, e := range stderrs {
+			if strings.Contains(e, s) {
+				t.Errorf("stderr of run %d shows the %s", i, what)
+			}
+		}
+		for _, f := range files {
+			if strings.Contains(f, s) {
+				t.Errorf("%s holds the %s", strings.Split(f, "\x00")[0], what)
+			}
+		}
+	}
+	for i, out := range stdouts {
+		if strings.Contains(out, secret) || strings.Contains(out, password) || strings.Contains(out, codes[0]) {
+			t.Errorf("stdout of run %d shows the secret, password or code", i)
 		}
 	}
 }

@@ -3,6 +3,7 @@
 package cmdutil
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"time"
@@ -28,10 +29,16 @@ type Factory struct {
 	Getenv     func(string) string
 	Now        func() time.Time
 	HTTPClient func() *http.Client
-	Globals    *Globals
+	// Sleep waits between platform retries (nil: a real, context-aware
+	// timer); tests pass one that moves their clock instead.
+	Sleep   func(ctx context.Context, d time.Duration) error
+	Globals *Globals
 	// DebugOut receives --debug traces (nil without --debug). Requests run
 	// concurrently, so it serialises writes: a trace line is never split.
 	DebugOut io.Writer
+	// Browser opens a URL in the user's browser (token fetch's sign-in);
+	// tests replace it with an HTTP client that plays the browser.
+	Browser func(url string) error
 	// NetBudget is the command's --timeout as a budget of network time,
 	// set when the command starts (StartDeadline); nil before.
 	NetBudget *deadline.Budget

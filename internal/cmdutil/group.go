@@ -47,6 +47,16 @@ func MaximumArgs(n int) cobra.PositionalArgs {
 	}
 }
 
+// MinimumArgs is cobra.MinimumNArgs as a usage error naming what is missing.
+func MinimumArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < n {
+			return FlagErrorf("missing %s: usage: %s", what, cmd.UseLine())
+		}
+		return nil
+	}
+}
+
 // NoArgs is cobra.NoArgs as a usage error.
 func NoArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {

@@ -6,6 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ciamctl/ciamctl/internal/brand"
+	"github.com/ciamctl/ciamctl/internal/cluster"
 	"github.com/ciamctl/ciamctl/internal/intouch"
 	"github.com/ciamctl/ciamctl/internal/urlpolicy"
 )
@@ -17,6 +19,8 @@ type IntouchFlags struct {
 	URL     string
 	Cluster string
 	OrgID   string
+
+	clusterFrom string // where Cluster came from, when not the flag
 }
 
 // AddIntouchFlags registers --intouch-url, --cluster and --org-id on cmd.
@@ -42,6 +46,9 @@ func (f *Factory) IntouchConfig(fl IntouchFlags, orgFallback string) (intouch.Co
 			return cfg, FlagErrorf("--cluster: %s", strings.TrimPrefix(err.Error(), intouch.ErrConfig.Error()+": "))
 		}
 		cfg.BaseURL, cfg.URLFrom = u, "--cluster"
+		if fl.clusterFrom != "" {
+			cfg.URLFrom = fl.clusterFrom
+		}
 	}
 	if fl.OrgID != "" {
 		cfg.OrgID = fl.OrgID
@@ -55,12 +62,16 @@ func (f *Factory) IntouchConfig(fl IntouchFlags, orgFallback string) (intouch.Co
 	// whose context has none.
 	cfg.HTTPClient.Timeout = f.Globals.Timeout
 	cfg.Now = f.Now
+	cfg.Sleep = f.Sleep
 	if f.DebugOut != nil {
 		cfg.Debug = f.DebugOut
 	}
 	if err := cfg.Validate(); err != nil {
 		if errors.Is(err, urlpolicy.ErrRefused) {
 			return cfg, WithHint(err, "the platform's clusters are https (--cluster %s); plain http is only for a local emulator such as `ciamctl sandbox`", strings.Join(intouch.ClusterNames(), "|"))
+		}
+		if cfg.BaseURL == "" {
+			return cfg, WithHint(err, "pass --cluster, or name the brand's cluster in its file (cluster: %s); `ciamctl sandbox` runs a local platform emulator and prints the variables to set", strings.Join(intouch.ClusterNames(), "|"))
 		}
 		return cfg, WithHint(err, "run `ciamctl sandbox` for a local platform emulator and the variables to set")
 	}
@@ -74,4 +85,20 @@ func (f *Factory) Intouch(fl IntouchFlags, orgFallback string) (*intouch.Client,
 		return nil, err
 	}
 	return intouch.New(cfg)
+}
+
+// IntouchForBrand is Intouch for a command about one brand: the brand's
+// orgId and cluster apply where neither flags nor environment set an org or
+// an API URL (--intouch-url / --cluster, then CIAMCTL_INTOUCH_URL, then the
+// brand's cluster). cfg may be nil (no brand).
+func (f *Factory) IntouchForBrand(fl IntouchFlags, cfg *brand.Config) (*intouch.Client, error) {
+	if cfg == nil {
+		return f.Intouch(fl, "")
+	}
+	if fl.URL == "" && fl.Cluster == "" && strings.TrimSpace(f.Getenv(intouch.EnvURL)) == "" && cfg.Cluster != "" {
+		if _, ok := cluster.URL(cfg.Cluster); ok {
+			fl.Cluster, fl.clusterFrom = cfg.Cluster, "the brand's cluster"
+		}
+	}
+	return f.Intouch(fl, cfg.Org())
 }

@@ -7,6 +7,9 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/ciamctl/ciamctl/internal/intouch"
+	"github.com/ciamctl/ciamctl/internal/iostreams"
 )
 
 // -o json and -o yaml leave no character a terminal acts on raw (encoding/json
@@ -46,5 +49,16 @@ func TestStructuredOutputEscapesControls(t *testing.T) {
 		if !strings.Contains(out, "Zoë") {
 			t.Errorf("%s: plain text was escaped:\n%s", format, out)
 		}
+	}
+}
+
+// A platform warning's message is the platform's text: what a terminal would act on is escaped, never printed.
+func TestWriteIntouchWarningsEscapes(t *testing.T) {
+	var b strings.Builder
+	ios, _, _, _ := iostreams.Test()
+	cs := ios.ColorScheme()
+	WriteIntouchWarnings(&b, cs, []intouch.Item{{Code: 8050, Message: "Same Customer\x1b[2J found\u202e"}})
+	if strings.ContainsAny(b.String(), "\x1b\u202e") || !strings.Contains(b.String(), "platform warning 8050: Same Customer") {
+		t.Errorf("%q", b.String())
 	}
 }

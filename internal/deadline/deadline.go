@@ -46,6 +46,16 @@ func Named(ctx context.Context) (string, bool) {
 	return l.name + " " + l.total.String(), true
 }
 
+// Remaining is the limit set by With or a Budget on ctx and what is left of it; ok is false when ctx has no
+// such limit.
+func Remaining(ctx context.Context) (total, left time.Duration, ok bool) {
+	l, has := ctx.Value(limitKey{}).(limit)
+	if dl, set := ctx.Deadline(); !has || !set || !dl.Equal(l.at) {
+		return 0, 0, false
+	}
+	return l.total, time.Until(l.at), true
+}
+
 // Described is Named, or "the deadline" for a limit of unknown origin.
 func Described(ctx context.Context) string {
 	if s, ok := Named(ctx); ok {

@@ -92,3 +92,22 @@ func TestCheckWait(t *testing.T) {
 		t.Errorf("a wait within the deadline: %v", err)
 	}
 }
+
+// Remaining reports the limit With set and what is left of it; a context without one, or bounded by a caller's
+// earlier deadline, has none to report.
+func TestRemaining(t *testing.T) {
+	ctx, cancel := With(context.Background(), 10*time.Second, "--timeout")
+	defer cancel()
+	total, left, ok := Remaining(ctx)
+	if !ok || total != 10*time.Second || left <= 0 || left > 10*time.Second {
+		t.Errorf("Remaining = %s, %s, %v", total, left, ok)
+	}
+	if _, _, ok := Remaining(context.Background()); ok {
+		t.Error("no limit reported as one")
+	}
+	earlier, cancel2 := context.WithTimeout(ctx, time.Second)
+	defer cancel2()
+	if _, _, ok := Remaining(earlier); ok {
+		t.Error("a caller's earlier deadline reported as --timeout")
+	}
+}

@@ -41,6 +41,8 @@ type Client struct {
 
 	secretsMu sync.Mutex
 	secrets   redact.Secrets // values hidden from every error and trace line
+
+	rate rateGate // the platform's per-minute limit, as its refusals show it
 }
 
 // New validates the config and applies defaults.
@@ -106,12 +108,20 @@ func (c *Client) call(ctx context.Context, id EndpointID, params map[string]stri
 	}
 	reminted := false
 	retries := 0
+	var refusal *APIError // the last rate-limit refusal, while its wait is pending
 	for attempt := 1; ; attempt++ {
+		held := false
+		if ep.Auth {
+			if held, err = c.holdForRateLimit(ctx, ep, u, refusal); err != nil {
+				return Meta{Attempts: attempt}, err
+			}
+		}
 		authHeader, authValue, err := c.authFor(ctx, ep)
 		if err != nil {
 			return Meta{Attempts: attempt}, err
 		}
-		res, err := c.once(ctx, ep, u, body, authHeader, authValue, attempt)
+		actOn := c.actOnOrg(ep, authHeader, authValue)
+		res, err := c.once(ctx, ep, u, body, authHeader, authValue, actOn, attempt)
 		if err != nil {
 			te := &TransportError{Method: ep.Method, URL: shownURL(u), Cause: c.scrub(httpget.Describe(err)), Attempts: attempt, Err: err,
 				MayHaveApplied: res.sent && !ep.Idempotent}
@@ -146,12 +156,49 @@ func (c *Client) call(ctx context.Context, id EndpointID, params map[string]stri
 		c.scrubItems(env.Warnings)
 		meta.Warnings = env.Warnings
 		apiErr := c.toAPIError(ep, res, env)
+		if apiErr != nil && actOn != "" && (res.status == http.StatusUnauthorized || res.status == http.StatusForbidden) {
+			apiErr.Hint = c.actOnRefusedHint(authValue, actOn)
+		}
+		refusal = nil
+		if ep.Auth && !isRateLimited(res.status, apiErr) {
+			c.rate.accepted(held)
+		}
 
 		if res.status == http.StatusUnauthorized && ep.Auth && c.cfg.AuthMode() == AuthOAuth && !reminted {
 			// The cached token may have been revoked or expired early: mint once more, retry once. A 401 is
 			// decided before the request is processed, so even a POST is safe to repeat here.
 			c.invalidateToken(authValue)
 			reminted = true
+			continue
+		}
+		if apiErr != nil && ep.Auth && isRateLimited(res.status, apiErr) {
+			// Rate limited: the wait is the gate's, so every call of this client holds back, and the next
+			// attempt waits for it at the top of the loop.
+			d, asked := netretry.ParseRetryAfter(res.header.Get("Retry-After"), c.now())
+			what := "retrying (the platform's Retry-After)"
+			if asked {
+				if d > maxRetryAfter {
+					apiErr.Hint = fmt.Sprintf("the platform asked to retry after %s; try again later", d)
+					apiErr.Attempts = attempt
+					return meta, apiErr
+				}
+				c.rate.holdUntil(c.now().Add(d))
+			} else {
+				d = c.rate.refused(c.now(), res.header.Get("Date"))
+				what = rateLimitWait
+			}
+			if retries >= c.maxRetries {
+				apiErr.Attempts = attempt
+				return meta, apiErr
+			}
+			if werr := deadline.CheckWait(ctx, d, what); werr != nil {
+				apiErr.Attempts = attempt
+				apiErr.Hint = rateLimitHint(ctx, d)
+				return meta, &stoppedError{API: apiErr, Err: werr}
+			}
+			c.debugf("intouch: rate limited (HTTP %d): holding calls for %s, then retrying %s %s", res.status, d.Round(time.Millisecond), ep.Method, shownURL(u))
+			refusal = apiErr
+			retries++
 			continue
 		}
 		if apiErr != nil && shouldRetry(ep, res.status, apiErr) && retries < c.maxRetries {
@@ -170,11 +217,11 @@ func (c *Client) call(ctx context.Context, id EndpointID, params map[string]stri
 			// not started, and the error says the limit, not the server, ended it.
 			if werr := deadline.CheckWait(ctx, d, what); werr != nil {
 				apiErr.Attempts = attempt
-				return meta, fmt.Errorf("%w; %w", apiErr, werr)
+				return meta, &stoppedError{API: apiErr, Err: werr}
 			}
 			if serr := c.sleep(ctx, d); serr != nil {
 				apiErr.Attempts = attempt
-				return meta, fmt.Errorf("%w; gave up waiting to retry: %w", apiErr, serr)
+				return meta, &stoppedError{API: apiErr, Err: fmt.Errorf("gave up waiting to retry: %w", serr)}
 			}
 			retries++
 			continue
@@ -195,6 +242,42 @@ func (c *Client) call(ctx context.Context, id EndpointID, params map[string]stri
 	}
 }
 
+// holdForRateLimit waits before an authenticated call as the rate gate says: not at all, normally. A wait that
+// would pass the command's deadline is not started: the error names the per-minute limit and what to do.
+func (c *Client) holdForRateLimit(ctx context.Context, ep Endpoint, u string, refusal *APIError) (held bool, err error) {
+	d := c.rate.reserve(c.now())
+	if d <= 0 {
+		return false, nil
+	}
+	what := rateLimitWait
+	if refusal == nil {
+		what = "sending it (the platform's per-minute rate limit resets by then)"
+	}
+	if werr := deadline.CheckWait(ctx, d, what); werr != nil {
+		if refusal != nil {
+			refusal.Hint = rateLimitHint(ctx, d)
+			return false, &stoppedError{API: refusal, Err: werr}
+		}
+		return false, &RateLimitError{Method: ep.Method, URL: shownURL(u), Wait: d, Hint: rateLimitHint(ctx, d), Err: werr}
+	}
+	if refusal == nil {
+		c.debugf("intouch: pacing for the platform's per-minute rate limit: holding %s %s for %s", ep.Method, shownURL(u), d.Round(time.Millisecond))
+	}
+	if err := c.sleep(ctx, d); err != nil {
+		if refusal != nil {
+			return false, &stoppedError{API: refusal, Err: fmt.Errorf("gave up waiting to retry: %w", err)}
+		}
+		return false, fmt.Errorf("%w: %s %s: gave up waiting for the platform's per-minute rate limit: %w", ErrUnavailable, ep.Method, shownURL(u), err)
+	}
+	return true, nil
+}
+
+func (c *Client) debugf(format string, args ...any) {
+	if c.cfg.Debug != nil {
+		fmt.Fprintln(c.cfg.Debug, c.scrub(fmt.Sprintf(format, args...)))
+	}
+}
+
 type rawResponse struct {
 	url    string
 	status int
@@ -203,7 +286,7 @@ type rawResponse struct {
 	sent   bool // the request headers were written: the server may have acted on it
 }
 
-func (c *Client) once(ctx context.Context, ep Endpoint, u string, body []byte, authHeader, authValue string, attempt int) (rawResponse, error) {
+func (c *Client) once(ctx context.Context, ep Endpoint, u string, body []byte, authHeader, authValue, actOn string, attempt int) (rawResponse, error) {
 	var sent atomic.Bool
 	trace := &httptrace.ClientTrace{WroteHeaders: func() { sent.Store(true) }}
 	var rd io.Reader
@@ -217,6 +300,9 @@ func (c *Client) once(ctx context.Context, ep Endpoint, u string, body []byte, a
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if actOn != "" {
+		req.Header.Set(HeaderActOnOrg, actOn)
 	}
 	if authHeader != "" {
 		req.Header.Set(authHeader, authValue)

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 
+	"github.com/ciamctl/ciamctl/internal/cluster"
 	"github.com/ciamctl/ciamctl/internal/redact"
 	"github.com/ciamctl/ciamctl/internal/urlpolicy"
 )
@@ -26,30 +26,15 @@ const (
 // DefaultMaxRetries is used when Config.MaxRetries is 0.
 const DefaultMaxRetries = 3
 
-// Clusters maps the `--cluster` presets to their API hosts (one host serves v1.1/v2/v3), as INTOUCH.md lists
-// them. India's host is under .co.in; apac is its older name, kept as an alias.
-var Clusters = map[string]string{
-	"india": "https://apac.api.capillary.co.in",
-	"apac":  "https://apac.api.capillary.co.in",
-	"apac2": "https://apac2.api.capillarytech.com",
-	"eu":    "https://eu.api.capillarytech.com",
-	"us":    "https://us.api.capillarytech.com",
-	"china": "https://api.capillarytech.cn.com",
-}
+// Clusters maps the `--cluster` presets to their API hosts (internal/cluster, as INTOUCH.md lists them).
+var Clusters = cluster.Presets
 
 // ClusterNames returns the preset names, sorted, for help texts.
-func ClusterNames() []string {
-	names := make([]string, 0, len(Clusters))
-	for n := range Clusters {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func ClusterNames() []string { return cluster.Names() }
 
 // ClusterURL returns the base URL of a cluster preset (case-insensitive).
 func ClusterURL(name string) (string, error) {
-	if u, ok := Clusters[strings.ToLower(strings.TrimSpace(name))]; ok {
+	if u, ok := cluster.URL(name); ok {
 		return u, nil
 	}
 	return "", fmt.Errorf("%w: unknown cluster %q (known: %s)", ErrConfig, name, strings.Join(ClusterNames(), ", "))

@@ -18,11 +18,17 @@ func sourceQuery(source, accountID string) (url.Values, error) {
 	if strings.TrimSpace(source) == "" {
 		return nil, fmt.Errorf("%w: customer calls need a source (e.g. %s)", ErrConfig, SourceOAuthExternal)
 	}
+	return CustomerQuery(source, accountID), nil
+}
+
+// CustomerQuery is the source and accountId query every customer call carries (accountId left out when
+// empty), for showing a call as it would be sent.
+func CustomerQuery(source, accountID string) url.Values {
 	q := url.Values{"source": {source}}
 	if accountID != "" {
 		q.Set("accountId", accountID)
 	}
-	return q, nil
+	return q
 }
 
 func idParams(id int64) map[string]string { return map[string]string{"id": strconv.FormatInt(id, 10)} }
@@ -59,8 +65,10 @@ type LookupResult struct {
 	ID    int64
 	Found bool
 	// Merged is warning 8069: the identifier led to a customer merged into another; ID is the survivor.
-	Merged   bool
-	Warnings []Item
+	Merged bool
+	// NotFoundCode is the code a not-found answer carried: 8015 (not found) or 8065 (not in this source).
+	NotFoundCode int
+	Warnings     []Item
 }
 
 type lookupResponse struct {
@@ -88,8 +96,10 @@ func (c *Client) Lookup(ctx context.Context, source, accountID, identifierName, 
 	if err != nil {
 		var ae *APIError
 		switch {
-		case IsCode(err, CodeNotFound), IsCode(err, CodeNotFoundInSource):
-			return LookupResult{Warnings: meta.Warnings}, nil
+		case IsCode(err, CodeNotFound):
+			return LookupResult{NotFoundCode: CodeNotFound, Warnings: meta.Warnings}, nil
+		case IsCode(err, CodeNotFoundInSource):
+			return LookupResult{NotFoundCode: CodeNotFoundInSource, Warnings: meta.Warnings}, nil
 		case errors.As(err, &ae) && ae.HasCode(CodeMergedCustomer):
 			// The reference lists 8069 among warnings (answered with the survivor's id); as an error the
 			// answer names no survivor to follow, and creating a customer would duplicate it.

@@ -300,3 +300,14 @@ func sourceTypeHint(sourceType string) string {
 }
 
 func (e *SourceTypeError) Unwrap() []error { return []error{ErrRejected, e.Err} }
+
+// stoppedError is a failed call whose retry was not made: the platform's answer and why there was no retry (a
+// wait past the deadline, a cancelled wait). Its text is built when read, so what the client adds to the
+// answer afterwards (an inferred call, a hint) shows.
+type stoppedError struct {
+	API *APIError
+	Err error
+}
+
+func (e *stoppedError) Error() string   { return e.API.Error() + "; " + e.Err.Error() }
+func (e *stoppedError) Unwrap() []error { return []error{e.API, e.Err} }

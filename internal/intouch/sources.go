@@ -91,6 +91,21 @@ func (c *Client) CreateChannelAccount(ctx context.Context, name, sourceAccountId
 	return ChannelAccount{}, fmt.Errorf("creating channel account %q in org %s: %w", name, c.cfg.OrgID, err)
 }
 
+// SourceExistsError is a 3220 ("org source already exists") for an account whose name another OAUTH_EXTERNAL
+// account of the org already has, under another account ID.
+type SourceExistsError struct {
+	Name, AccountID string         // what was asked for
+	Existing        ChannelAccount // the account holding the name
+	Err             *APIError
+}
+
+func (e *SourceExistsError) Error() string {
+	return fmt.Sprintf("cannot create channel account %q with account ID %q: the org's OAUTH_EXTERNAL account %q already has that name, with account ID %q: %v",
+		e.Name, e.AccountID, e.Existing.Name, e.Existing.SourceAccountIdentifier, e.Err)
+}
+
+func (e *SourceExistsError) Unwrap() []error { return []error{ErrRejected, e.Err} }
+
 // existingAccount answers a 3220: the account exists, so list again and use it.
 func (c *Client) existingAccount(ctx context.Context, name, sourceAccountIdentifier string, createErr error) (ChannelAccount, error) {
 	all, err := c.ListChannelAccounts(ctx)
@@ -98,10 +113,15 @@ func (c *Client) existingAccount(ctx context.Context, name, sourceAccountIdentif
 		return ChannelAccount{}, fmt.Errorf("channel account %q already exists (code %d) but listing it again failed: %w", name, CodeSourceExists, err)
 	}
 	if acc, ok := FindOAuthExternal(all, sourceAccountIdentifier, ""); ok {
+		acc.Existed = true
 		return acc, nil
 	}
 	if acc, ok := FindOAuthExternal(all, "", name); ok {
-		return acc, nil
+		// The name is taken by an account of another id: using it would silently change the accountId every
+		// customer call is made with.
+		var ae *APIError
+		errors.As(createErr, &ae)
+		return ChannelAccount{}, &SourceExistsError{Name: name, AccountID: sourceAccountIdentifier, Existing: acc, Err: ae}
 	}
 	return ChannelAccount{}, fmt.Errorf("creating channel account %q in org %s: the platform says it exists, but no OAUTH_EXTERNAL account named %q or with account ID %q is listed: %w",
 		name, c.cfg.OrgID, name, sourceAccountIdentifier, createErr)

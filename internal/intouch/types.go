@@ -32,6 +32,9 @@ type ChannelAccount struct {
 	Configs                 map[string]any `json:"configs,omitempty"`
 	// Warnings are those of the create call (`POST /v2/org/{orgId}/sources` answers with the account itself).
 	Warnings []Item `json:"warnings,omitempty"`
+	// Existed is set by CreateChannelAccount when the platform answered 3220 ("already exists") and the account
+	// was found by listing again: nothing was created.
+	Existed bool `json:"-"`
 }
 
 // UnmarshalJSON is strict about the id (a number or a numeric string) and lenient about the rest.
@@ -76,21 +79,26 @@ func OAuthExternalAccounts(all []ChannelAccount) []ChannelAccount {
 	return out
 }
 
-// FindOAuthExternal picks the OAUTH_EXTERNAL account to use: the one whose accountId or name matches
-// (when given), else the first active one, else the first one.
+// FindOAuthExternal picks the OAUTH_EXTERNAL account to use: with an accountId, the account of that id and no
+// other (a name that matches another account never stands in for it: customer calls are made with the id);
+// else with a name, the account of that name (compared case-insensitively); else the first active one, else
+// the first one.
 func FindOAuthExternal(all []ChannelAccount, accountID, name string) (ChannelAccount, bool) {
 	cands := OAuthExternalAccounts(all)
-	for _, a := range cands {
-		if accountID != "" && a.SourceAccountIdentifier == accountID {
-			return a, true
+	if accountID != "" {
+		for _, a := range cands {
+			if a.SourceAccountIdentifier == accountID {
+				return a, true
+			}
 		}
+		return ChannelAccount{}, false
 	}
-	for _, a := range cands {
-		if name != "" && strings.EqualFold(a.Name, name) {
-			return a, true
+	if name != "" {
+		for _, a := range cands {
+			if strings.EqualFold(a.Name, name) {
+				return a, true
+			}
 		}
-	}
-	if accountID != "" || name != "" {
 		return ChannelAccount{}, false
 	}
 	for _, a := range cands {

@@ -74,7 +74,7 @@ func (s *Set) checkKey(i int, raw json.RawMessage, n int, now time.Time) (KeyInf
 	if !kidOK {
 		c.reject(classUnfit, "kid is not a string")
 	} else if info.Kid == "" && n > 1 {
-		c.note("key has no kid, so tokens can only be matched to it by trial")
+		c.note("key has no kid: tokens can name it only by its RFC 7638 thumbprint (ciamctl keys thumbprint), else it is found by trial")
 	}
 
 	if info.Kty == "oct" {

@@ -1,6 +1,7 @@
 package jwks
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -158,7 +159,30 @@ func (f *Fetcher) loadFile(path string) (*Set, error) {
 	case err != nil:
 		return nil, &LoadError{Location: path, Cause: describeFileErr(err), Err: err}
 	}
-	return f.parse(path, data)
+	return f.parseFile(path, data)
+}
+
+// parseFile reads a key set file in any format DecodeKeyFile knows: a JWK
+// set as it is (a private key in a set is a leak, as if published), a
+// single JWK, PEM or DER as a set of their public halves. A private key is
+// reduced to its public half with a warning, as step does with a private
+// key given to verify with.
+func (f *Fetcher) parseFile(path string, data []byte) (*Set, error) {
+	kf, err := DecodeKeyFile(data)
+	if err != nil {
+		if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '{' {
+			return f.parse(path, data) // JSON: the set parser says what is wrong
+		}
+		return nil, &LoadError{Location: path, Cause: "not a JWK set, a JWK or a PEM or DER key: " + strings.TrimPrefix(err.Error(), ErrNotKeyFile.Error()+": "), Err: errors.Join(ErrNotJWKS, err)}
+	}
+	doc, reduced, err := kf.PublicSet(data)
+	if err != nil {
+		return nil, &LoadError{Location: path, Cause: err.Error(), Err: errors.Join(ErrNotJWKS, err)}
+	}
+	if reduced {
+		f.warn(path + " holds a private key: only its public half is used (write it with `ciamctl keys public " + path + "` and keep the private key apart)")
+	}
+	return f.parse(path, doc)
 }
 
 func describeFileErr(err error) string {

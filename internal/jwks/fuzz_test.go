@@ -1,6 +1,7 @@
 package jwks
 
 import (
+	"crypto/x509"
 	"encoding/json"
 	"testing"
 )
@@ -45,5 +46,45 @@ func FuzzParseJWKS(f *testing.F) {
 			}
 		}
 		_ = set.ByThumbprint("abc", "def")
+	})
+}
+
+// Key files come from users and from other tools: decoding never panics,
+// and a decoded file's public set never carries a private member unless it
+// is a JWK set as written (whose checks then call it a leak).
+func FuzzDecodeKeyFile(f *testing.F) {
+	testKeys(f)
+	km := &keyMaterial
+	spki, _ := x509.MarshalPKIXPublicKey(&km.p256.PublicKey)
+	pkcs8, _ := x509.MarshalPKCS8PrivateKey(km.ed)
+	cert := selfSigned(f, 1, &km.rsa2048.PublicKey, km.rsa2048, nil)
+	f.Add(pemOf("PUBLIC KEY", spki))
+	f.Add(pemOf("PRIVATE KEY", pkcs8))
+	f.Add(append(pemOf("CERTIFICATE", cert.Raw), pemOf("RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(km.rsa2048))...))
+	f.Add(cert.Raw)
+	f.Add(spki)
+	f.Add([]byte(`{"kty":"EC","crv":"P-256","x":"","y":"","d":""}`))
+	f.Add([]byte(`{"kty":"oct","k":"AAAA"}`))
+	f.Add([]byte("-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----\n"))
+	f.Add([]byte{0x30, 0x82, 0xff, 0xff})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		kf, err := DecodeKeyFile(data)
+		if err != nil {
+			return
+		}
+		doc, _, err := kf.PublicSet(data)
+		if err != nil || kf.Format == FormatJWKS {
+			return
+		}
+		var set struct{ Keys []json.RawMessage }
+		if err := json.Unmarshal(doc, &set); err != nil || len(set.Keys) != len(kf.Keys) {
+			t.Fatalf("public set of %d keys: %v", len(kf.Keys), err)
+		}
+		for _, k := range set.Keys {
+			if hasPrivateMembers(k) {
+				t.Fatalf("private member in the public set: %s", k)
+			}
+		}
+		_, _ = ParseAt(doc, testNow)
 	})
 }

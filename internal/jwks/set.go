@@ -7,6 +7,7 @@ package jwks
 
 import (
 	"bytes"
+	"crypto"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -49,6 +50,9 @@ type KeyInfo struct {
 	Curve        string     `json:"crv,omitempty"`
 	CertNotAfter *time.Time `json:"cert_not_after,omitempty"`
 	Usable       bool       `json:"usable"`
+	// Thumbprint is a usable key's RFC 7638 SHA-256 thumbprint, by which a
+	// token may name a key that has no kid.
+	Thumbprint string `json:"thumbprint,omitempty"`
 }
 
 // Set is a parsed and checked JWKS.
@@ -62,8 +66,11 @@ type Set struct {
 	byKid  map[string][]jwk.Key // usable keys only
 	allKid map[string]bool      // every kid seen, usable or not
 	thumbs thumbIndex           // keys by x5t / x5t#S256
-	usable []jwk.Key
-	raw    map[jwk.Key]any // crypto form of each usable key, resolved once
+	// byJWKThumb holds the usable keys without a kid by their RFC 7638
+	// SHA-256 thumbprint (base64url), the kid a token names them by.
+	byJWKThumb map[string][]jwk.Key
+	usable     []jwk.Key
+	raw        map[jwk.Key]any // crypto form of each usable key, resolved once
 }
 
 // Raw returns the crypto public key (*rsa.PublicKey, *ecdsa.PublicKey,
@@ -76,6 +83,11 @@ func (s *Set) Raw(k jwk.Key) (any, bool) {
 
 // ByKid returns the usable keys with this kid (normally one).
 func (s *Set) ByKid(kid string) []jwk.Key { return s.byKid[kid] }
+
+// ByJWKThumbprint returns the usable keys without a kid whose RFC 7638
+// SHA-256 thumbprint is kid: keys from PEM or DER files carry no kid, and
+// a token names them by their thumbprint (as keys generate's default kid).
+func (s *Set) ByJWKThumbprint(kid string) []jwk.Key { return s.byJWKThumb[kid] }
 
 // HasKid reports whether any key, usable or not, carries this kid.
 func (s *Set) HasKid(kid string) bool { return s.allKid[kid] }
@@ -135,8 +147,15 @@ func ParseAt(data []byte, now time.Time) (*Set, error) {
 			}
 			s.raw[key] = raw
 			s.usable = append(s.usable, key)
+			tp, _ := Thumbprint(key, crypto.SHA256)
+			s.Keys[len(s.Keys)-1].Thumbprint = tp
 			if info.Kid != "" {
 				s.byKid[info.Kid] = append(s.byKid[info.Kid], key)
+			} else if tp != "" {
+				if s.byJWKThumb == nil {
+					s.byJWKThumb = map[string][]jwk.Key{}
+				}
+				s.byJWKThumb[tp] = append(s.byJWKThumb[tp], key)
 			}
 		}
 		s.thumbs.add(thumbs, key, info.Usable)

@@ -1,10 +1,12 @@
 package jwks
 
 import (
+	"crypto"
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
 )
@@ -97,4 +99,17 @@ func (s *Set) HasThumbprint(x5t, x5tS256 string) bool {
 // certificate thumbprint, so that a token's x5t can be matched at all.
 func (s *Set) HasThumbprints() bool {
 	return len(s.thumbs.allSHA1) > 0 || len(s.thumbs.allSHA256) > 0
+}
+
+// Thumbprint is a key's RFC 7638 JWK thumbprint with hash h, base64url
+// without padding; a private key has its public half's thumbprint.
+func Thumbprint(key jwk.Key, h crypto.Hash) (string, error) {
+	if !h.Available() {
+		return "", fmt.Errorf("hash %v is not available", h)
+	}
+	sum, err := key.Thumbprint(h)
+	if err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(sum), nil
 }

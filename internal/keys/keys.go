@@ -12,14 +12,18 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/lestrrat-go/jwx/v2/jwa"
 	"github.com/lestrrat-go/jwx/v2/jwk"
 )
 
-// RSABits is the modulus size of generated RSA keys: the smallest size the
-// verifier accepts, which keeps generation fast in tests and CI.
+// RSABits is the default modulus size of generated RSA keys: the smallest
+// size the verifier accepts, which keeps generation fast in tests and CI.
 const RSABits = 2048
+
+// RSASizes are the modulus sizes GenerateSized accepts, as step offers.
+var RSASizes = []int{2048, 3072, 4096}
 
 // Algorithms lists what Generate accepts.
 var Algorithms = []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
@@ -28,7 +32,16 @@ var Algorithms = []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", 
 // and the public key as a one-key JWKS, both with alg, kid and use "sig".
 // An empty kid becomes the key's RFC 7638 SHA-256 thumbprint.
 func Generate(alg, kid string) (privateJWK, publicJWKS []byte, err error) {
-	raw, err := newRawKey(alg)
+	return GenerateSized(alg, kid, RSABits)
+}
+
+// GenerateSized is Generate with the RSA modulus size (one of RSASizes);
+// rsaBits is ignored for other algorithms.
+func GenerateSized(alg, kid string, rsaBits int) (privateJWK, publicJWKS []byte, err error) {
+	if !slices.Contains(RSASizes, rsaBits) {
+		return nil, nil, fmt.Errorf("RSA key size %d is not offered (use one of %v)", rsaBits, RSASizes)
+	}
+	raw, err := newRawKey(alg, rsaBits)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -68,10 +81,19 @@ func Generate(alg, kid string) (privateJWK, publicJWKS []byte, err error) {
 	return append(privateJWK, '\n'), append(publicJWKS, '\n'), nil
 }
 
-func newRawKey(alg string) (any, error) {
+// IsRSA reports whether alg signs with an RSA key.
+func IsRSA(alg string) bool {
 	switch alg {
 	case "RS256", "RS384", "RS512", "PS256", "PS384", "PS512":
-		return rsa.GenerateKey(rand.Reader, RSABits)
+		return true
+	}
+	return false
+}
+
+func newRawKey(alg string, rsaBits int) (any, error) {
+	switch alg {
+	case "RS256", "RS384", "RS512", "PS256", "PS384", "PS512":
+		return rsa.GenerateKey(rand.Reader, rsaBits)
 	case "ES256":
 		return ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	case "ES384":

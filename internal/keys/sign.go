@@ -3,11 +3,15 @@ package keys
 import (
 	"bytes"
 	"crypto"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
+	"github.com/lestrrat-go/jwx/v2/cert"
 	"github.com/lestrrat-go/jwx/v2/jwa"
 	"github.com/lestrrat-go/jwx/v2/jwk"
 	"github.com/lestrrat-go/jwx/v2/jws"
@@ -19,6 +23,8 @@ const DefaultExpiresIn = time.Hour
 // SignOptions tune Sign.
 type SignOptions struct {
 	Kid       string           // overrides the key's kid in the header
+	Alg       string           // the algorithm when the key has none ("": by key type); must match the key's alg
+	CertChain [][]byte         // DER certificates, leaf first: header x5c, x5t and x5t#S256
 	ExpiresIn time.Duration    // exp = iat + ExpiresIn when exp is absent; 0: DefaultExpiresIn
 	Now       func() time.Time // nil: time.Now
 }
@@ -31,10 +37,15 @@ func Sign(privateJWK []byte, claims any, opts SignOptions) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("parsing private key: %w", err)
 	}
+	return SignKey(key, claims, opts)
+}
+
+// SignKey is Sign with a parsed private key.
+func SignKey(key jwk.Key, claims any, opts SignOptions) (string, error) {
 	if _, ok := key.(jwk.SymmetricKey); ok {
 		return "", errors.New("symmetric (oct) keys are not supported: ciamctl never accepts HS* tokens")
 	}
-	alg, err := keyAlg(key)
+	alg, err := keyAlg(key, opts.Alg)
 	if err != nil {
 		return "", err
 	}
@@ -57,6 +68,9 @@ func Sign(privateJWK []byte, claims any, opts SignOptions) (string, error) {
 			return "", err
 		}
 	}
+	if err := setCertHeaders(hdr, opts.CertChain); err != nil {
+		return "", err
+	}
 	var raw any
 	if err := key.Raw(&raw); err != nil {
 		return "", fmt.Errorf("using private key: %w", err)
@@ -72,9 +86,43 @@ func Sign(privateJWK []byte, claims any, opts SignOptions) (string, error) {
 	return string(tok), nil
 }
 
-// keyAlg is the key's alg, or the natural one for its type when unset.
-func keyAlg(key jwk.Key) (jwa.SignatureAlgorithm, error) {
-	if a := key.Algorithm().String(); a != "" {
+// setCertHeaders names the certificate chain in the header as x5c, and the
+// leaf by its SHA-1 (x5t, which Azure AD v1 tokens carry) and SHA-256
+// (x5t#S256) thumbprints (RFC 7515 §4.1.6–8).
+func setCertHeaders(hdr jws.Headers, chain [][]byte) error {
+	if len(chain) == 0 {
+		return nil
+	}
+	var c cert.Chain
+	for _, der := range chain {
+		if err := c.AddString(base64.StdEncoding.EncodeToString(der)); err != nil {
+			return err
+		}
+	}
+	s1, s256 := sha1.Sum(chain[0]), sha256.Sum256(chain[0])
+	for name, v := range map[string]any{
+		jws.X509CertChainKey:          &c,
+		jws.X509CertThumbprintKey:     base64.RawURLEncoding.EncodeToString(s1[:]),
+		jws.X509CertThumbprintS256Key: base64.RawURLEncoding.EncodeToString(s256[:]),
+	} {
+		if err := hdr.Set(name, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keyAlg is the key's alg, else want, else the natural one for its type.
+// A want that differs from the key's own alg is refused.
+func keyAlg(key jwk.Key, want string) (jwa.SignatureAlgorithm, error) {
+	a := key.Algorithm().String()
+	switch {
+	case a != "" && want != "" && a != want:
+		return "", fmt.Errorf("the key is for %s, not %s", a, want)
+	case a == "":
+		a = want
+	}
+	if a != "" {
 		var alg jwa.SignatureAlgorithm
 		if err := alg.Accept(a); err != nil {
 			return "", fmt.Errorf("key alg %q is not a signature algorithm", a)

@@ -35,6 +35,7 @@ type Provider struct {
 	// by RFC 8414's metadata) are "" when the provider does not publish them.
 	EndSessionEndpoint string `json:"end_session_endpoint,omitempty"`
 	RevocationEndpoint string `json:"revocation_endpoint,omitempty"`
+	OAuth                     // the endpoints and grants for getting tokens (token fetch)
 }
 
 // DiscoveryError names the document URL and one-line cause.
@@ -115,6 +116,7 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (*Provide
 		return bad("jwks_uri: %v", err)
 	}
 	p := &Provider{Issuer: *doc.Issuer, JWKSURI: *doc.JWKSURI}
+	p.readOAuth(resp.Body)
 	if doc.UserinfoEndpoint != nil {
 		p.UserinfoEndpoint = *doc.UserinfoEndpoint
 	}

@@ -30,6 +30,11 @@ type Policy struct {
 	Algorithms []string      // allow-list; empty: DefaultAlgorithms. none and HS* never pass
 	Leeway     time.Duration // clock skew for exp/nbf/iat; 0: DefaultLeeway; negative: none
 	Now        func() time.Time
+
+	// Nonce, when set, must equal the token's nonce claim. AccessToken and
+	// Code, when set, are checked against at_hash and c_hash where the
+	// token has them. They bind the token to one sign-in (token fetch).
+	Nonce, AccessToken, Code string
 }
 
 // KeySource supplies the key set. Refresh must bypass any cache; the verifier
@@ -48,6 +53,8 @@ type Verifier struct {
 	leeway           time.Duration
 	now              func() time.Time
 	src              KeySource
+
+	nonce, accessToken, code string
 }
 
 // NewVerifier checks the policy. Unknown algorithm names are an error; none
@@ -67,6 +74,10 @@ func NewVerifier(p Policy, src KeySource) (*Verifier, error) {
 		leeway:   p.Leeway,
 		now:      p.Now,
 		src:      src,
+
+		nonce:       p.Nonce,
+		accessToken: p.AccessToken,
+		code:        p.Code,
 	}
 	names := make([]string, 0, len(allowed))
 	for a := range allowed {

@@ -23,7 +23,7 @@ const (
 var Reasons = []string{
 	ReasonMalformed, ReasonWrongType, ReasonAlgNotAllowed, ReasonJWKSUnavailable, ReasonUnknownKid, ReasonNoMatchingKey, ReasonBadSignature,
 	ReasonIssuerMismatch, ReasonAudienceMismatch, ReasonExpired, ReasonNotYetValid, ReasonIssuedInFuture,
-	ReasonMissingClaim,
+	ReasonMissingClaim, ReasonNonceMismatch, ReasonAtHashMismatch, ReasonCHashMismatch,
 }
 
 // Check names.

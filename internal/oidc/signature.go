@@ -83,7 +83,8 @@ type selection struct {
 	untried int
 }
 
-// selectKeys picks the keys to try: by kid; else by x5t / x5t#S256 (Azure
+// selectKeys picks the keys to try: by kid, or, for keys without one (PEM
+// or DER files), by their RFC 7638 thumbprint as kid; else by x5t / x5t#S256 (Azure
 // AD v1 tokens carry no kid) against the set's thumbprints; else every
 // usable key that fits the alg, at most MaxKeyCandidates of them. A kid or
 // thumbprint absent from the set triggers one refresh (key rotation).
@@ -92,30 +93,35 @@ func selectKeys(ctx context.Context, ks *keyState, set *jwks.Set, t *jwsToken) s
 		return selectWithoutKid(ctx, ks, set, t)
 	}
 
-	kid := strconv.Quote(truncate(t.kid, 64))
 	keys := set.ByKid(t.kid)
-	note := ""
-	if len(keys) == 0 {
-		refreshed, didNow, err := ks.refresh(ctx)
-		if err != nil {
-			return selection{kidReason: ReasonJWKSUnavailable, kidDetail: fmt.Sprintf("%s is not in the set and refetching it failed: %v", kid, err)}
-		}
-		if refreshed != nil {
-			set = refreshed
-			keys = set.ByKid(t.kid)
-		}
-		if len(keys) == 0 {
-			switch {
-			case set.HasKid(t.kid):
-				return selection{kidReason: ReasonUnknownKid, kidDetail: fmt.Sprintf("%s is in the set but its key is not usable (see jwks inspect)", kid)}
-			case didNow:
-				return selection{kidReason: ReasonUnknownKid, kidDetail: fmt.Sprintf("%s is not in the set, even after refetching it", kid)}
-			}
-			return selection{kidReason: ReasonUnknownKid, kidDetail: fmt.Sprintf("%s is not in the set (already refetched once)", kid)}
-		}
-		note = " after refetching the set (key rotation)"
+	if len(keys) > 0 {
+		return chooseFitting(set, keys, t.alg, strconv.Quote(truncate(t.kid, 64))+" found")
 	}
-	return chooseFitting(set, keys, t.alg, kid+" found"+note)
+	kid := strconv.Quote(truncate(t.kid, 64))
+	if keys = set.ByJWKThumbprint(t.kid); len(keys) > 0 {
+		return chooseFitting(set, keys, t.alg, kid+" found as the RFC 7638 thumbprint of a key without kid")
+	}
+	refreshed, didNow, err := ks.refresh(ctx)
+	if err != nil {
+		return selection{kidReason: ReasonJWKSUnavailable, kidDetail: fmt.Sprintf("%s is not in the set and refetching it failed: %v", kid, err)}
+	}
+	if refreshed != nil {
+		set = refreshed
+		keys = set.ByKid(t.kid)
+		if len(keys) == 0 {
+			keys = set.ByJWKThumbprint(t.kid)
+		}
+	}
+	if len(keys) == 0 {
+		switch {
+		case set.HasKid(t.kid):
+			return selection{kidReason: ReasonUnknownKid, kidDetail: fmt.Sprintf("%s is in the set but its key is not usable (see jwks inspect)", kid)}
+		case didNow:
+			return selection{kidReason: ReasonUnknownKid, kidDetail: fmt.Sprintf("%s is not in the set, even after refetching it", kid)}
+		}
+		return selection{kidReason: ReasonUnknownKid, kidDetail: fmt.Sprintf("%s is not in the set (already refetched once)", kid)}
+	}
+	return chooseFitting(set, keys, t.alg, kid+" found after refetching the set (key rotation)")
 }
 
 // chooseFitting keeps the keys that fit alg, at most MaxKeyCandidates.

@@ -48,6 +48,9 @@ func (v *Verifier) verify(ctx context.Context, ks *keyState, token string) Resul
 	t.checkType(&cl)
 	v.checkSignature(ctx, ks, t, &cl)
 	v.checkClaims(t.payload, &cl)
+	if v.binds() {
+		v.checkBindings(t, &cl)
+	}
 	return cl.result(header, claims)
 }
 

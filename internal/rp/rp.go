@@ -50,20 +50,15 @@ func CheckURL(what, raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// guarded returns a copy of client whose redirects stay on the origin of the first request
-// (urlpolicy.CheckRedirect), and which follows none for anything but GET: a redirect must never
-// carry a token elsewhere.
+// guarded returns a copy of client whose redirects stay on the origin of the first request, and
+// which follows none for anything but GET (urlpolicy.CheckRedirectGETOnly, as oauthflow's token
+// requests): a redirect must never carry a token elsewhere.
 func guarded(client *http.Client) *http.Client {
 	if client == nil {
 		client = http.DefaultClient
 	}
 	c := *client
-	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if via[0].Method != http.MethodGet {
-			return http.ErrUseLastResponse
-		}
-		return urlpolicy.CheckRedirect(req, via)
-	}
+	c.CheckRedirect = urlpolicy.CheckRedirectGETOnly
 	return &c
 }
 

@@ -25,6 +25,10 @@ type Options struct {
 	Now      func() time.Time
 	// Seed makes keys and user IDs reproducible.
 	Seed string
+	// Platform holds the Intouch emulator's org rules (registration rules,
+	// rate limit, source types the API may not create, parent org); its
+	// clock is Now.
+	Platform intouchemu.Options
 }
 
 // DefaultClientID is the sandbox CIAM's OAuth client.
@@ -52,7 +56,7 @@ func Start(o Options) (*Sandbox, error) {
 	}
 	s := &Sandbox{
 		CIAM:    ciamemu.New(ciamemu.Options{ClientID: o.ClientID, Now: o.Now, Seed: o.Seed}),
-		Intouch: intouchemu.New(intouchemu.Options{Now: o.Now}),
+		Intouch: intouchemu.New(withNow(o.Platform, o.Now)),
 	}
 	if s.Issuer, err = s.CIAM.Start(ciamAddr); err != nil {
 		return nil, err
@@ -114,3 +118,8 @@ func (s *Sandbox) DiscoveryURL() string { return s.Issuer + ciamemu.PathDiscover
 func (s *Sandbox) JWKSURL() string      { return s.Issuer + ciamemu.PathJWKS }
 func (s *Sandbox) TokenURL() string     { return s.Issuer + ciamemu.PathToken }
 func (s *Sandbox) UserinfoURL() string  { return s.Issuer + ciamemu.PathUserinfo }
+
+func withNow(o intouchemu.Options, now func() time.Time) intouchemu.Options {
+	o.Now = now
+	return o
+}

@@ -118,6 +118,20 @@ func CheckRedirect(req *http.Request, via []*http.Request) error {
 	return nil
 }
 
+// CheckRedirectGETOnly is CheckRedirect for clients whose requests carry a
+// secret in their body (OAuth token, device and revocation requests: a
+// client secret, a password, a code, a token): a GET follows redirects as
+// CheckRedirect allows, any other method follows none, and the 3xx answer
+// is returned to the caller (http.ErrUseLastResponse). Such a body is then
+// never sent twice, not even to the same origin; OAuth endpoints that take
+// it do not redirect.
+func CheckRedirectGETOnly(req *http.Request, via []*http.Request) error {
+	if via[0].Method != http.MethodGet {
+		return http.ErrUseLastResponse
+	}
+	return CheckRedirect(req, via)
+}
+
 // ErrCrossOriginRedirect marks a redirect CheckRedirect refused because it
 // left the origin.
 var ErrCrossOriginRedirect = errors.New("redirect to another origin")

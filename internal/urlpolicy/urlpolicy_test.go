@@ -106,3 +106,21 @@ func TestCheckRedirect(t *testing.T) {
 		t.Errorf("too many: %v", err)
 	}
 }
+
+// A request with a body carrying a secret follows no redirect at all; a GET
+// follows CheckRedirect's rule.
+func TestCheckRedirectGETOnly(t *testing.T) {
+	first, _ := http.NewRequest(http.MethodPost, "https://id.example/token", nil)
+	next, _ := http.NewRequest(http.MethodGet, "https://id.example/token2", nil)
+	if err := CheckRedirectGETOnly(next, []*http.Request{first}); !errors.Is(err, http.ErrUseLastResponse) {
+		t.Errorf("a redirected POST (same origin): %v, want http.ErrUseLastResponse", err)
+	}
+	get, _ := http.NewRequest(http.MethodGet, "https://id.example/userinfo", nil)
+	if err := CheckRedirectGETOnly(next, []*http.Request{get}); err != nil {
+		t.Errorf("a same-origin GET redirect: %v", err)
+	}
+	away, _ := http.NewRequest(http.MethodGet, "https://evil.example/userinfo", nil)
+	if err := CheckRedirectGETOnly(away, []*http.Request{get}); !errors.Is(err, ErrCrossOriginRedirect) {
+		t.Errorf("a cross-origin GET redirect: %v", err)
+	}
+}

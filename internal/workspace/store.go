@@ -189,6 +189,16 @@ func (s *Store) Save(ctx context.Context, name string, data []byte, force bool) 
 	})
 }
 
+// Put writes a brand's file from what fn makes of the current one (exists
+// is false when there is none), under the lock, creating the workspace if
+// needed.
+func (s *Store) Put(ctx context.Context, name string, fn func(current []byte, exists bool) ([]byte, error)) (Outcome, error) {
+	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
+		return 0, IOError("create workspace", s.Dir, err)
+	}
+	return s.rewrite(ctx, name, fn)
+}
+
 // Update rewrites an existing brand through fn while holding the lock, so a
 // concurrent writer cannot slip in between the read and the write.
 func (s *Store) Update(ctx context.Context, name string, fn func(current []byte) ([]byte, error)) (Outcome, error) {

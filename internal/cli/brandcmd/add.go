@@ -1,17 +1,22 @@
 package brandcmd
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/brand"
+	"github.com/ciamctl/ciamctl/internal/cluster"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
+	"github.com/ciamctl/ciamctl/internal/safefile"
 	"github.com/ciamctl/ciamctl/internal/workspace"
 )
 
@@ -29,6 +34,7 @@ type AddOptions struct {
 	JWKSURI          string
 	UserinfoEndpoint string
 	OrgID            int64
+	Cluster          string
 	Algorithms       []string
 	Maps             []string
 	Discover         string
@@ -36,7 +42,7 @@ type AddOptions struct {
 	DryRun           bool
 
 	// askForm shows the interactive form; tests may replace it.
-	askForm func(*AddOptions, *brand.Config, formPlan) error
+	askForm func(*AddOptions, *formState) error
 	// noDiscoveredUserinfo: --discover's document named no
 	// userinfo_endpoint (Apple and Facebook publish none) and no flag gave one.
 	noDiscoveredUserinfo bool
@@ -66,7 +72,16 @@ Required: --name, --application-id, --client-id, --jwks-uri, --userinfo-endpoint
 the platform knows it ("Acme Loyalty"), which the ticket prints.
 Mappings: --map FIELD=CLAIM for firstname, lastname, mobile and email; CLAIM is a
 claim name taken literally (it may contain dots or be a URL) or, starting with
-"/", a JSON Pointer into the ID token claims (e.g. /contact/email).`,
+"/", a JSON Pointer into the ID token claims (e.g. /contact/email). On a
+terminal, without --map, the form asks for them.
+
+When the brand exists, only the fields given are compared with its file:
+the same values change nothing (whatever channel link or brand set added);
+other values are refused, naming each field, unless --force, which changes
+just those fields in place and lists them. The channel, comments, key order
+and every field not given stay. On a terminal the form starts from the
+file's values and shows the changes before writing. To change single
+fields, use brand set; to edit the whole file, brand edit.`,
 		Example: `  ciamctl brand add --no-input --name acme --display-name "Acme Loyalty" \
     --application-id 6a1f0c2e --client-id acme-loyalty \
     --issuer https://id.acme.example/ \
@@ -80,7 +95,10 @@ claim name taken literally (it may contain dots or be a URL) or, starting with
     --discover https://id.acme.example/ --map email=email
 
   # print the file instead of writing it
-  ciamctl brand add --dry-run --name acme ...`,
+  ciamctl brand add --dry-run --name acme ...
+
+  # change the client ID of an existing brand, keeping its channel and comments
+  ciamctl brand add --no-input --force --name acme --client-id acme-web ...`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Ctx = cmd.Context()
@@ -100,11 +118,13 @@ claim name taken literally (it may contain dots or be a URL) or, starting with
 	fl.StringVar(&opts.JWKSURI, "jwks-uri", "", "URL of the CIAM's JSON Web Key Set")
 	fl.StringVar(&opts.UserinfoEndpoint, "userinfo-endpoint", "", "URL of the CIAM's userinfo endpoint")
 	fl.Int64Var(&opts.OrgID, "org-id", 0, "platform org ID")
+	fl.StringVar(&opts.Cluster, "cluster", "", "platform cluster preset the brand's org lives on: "+strings.Join(cluster.Names(), ", "))
 	fl.StringSliceVar(&opts.Algorithms, "alg", nil, "allowed signing algorithms, comma separated (default: RS*, PS*, ES*, EdDSA)")
 	fl.StringArrayVar(&opts.Maps, "map", nil, "claim mapping FIELD=CLAIM (repeatable); FIELD is firstname, lastname, mobile or email")
 	fl.StringVar(&opts.Discover, "discover", "", "fill --issuer, --jwks-uri and --userinfo-endpoint from ISSUER's /.well-known/openid-configuration")
-	fl.BoolVar(&opts.Force, "force", false, "overwrite an existing brand file with different values")
+	fl.BoolVar(&opts.Force, "force", false, "change the given fields of an existing brand whose file has other values (its other fields stay)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the file instead of writing it")
+	_ = cmd.RegisterFlagCompletionFunc("cluster", cobra.FixedCompletions(cluster.Names(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("alg", cobra.FixedCompletions(brand.AllowedAlgorithms, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("map", cobra.FixedCompletions(
 		[]string{"firstname=", "lastname=", "mobile=", "email="}, cobra.ShellCompDirectiveNoSpace|cobra.ShellCompDirectiveNoFileComp))
@@ -116,6 +136,7 @@ func (o *AddOptions) config() (*brand.Config, error) {
 	c := brand.New(o.Name)
 	c.DisplayName = o.DisplayName
 	c.OrgID = o.OrgID
+	c.Cluster = o.Cluster
 	c.CIAM = brand.CIAM{
 		Provider:         o.Provider,
 		ApplicationID:    o.ApplicationID,
@@ -153,14 +174,29 @@ func addRun(o *AddOptions) error {
 	if err != nil {
 		return err
 	}
+	// The name makes a path: checked before any file is looked at.
+	if err := brand.ValidateName(o.Name); o.Name != "" && err != nil {
+		return cmdutil.FlagErrorf("--name: %v", err)
+	}
 	store := f.Workspace()
 	if o.Discover != "" {
 		if err := o.discover(cfg); err != nil {
 			return err
 		}
 	}
-
-	if plan := planForm(cfg, len(o.Maps) > 0); !plan.empty() {
+	// The fields add sets: those given, and those the form asks. Any other
+	// field an existing file holds (channel, orgId, comments…) stays.
+	fields := givenFields(cfg)
+	st := &formState{cfg: cfg, existing: o.existing}
+	st.preview = func() (addResult, error) {
+		cur, exists, err := o.current(cfg.Brand)
+		if err != nil {
+			return addResult{}, err
+		}
+		st.base = cur
+		return o.compose(cfg, append(slices.Clone(fields), st.asked...), cur, exists, true)
+	}
+	if plan := planForm(cfg, len(o.Maps) > 0, f.CanPrompt()); plan.show {
 		if !f.CanPrompt() {
 			if o.noDiscoveredUserinfo {
 				return noUserinfoError(o.Discover, plan.missingRequired)
@@ -170,61 +206,222 @@ func addRun(o *AddOptions) error {
 		if o.noDiscoveredUserinfo {
 			fmt.Fprintf(io.ErrOut, "Discovery at %s names no userinfo_endpoint; the gateway needs one, so enter the CIAM's userinfo URL.\n", o.Discover)
 		}
-		if err := o.askForm(o, cfg, plan); err != nil {
+		st.plan = plan
+		if err := o.askForm(o, st); err != nil {
 			if errors.Is(err, cmdutil.ErrCancelled) {
 				return err
 			}
 			return fmt.Errorf("form: %w", err)
 		}
+		fields = append(fields, st.asked...)
 	}
 
 	problems := cfg.Validate()
 	if err := flagProblemsError(problems); err != nil {
 		return err
 	}
-	data, err := brand.Encode(cfg)
-	if err != nil {
-		return err
-	}
+	// A confirmed form stands in for --force: the person saw what changes.
+	allow := o.Force || st.confirmed
+	path := store.Path(cfg.Brand)
 	if o.DryRun {
-		if f.Globals.Output != cmdutil.FormatText {
-			return cmdutil.WriteStructured(io.Out, f.Globals.Output, cfg)
+		cur, exists, err := o.current(cfg.Brand)
+		if err != nil {
+			return err
 		}
-		_, err := io.Out.Write(data)
+		res, err := o.compose(cfg, fields, cur, exists, allow)
+		if err != nil {
+			return err
+		}
+		if f.Globals.Output != cmdutil.FormatText {
+			next, _, _ := brand.Decode(res.data)
+			return cmdutil.WriteStructured(io.Out, f.Globals.Output, next)
+		}
+		_, err = io.Out.Write(res.data)
+		if res.exists {
+			fmt.Fprintf(io.ErrOut, "Dry run: %s exists; this is the file as it would be written.\n", path)
+			writeChanges(io.ErrOut, io.ErrColorScheme(), res.changes)
+		}
 		printWarnings(f, problems)
 		return err
 	}
-	outcome, err := store.Save(o.Ctx, cfg.Brand, data, o.Force)
-	if errors.Is(err, workspace.ErrExists) {
-		return cmdutil.WithHint(err, "review it with `ciamctl brand show %s`; pass --force to overwrite", cfg.Brand)
-	}
+	var res addResult
+	outcome, err := store.Put(o.Ctx, cfg.Brand, func(cur []byte, exists bool) ([]byte, error) {
+		if st.confirmed && (exists != (st.base != nil) || !bytes.Equal(cur, st.base)) {
+			return nil, cmdutil.WithHint(fmt.Errorf("brand %q: %s changed while the form was open; nothing was written%w", cfg.Brand, path, existsMarker{}),
+				"run the command again to start from the file as it is now")
+		}
+		var err error
+		res, err = o.compose(cfg, fields, cur, exists, allow)
+		return res.data, err
+	})
 	if err != nil {
 		return err
 	}
 	printWarnings(f, problems)
-	return reportWrite(f, cfg.Brand, store.Path(cfg.Brand), outcome)
+	return reportAdd(f, cfg.Brand, path, outcome, res)
 }
 
-func reportWrite(f *cmdutil.Factory, name, path string, outcome workspace.Outcome) error {
-	word := map[workspace.Outcome]string{
-		workspace.Created: "created", workspace.Replaced: "replaced", workspace.Unchanged: "unchanged",
-	}[outcome]
+// givenFields are the fields a config from flags sets.
+func givenFields(c *brand.Config) []string {
+	var fields []string
+	for _, k := range brand.SettableKeys() {
+		if c.Lookup(k) != "" && !strings.HasPrefix(k, "channel.") {
+			fields = append(fields, k)
+		}
+	}
+	return fields
+}
+
+// current reads a brand's file as it is (nil, false when there is none).
+func (o *AddOptions) current(name string) ([]byte, bool, error) {
+	path := o.Factory.Workspace().Path(name)
+	data, err := workspace.ReadBrandFile(workspace.File{Path: path, Listed: true})
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, false, nil
+	case errors.Is(err, safefile.ErrSkipped):
+		return nil, false, fmt.Errorf("%w; move it away first: %w", err, workspace.ErrIO)
+	case err != nil:
+		return nil, false, workspace.IOError("read", path, err)
+	}
+	return data, true, nil
+}
+
+// existing is the config of a brand's file, for the form to start from;
+// nil when there is none or it cannot be read.
+func (o *AddOptions) existing(name string) *brand.Config {
+	if brand.ValidateName(name) != nil {
+		return nil
+	}
+	data, exists, err := o.current(name)
+	if err != nil || !exists {
+		return nil
+	}
+	cfg, _, _ := brand.Decode(data)
+	return cfg
+}
+
+// addResult is what add writes: the file's bytes and, for a file that
+// existed, the fields that change.
+type addResult struct {
+	data     []byte
+	exists   bool
+	replaced bool // the existing file could not be edited and --force replaced it
+	changes  []brand.FieldChange
+}
+
+// compose makes the file add writes. A new brand gets a fresh file. An
+// existing one is edited in place (comments, key order and every field add
+// was not given stay): values equal to the file's change nothing, and
+// different ones need allow (--force, or a confirmed form), else the error
+// names each field that differs.
+func (o *AddOptions) compose(cfg *brand.Config, fields []string, cur []byte, exists, allow bool) (addResult, error) {
+	path := o.Factory.Workspace().Path(cfg.Brand)
+	if !exists {
+		data, err := brand.Encode(cfg)
+		return addResult{data: data}, err
+	}
+	if err := brand.Editable(cur); err != nil {
+		if !o.Force {
+			return addResult{data: cur, exists: true}, cmdutil.WithHint(fmt.Errorf("brand %q: %s cannot be edited: %v%w", cfg.Brand, path, err, existsMarker{}),
+				"fix the file (`ciamctl brand edit %s`), or pass --force to replace it", cfg.Brand)
+		}
+		data, err := brand.Encode(cfg)
+		return addResult{data: data, exists: true, replaced: true}, err
+	}
+	old, _, _ := brand.Decode(cur)
+	var changes []brand.Change
+	var diff []brand.FieldChange
+	for _, field := range fields {
+		from, to := old.Lookup(field), cfg.Lookup(field)
+		if from == to {
+			continue
+		}
+		diff = append(diff, brand.FieldChange{Field: field, From: from, To: to})
+		ch := brand.Change{Path: field, Value: to, Remove: to == ""}
+		if field == "ciam.algorithms" && to != "" {
+			ch.List = cfg.CIAM.Algorithms
+		}
+		changes = append(changes, ch)
+	}
+	res := addResult{data: cur, exists: true, changes: diff}
+	if len(changes) == 0 {
+		return res, nil
+	}
+	if !allow {
+		return res, conflictError(cfg.Brand, path, diff)
+	}
+	next, err := brand.Edit(cur, changes)
+	if err != nil {
+		return res, fmt.Errorf("brand %q: %s: %w", cfg.Brand, path, err)
+	}
+	if err := resultProblems(path, cur, next); err != nil {
+		return res, err
+	}
+	res.data = next
+	return res, nil
+}
+
+// conflictError names every field whose value differs from the file's, and
+// how to change them while keeping the rest.
+func conflictError(name, path string, diff []brand.FieldChange) error {
+	var parts, args []string
+	for _, d := range diff {
+		parts = append(parts, fmt.Sprintf("%s (%s in the file, %s given)", d.Field, shown(d.From), shown(d.To)))
+		if d.To == "" {
+			args = append(args, d.Field+"-")
+		} else {
+			args = append(args, cmdutil.ShellQuote(d.Field+"="+strings.ReplaceAll(d.To, ", ", ",")))
+		}
+	}
+	return cmdutil.WithHint(
+		fmt.Errorf("brand %q: %s exists with other values for %s%w", name, path, strings.Join(parts, ", "), existsMarker{}),
+		"pass --force to change these fields and keep the rest of the file (channel, comments, other keys), or run `ciamctl brand set %s %s`",
+		name, strings.Join(args, " "))
+}
+
+func shown(v string) string {
+	if v == "" {
+		return "unset"
+	}
+	return strconv.Quote(v)
+}
+
+// existsMarker lets errors.Is(err, workspace.ErrExists) hold without adding text.
+type existsMarker struct{}
+
+func (existsMarker) Error() string        { return "" }
+func (existsMarker) Is(target error) bool { return target == workspace.ErrExists }
+
+func reportAdd(f *cmdutil.Factory, name, path string, outcome workspace.Outcome, res addResult) error {
+	word := "unchanged"
+	switch {
+	case outcome == workspace.Created:
+		word = "created"
+	case outcome == workspace.Replaced && res.replaced:
+		word = "replaced"
+	case outcome == workspace.Replaced:
+		word = "updated"
+	}
 	if f.Globals.Output != cmdutil.FormatText {
-		return cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, map[string]string{
-			"brand": name, "file": path, "result": word,
+		return cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, writeResult{
+			Brand: name, File: path, Result: word, Changes: res.changes,
 		})
 	}
 	cs := f.IOStreams.ColorScheme()
-	var msg string
-	switch outcome {
-	case workspace.Created:
-		msg = fmt.Sprintf("%s Created brand %s in %s", cs.SuccessIcon(), cs.Bold(name), path)
-	case workspace.Replaced:
-		msg = fmt.Sprintf("%s Replaced brand %s in %s", cs.SuccessIcon(), cs.Bold(name), path)
+	w := f.IOStreams.Out
+	var err error
+	switch word {
+	case "created":
+		_, err = fmt.Fprintf(w, "%s Created brand %s in %s\n", cs.SuccessIcon(), cs.Bold(name), path)
+	case "replaced":
+		_, err = fmt.Fprintf(w, "%s Replaced brand %s in %s (the old file could not be edited)\n", cs.SuccessIcon(), cs.Bold(name), path)
+	case "updated":
+		fmt.Fprintf(w, "%s Updated brand %s in %s\n", cs.SuccessIcon(), cs.Bold(name), path)
+		writeChanges(w, cs, res.changes)
 	default:
-		msg = fmt.Sprintf("%s Brand %s is already in %s with these values; nothing changed", cs.SuccessIcon(), cs.Bold(name), path)
+		_, err = fmt.Fprintf(w, "%s Brand %s is already in %s with these values; nothing changed\n", cs.SuccessIcon(), cs.Bold(name), path)
 	}
-	_, err := fmt.Fprintln(f.IOStreams.Out, msg)
 	return err
 }
 
@@ -277,6 +474,8 @@ func flagFor(field string) string {
 		return "--org-id"
 	case field == "displayName":
 		return "--display-name"
+	case field == "cluster":
+		return "--cluster"
 	case strings.HasPrefix(field, "ciam.algorithms"):
 		return "--alg"
 	case strings.HasPrefix(field, "mappings."):

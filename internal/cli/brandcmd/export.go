@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ciamctl/ciamctl/internal/brand"
+	"github.com/ciamctl/ciamctl/internal/cluster"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
 )
@@ -57,6 +58,8 @@ type GatewayConfig struct {
 	Brand            string         `json:"brand"`
 	DisplayName      string         `json:"displayName,omitempty"`
 	OrgID            int64          `json:"orgId,omitempty"`
+	Cluster          string         `json:"cluster,omitempty"`
+	ClusterURL       string         `json:"clusterUrl,omitempty"`
 	ApplicationID    string         `json:"applicationId"`
 	ClientID         string         `json:"clientId"`
 	Mappings         brand.Mappings `json:"mappings"`
@@ -69,6 +72,8 @@ func gatewayConfig(c *brand.Config) GatewayConfig {
 		Brand:            c.Brand,
 		DisplayName:      c.DisplayName,
 		OrgID:            c.OrgID,
+		Cluster:          c.Cluster,
+		ClusterURL:       cluster.Presets[c.Cluster],
 		ApplicationID:    c.CIAM.ApplicationID,
 		ClientID:         c.CIAM.ClientID,
 		Mappings:         c.Mappings,
@@ -114,6 +119,9 @@ func Ticket(c *brand.Config) string {
 	if c.OrgID != 0 {
 		row("Org ID", fmt.Sprint(c.OrgID))
 	}
+	if c.Cluster != "" {
+		row("Platform cluster", clusterText(c.Cluster))
+	}
 	row("CIAM application ID", c.CIAM.ApplicationID)
 	row("OAuth client ID", c.CIAM.ClientID)
 	row("Userinfo endpoint", c.CIAM.UserinfoEndpoint)
@@ -137,4 +145,13 @@ func Ticket(c *brand.Config) string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// clusterText is a preset with its API host, "eu (https://eu.api.capillarytech.com)", or the name alone when it
+// is no preset (the file then has an error that says so).
+func clusterText(name string) string {
+	if u, ok := cluster.Presets[name]; ok {
+		return name + " (" + u + ")"
+	}
+	return name
 }

@@ -84,6 +84,9 @@ func writeDetails(f *cmdutil.Factory, res brand.FileResult) error {
 	if c.OrgID != 0 {
 		row("", "Org ID", fmt.Sprint(c.OrgID))
 	}
+	if c.Cluster != "" {
+		row("", "Cluster", clusterText(c.Cluster))
+	}
 	b.WriteString(cs.Bold("CIAM") + "\n")
 	row("  ", "Provider", safe(dash(c.CIAM.Provider)))
 	row("  ", "Application ID", safe(c.CIAM.ApplicationID))

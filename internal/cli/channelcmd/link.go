@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -27,22 +28,35 @@ type LinkOptions struct {
 	AccountName string
 	AccountID   string
 	DryRun      bool
+	Force       bool
+
+	// confirm asks whether to re-link (a terminal form; tests may replace it).
+	confirm func(*LinkOptions, *errRelink) (bool, error)
+	// confirmedTo is the account a confirmed re-link goes to.
+	confirmedTo string
 }
 
 // NewCmdLink builds `channel link`.
 func NewCmdLink(f *cmdutil.Factory, runF func(*LinkOptions) error) *cobra.Command {
-	opts := &LinkOptions{Factory: f}
+	opts := &LinkOptions{Factory: f, confirm: confirmRelink}
 	cmd := &cobra.Command{
 		Use:   "link --brand NAME",
 		Short: "Find or create the org's OAUTH_EXTERNAL channel account and record it in the brand file",
 		Long: `Find the org's OAUTH_EXTERNAL channel account, or create it, and record its
 source, account ID and name under channel: in the brand file.
 
-Without --account-id and --account-name, the account the brand file already
+--account-id looks for the account of that ID and no other (an account whose
+name matches does not stand in for it); --account-name alone looks for the
+account of that name. Without either, the account the brand file already
 records is looked for, else any OAUTH_EXTERNAL account of the org. If there is
-none, one is created with the recorded values or with placeholders derived
-from the brand (account ID ciamctl-<brand>, name "<brand> CIAM"): the platform
-gives them no meaning. Running it again changes nothing (exit 0).
+none, one is created with the given or recorded values, or with placeholders
+derived from the brand (account ID ciamctl-<brand>, name "<brand> CIAM"): the
+platform gives them no meaning. Running it again changes nothing (exit 0).
+
+Linking a brand to another account than the one its file records asks first
+on a terminal and needs --force otherwise (exit 2 without it): customers
+created under the old account stay under it, and the gateway's lookups by
+cuid under the new one will not find them. --dry-run shows such a re-link.
 
 The brand file is edited in place: comments, key order and spacing stay as
 they are. --dry-run makes only read calls and prints the create request it
@@ -52,10 +66,13 @@ The account ID and name the platform returns are checked against the brand
 file's rules first (not empty, at most 512 characters, no control characters
 or surrounding spaces); an account that fails is not recorded (exit 3).
 
-The org is --org-id, else $CIAMCTL_INTOUCH_ORG_ID, else the brand's orgId.`,
+The org is --org-id, else $CIAMCTL_INTOUCH_ORG_ID, else the brand's orgId; the
+API host is --intouch-url or --cluster, else $CIAMCTL_INTOUCH_URL, else the
+brand's cluster.`,
 		Example: `  ciamctl channel link --brand acme
   ciamctl channel link --brand acme --dry-run
   ciamctl channel link --brand acme --account-id acme-ciam --account-name "Acme CIAM"
+  ciamctl channel link --brand acme --account-id acme-ciam-2 --force   # re-link
   ciamctl channel link --brand acme --cluster eu --org-id 50123 -o json`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -81,8 +98,11 @@ The org is --org-id, else $CIAMCTL_INTOUCH_ORG_ID, else the brand's orgId.`,
 	fl.StringVar(&opts.AccountName, "account-name", "", "name of the channel account to find or create (default \"<brand> CIAM\")")
 	fl.StringVar(&opts.AccountID, "account-id", "", "source account ID to find or create; customer calls send it as accountId (default ciamctl-<brand>)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "make only read calls; print the request and the record instead")
+	fl.BoolVar(&opts.Force, "force", false, "re-link the brand to another account than the one its file records, without asking")
 	cmdutil.AddIntouchFlags(cmd, &opts.Intouch)
-	return cmd
+	// A re-link may wait for a person: the network work draws on --timeout
+	// as a budget (linkRun), and the question is not charged to it.
+	return cmdutil.OwnDeadline(cmd)
 }
 
 // Call is an Intouch request as shown to users: method, path with query, body.
@@ -105,6 +125,11 @@ type LinkResult struct {
 	DryRun  bool `json:"dryRun,omitempty"`
 	// Request is the create call a dry run would make (absent when the account exists).
 	Request *Call `json:"request,omitempty"`
+	// Relinked is set when the brand was (with --dry-run: would be) linked to another account than before.
+	Relinked *Relink `json:"relinked,omitempty"`
+	// Warnings are the platform's, as it answered them; Notes are ciamctl's.
+	Warnings []intouch.Item `json:"warnings,omitempty"`
+	Notes    []string       `json:"notes,omitempty"`
 }
 
 // DefaultAccount returns the placeholder account ID and name for a brand.
@@ -114,83 +139,93 @@ func DefaultAccount(brandName string) (id, name string) {
 
 func linkRun(o *LinkOptions) error {
 	f := o.Factory
-	store := f.Workspace()
 	res, err := f.UsableBrand(o.Brand)
 	if err != nil {
 		return err
 	}
 	cfg := res.Config
-	client, err := f.Intouch(o.Intouch, cfg.Org())
+	client, err := f.IntouchForBrand(o.Intouch, cfg)
 	if err != nil {
 		return err
 	}
 	if client.OrgID() == "" {
 		return cmdutil.FlagErrorf("no org ID: pass --org-id, set %s, or set orgId in %s", intouch.EnvOrgID, res.Path)
 	}
-
-	out := LinkResult{Source: intouch.SourceOAuthExternal, OrgID: client.OrgID(), File: res.Path, DryRun: o.DryRun}
-	if o.DryRun {
-		cur, err := workspace.ReadBrandFile(workspace.File{Path: res.Path, Listed: true})
-		if err != nil {
-			return workspace.IOError("read", res.Path, err)
-		}
-		next, err := o.link(client, cfg, cur, &out)
-		if err != nil {
+	out, err := o.linkOnce(client, cfg, res.Path)
+	var re *errRelink
+	if errors.As(err, &re) {
+		// Asked outside the workspace lock and the network budget; then
+		// linked again from the start, as the file and the org may have
+		// changed meanwhile.
+		if err := o.askRelink(re); err != nil {
 			return err
 		}
-		out.Changed = string(next) != string(cur)
-	} else {
-		// Find-or-create and the record happen under the workspace lock, so
-		// concurrent links of one brand create one account, and each sees
-		// the file as the previous one left it.
-		outcome, err := store.Update(o.Ctx, o.Brand, func(cur []byte) ([]byte, error) {
-			current := cfg
-			if c, _, _ := brand.Decode(cur); c != nil {
-				current = c
-			}
-			return o.link(client, current, cur, &out)
-		})
-		if err != nil {
-			if out.Created && !errors.As(err, new(badAnswer)) {
-				err = fmt.Errorf("created channel account %q in org %s, but %w; run the command again to record it", out.AccountID, out.OrgID, err)
-			}
-			return err
-		}
-		out.Changed = outcome != workspace.Unchanged
+		out, err = o.linkOnce(client, cfg, res.Path)
 	}
-
+	if err != nil {
+		return err
+	}
 	if f.Globals.Output != cmdutil.FormatText {
 		return cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, out)
 	}
 	return writeLinkText(f, cfg.Brand, out)
 }
 
+// linkOnce is one find-or-create and record, within what is left of --timeout.
+func (o *LinkOptions) linkOnce(client *intouch.Client, cfg *brand.Config, path string) (LinkResult, error) {
+	f := o.Factory
+	out := LinkResult{Source: intouch.SourceOAuthExternal, OrgID: client.OrgID(), File: path, DryRun: o.DryRun}
+	parent := o.Ctx
+	if f.NetBudget != nil {
+		ctx, done, err := f.NetBudget.Start(parent, "channel link")
+		if err != nil {
+			return out, err
+		}
+		defer done()
+		o.Ctx = ctx
+		defer func() { o.Ctx = parent }()
+	}
+	if o.DryRun {
+		cur, err := workspace.ReadBrandFile(workspace.File{Path: path, Listed: true})
+		if err != nil {
+			return out, workspace.IOError("read", path, err)
+		}
+		current := cfg
+		if c, _, _ := brand.Decode(cur); c != nil {
+			current = c
+		}
+		next, err := o.link(client, current, cur, &out)
+		if err != nil {
+			return out, err
+		}
+		out.Changed = string(next) != string(cur)
+		return out, nil
+	}
+	// Find-or-create and the record happen under the workspace lock, so
+	// concurrent links of one brand create one account, and each sees the
+	// file as the previous one left it.
+	outcome, err := f.Workspace().Update(o.Ctx, o.Brand, func(cur []byte) ([]byte, error) {
+		current := cfg
+		if c, _, _ := brand.Decode(cur); c != nil {
+			current = c
+		}
+		return o.link(client, current, cur, &out)
+	})
+	if err != nil {
+		if out.Created && !errors.As(err, new(badAnswer)) {
+			err = fmt.Errorf("created channel account %q in org %s, but %w; run the command again to record it", out.AccountID, out.OrgID, err)
+		}
+		return out, err
+	}
+	out.Changed = outcome != workspace.Unchanged
+	return out, nil
+}
+
 // link finds the account (or creates it; with --dry-run only describes the
 // create call) and returns the brand file cur with the account recorded.
 func (o *LinkOptions) link(client *intouch.Client, cfg *brand.Config, cur []byte, out *LinkResult) ([]byte, error) {
 	f := o.Factory
-	// What to look for, and what to create when it is not there.
-	searchID, searchName := o.AccountID, o.AccountName
-	name := cfg.Brand
-	if name == "" {
-		name = o.Brand
-	}
-	newID, newName := DefaultAccount(name)
-	if o.AccountID == "" && o.AccountName == "" {
-		if rec := cfg.Channel; rec != nil && rec.AccountID != "" {
-			searchID, newID = rec.AccountID, rec.AccountID
-			if rec.AccountName != "" {
-				newName = rec.AccountName
-			}
-		}
-	} else {
-		if o.AccountID != "" {
-			newID = o.AccountID
-		}
-		if o.AccountName != "" {
-			newName = o.AccountName
-		}
-	}
+	want := o.wanted(cfg)
 
 	stop := f.IOStreams.StartProgress("Looking up channel accounts")
 	all, err := client.ListChannelAccounts(o.Ctx)
@@ -198,27 +233,37 @@ func (o *LinkOptions) link(client *intouch.Client, cfg *brand.Config, cur []byte
 	if err != nil {
 		return nil, cmdutil.IntouchError(err)
 	}
-	acc, found := intouch.FindOAuthExternal(all, searchID, searchName)
+	acc, found := intouch.FindOAuthExternal(all, want.searchID, want.searchName)
+	if !found {
+		acc = intouch.ChannelAccount{Name: want.newName, SourceAccountIdentifier: want.newID, SourceTypeName: intouch.SourceOAuthExternal}
+	}
+	// Nothing is created for a re-link that is not confirmed.
+	if err := o.checkRelink(cfg, acc.SourceAccountIdentifier, out); err != nil {
+		return nil, err
+	}
 	switch {
 	case found:
 	case o.DryRun:
-		body, _ := json.Marshal(intouch.CreateSourceBody(newName, newID))
+		body, _ := json.Marshal(intouch.CreateSourceBody(want.newName, want.newID))
 		out.Request = &Call{Method: intouch.Endpoints[intouch.EPCreateSource].Method, Path: sourcesPath(client.OrgID()), Body: body}
-		acc = intouch.ChannelAccount{Name: newName, SourceAccountIdentifier: newID, SourceTypeName: intouch.SourceOAuthExternal}
 	default:
 		stop := f.IOStreams.StartProgress("Creating the channel account")
-		acc, err = client.CreateChannelAccount(o.Ctx, newName, newID)
+		acc, err = client.CreateChannelAccount(o.Ctx, want.newName, want.newID)
 		stop()
 		if err != nil {
-			return nil, cmdutil.IntouchError(err)
+			return nil, createError(err)
 		}
 		if acc.SourceAccountIdentifier == "" { // the answer is undocumented; trust what was asked for
-			acc.SourceAccountIdentifier = newID
+			acc.SourceAccountIdentifier = want.newID
 		}
 		if acc.Name == "" {
-			acc.Name = newName
+			acc.Name = want.newName
 		}
-		out.Created = true
+		out.Created = !acc.Existed
+		out.Warnings = append(out.Warnings, acc.Warnings...)
+	}
+	if o.AccountName != "" && acc.Name != "" && !strings.EqualFold(acc.Name, o.AccountName) {
+		out.Notes = append(out.Notes, fmt.Sprintf("the account's name on the platform is %q; --account-name %q was not applied (channel link does not rename accounts)", acc.Name, o.AccountName))
 	}
 	if err := checkAccount(acc, out); err != nil {
 		return nil, err
@@ -229,6 +274,56 @@ func (o *LinkOptions) link(client *intouch.Client, cfg *brand.Config, cur []byte
 		return nil, recordError(err, out.File)
 	}
 	return next, nil
+}
+
+// wantedAccount is what link looks for, and what it creates when that is not there.
+type wantedAccount struct {
+	searchID, searchName string
+	newID, newName       string
+}
+
+// wanted: an explicit --account-id is looked for by that id only (a name never
+// stands in for it); --account-name alone by name; neither, the account the
+// brand file records, else any OAUTH_EXTERNAL account of the org. What is
+// created when nothing is found: the given values, else the recorded ones,
+// else placeholders derived from the brand.
+func (o *LinkOptions) wanted(cfg *brand.Config) wantedAccount {
+	name := cfg.Brand
+	if name == "" {
+		name = o.Brand
+	}
+	var w wantedAccount
+	w.newID, w.newName = DefaultAccount(name)
+	rec := cfg.Channel
+	if rec != nil && rec.AccountID == "" {
+		rec = nil
+	}
+	switch {
+	case o.AccountID != "":
+		w.searchID, w.newID = o.AccountID, o.AccountID
+		if o.AccountName != "" {
+			w.newName = o.AccountName
+		} else if rec != nil && rec.AccountID == o.AccountID && rec.AccountName != "" {
+			w.newName = rec.AccountName
+		}
+	case o.AccountName != "":
+		w.searchName, w.newName = o.AccountName, o.AccountName
+	case rec != nil:
+		w.searchID, w.newID = rec.AccountID, rec.AccountID
+		if rec.AccountName != "" {
+			w.newName = rec.AccountName
+		}
+	}
+	return w
+}
+
+// createError words the create call's refusals for this command's flags.
+func createError(err error) error {
+	var exists *intouch.SourceExistsError
+	if errors.As(err, &exists) {
+		return cmdutil.WithHint(err, "pass --account-id %s to link that account, or choose another --account-name", exists.Existing.SourceAccountIdentifier)
+	}
+	return cmdutil.IntouchError(err)
 }
 
 // checkAccount holds the platform's answer to the brand file's rules before
@@ -278,12 +373,16 @@ func writeLinkText(f *cmdutil.Factory, brandName string, r LinkResult) error {
 	// Account ID and name may come from the platform's answer.
 	safe := iostreams.SafeText
 	account := fmt.Sprintf("%s channel account %q (account ID %s) in org %s", safe(r.Source), r.AccountName, safe(r.AccountID), safe(r.OrgID))
+	defer writeLinkNotes(f, r)
 	if r.DryRun {
 		if r.Request != nil {
 			fmt.Fprintf(w, "Would create the %s with:\n", account)
 			writeCall(w, cs.Bold, *r.Request)
 		} else {
 			fmt.Fprintf(w, "%s Found the %s\n", cs.SuccessIcon(), account)
+		}
+		if r.Relinked != nil {
+			fmt.Fprintf(w, "%s Would re-link brand %s from account %s to %s (needs --force without a terminal)\n", cs.WarningIcon(), safe(brandName), safe(r.Relinked.From), safe(r.Relinked.To))
 		}
 		if r.Changed {
 			fmt.Fprintf(w, "Would record it in %s:\n", safe(r.File))
@@ -303,8 +402,24 @@ func writeLinkText(f *cmdutil.Factory, brandName string, r LinkResult) error {
 		_, err := fmt.Fprintf(w, "%s Brand %s is already linked to the %s; nothing changed\n", cs.SuccessIcon(), cs.Bold(safe(brandName)), account)
 		return err
 	}
+	if r.Relinked != nil {
+		fmt.Fprintf(w, "%s Re-linked brand %s from account %s to %s\n", cs.WarningIcon(), safe(brandName), safe(r.Relinked.From), safe(r.Relinked.To))
+	}
 	_, err := fmt.Fprintf(w, "%s Recorded it in %s\n", cs.SuccessIcon(), safe(r.File))
 	return err
+}
+
+// writeLinkNotes prints the platform's warnings, what a re-link means for
+// existing customers, and ciamctl's notes, after the result.
+func writeLinkNotes(f *cmdutil.Factory, r LinkResult) {
+	w := f.IOStreams.Out
+	cmdutil.WriteIntouchWarnings(w, f.IOStreams.ColorScheme(), r.Warnings)
+	if r.Relinked != nil {
+		fmt.Fprintf(w, "  %s\n", iostreams.SafeText(r.Relinked.Consequence))
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "  note: %s\n", iostreams.SafeText(n))
+	}
 }
 
 // writeCall prints a request as method and path, then its body indented.

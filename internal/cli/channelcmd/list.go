@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ciamctl/ciamctl/internal/brand"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
@@ -32,7 +33,9 @@ func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Comman
 		Long: `List the org's channel (source) accounts from the Intouch API: ID, source type,
 account ID (the accountId of customer calls), name and whether it is active.
 
-The org is --org-id, else $CIAMCTL_INTOUCH_ORG_ID, else the orgId of --brand.`,
+The org is --org-id, else $CIAMCTL_INTOUCH_ORG_ID, else the orgId of --brand;
+the API host is --intouch-url or --cluster, else $CIAMCTL_INTOUCH_URL, else the
+cluster of --brand.`,
 		Example: `  ciamctl channel list
   ciamctl channel list --oauth-external
   ciamctl channel list --brand acme -o json`,
@@ -45,7 +48,7 @@ The org is --org-id, else $CIAMCTL_INTOUCH_ORG_ID, else the orgId of --brand.`,
 			return listRun(opts)
 		},
 	}
-	cmdutil.AddBrandFlag(f, cmd, &opts.Brand, "take the org ID from this brand's orgId when no other is set")
+	cmdutil.AddBrandFlag(f, cmd, &opts.Brand, "take the org ID and cluster from this brand when no other is set")
 	cmd.Flags().BoolVar(&opts.OAuthExternal, "oauth-external", false, "only OAUTH_EXTERNAL accounts")
 	cmdutil.AddIntouchFlags(cmd, &opts.Intouch)
 	return cmd
@@ -53,15 +56,15 @@ The org is --org-id, else $CIAMCTL_INTOUCH_ORG_ID, else the orgId of --brand.`,
 
 func listRun(o *ListOptions) error {
 	f := o.Factory
-	org := ""
+	var bcfg *brand.Config
 	if o.Brand != "" {
 		res, err := f.UsableBrand(o.Brand)
 		if err != nil {
 			return err
 		}
-		org = res.Config.Org()
+		bcfg = res.Config
 	}
-	client, err := f.Intouch(o.Intouch, org)
+	client, err := f.IntouchForBrand(o.Intouch, bcfg)
 	if err != nil {
 		return err
 	}

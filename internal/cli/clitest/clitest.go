@@ -4,6 +4,7 @@ package clitest
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"io"
 	"net/http"
@@ -36,12 +37,18 @@ type Opts struct {
 	TTY   bool
 	Color bool
 	Now   time.Time
+	// Browser plays the user's browser for token fetch; nil: opening a URL fails.
+	Browser func(url string) error
 	// HTTPClient replaces the plain client every command gets (e.g. one whose
 	// dialer records connections).
 	HTTPClient func() *http.Client
 	// Stdout, when set, receives stdout instead of Result.Stdout (a
 	// benchmark writing millions of lines discards them).
 	Stdout io.Writer
+	// Clock replaces the fixed Now (e.g. one that Sleep moves on), and
+	// Sleep the real waits of the platform client.
+	Clock func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Run executes ciamctl with args and returns exit code and output.
@@ -68,10 +75,18 @@ func Run(t testing.TB, o Opts, args ...string) Result {
 		Now:        func() time.Time { return now },
 		HTTPClient: func() *http.Client { return &http.Client{} },
 		Globals:    &cmdutil.Globals{},
+		Browser:    o.Browser,
+	}
+	if f.Browser == nil {
+		f.Browser = func(string) error { return errors.New("no browser in tests") }
 	}
 	if o.HTTPClient != nil {
 		f.HTTPClient = o.HTTPClient
 	}
+	if o.Clock != nil {
+		f.Now = o.Clock
+	}
+	f.Sleep = o.Sleep
 	code := cli.Run(context.Background(), f, args)
 	return Result{Code: code, Stdout: out.String(), Stderr: errOut.String()}
 }

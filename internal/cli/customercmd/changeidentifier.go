@@ -221,7 +221,7 @@ func changeIdentifierRun(o *ChangeIdentifierOptions) error {
 		return err
 	}
 
-	client, err := f.Intouch(o.Intouch, cfg.Org())
+	client, err := f.IntouchForBrand(o.Intouch, cfg)
 	if err != nil {
 		return err
 	}

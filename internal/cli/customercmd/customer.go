@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ciamctl/ciamctl/internal/brand"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/intouch"
 	"github.com/ciamctl/ciamctl/internal/iostreams"
@@ -55,7 +56,12 @@ func NewCmdLookup(f *cmdutil.Factory, runF func(*LookupOptions) error) *cobra.Co
 record: customer ID, names and identifiers (cuid, mobile, email).
 
 The channel account is --account-id, else the one recorded in --brand's file
-(by ` + "`ciamctl channel link`" + `). Exit 1 when there is no such customer.`,
+(by ` + "`ciamctl channel link`" + `). Exit 1 when there is no such customer.
+A customer merged into another (8069) is followed to the survivor, and the
+platform's warnings are shown (-o json: warnings).
+
+The platform is --intouch-url or --cluster, else $CIAMCTL_INTOUCH_URL, else the
+cluster of --brand.`,
 		Example: `  ciamctl customer lookup --brand acme --cuid 3f0c8a2e-1b7d-4c59-9e61-0a2b3c4d5e6f
   ciamctl customer lookup --account-id acme-ciam --org-id 50123 --cuid 3f0c8a2e-... -o json`,
 		Args: cmdutil.NoArgs,
@@ -88,6 +94,10 @@ type LookupResult struct {
 	CustomerID int64                   `json:"customerId"`
 	CUID       string                  `json:"cuid"`
 	Profile    intouch.CustomerProfile `json:"profile"`
+	// Warnings are the platform's, as it answered them; Notes say what
+	// was made of them (a merge followed to the survivor).
+	Warnings []intouch.Item `json:"warnings,omitempty"`
+	Notes    []string       `json:"notes,omitempty"`
 }
 
 // ErrNotFound is a lookup that found no customer: exit 1, the thing checked is absent.
@@ -95,13 +105,14 @@ var ErrNotFound = errors.New("customer not found")
 
 func lookupRun(o *LookupOptions) error {
 	f := o.Factory
-	accountID, org := o.AccountID, ""
+	accountID := o.AccountID
+	var bcfg *brand.Config
 	if o.Brand != "" {
 		res, err := f.UsableBrand(o.Brand)
 		if err != nil {
 			return err
 		}
-		org = res.Config.Org()
+		bcfg = res.Config
 		if accountID == "" {
 			if res.Config.Channel == nil || res.Config.Channel.AccountID == "" {
 				return cmdutil.WithHint(cmdutil.FlagErrorf("brand %q records no channel account", o.Brand),
@@ -110,30 +121,16 @@ func lookupRun(o *LookupOptions) error {
 			accountID = res.Config.Channel.AccountID
 		}
 	}
-	client, err := f.Intouch(o.Intouch, org)
+	client, err := f.IntouchForBrand(o.Intouch, bcfg)
 	if err != nil {
 		return err
 	}
 	stop := f.IOStreams.StartProgress("Looking up the customer")
-	id, found, err := client.LookupCustomer(o.Ctx, intouch.SourceOAuthExternal, accountID, intouch.IdentifierCUID, o.CUID)
-	var cust intouch.Customer
-	if err == nil && found {
-		cust, err = client.GetCustomer(o.Ctx, id, intouch.SourceOAuthExternal, accountID)
-	}
+	out, err := lookupCUID(o.Ctx, client, accountID, o.CUID)
 	stop()
 	if err != nil {
-		return cmdutil.IntouchError(err)
+		return err
 	}
-	if !found {
-		return cmdutil.WithHint(fmt.Errorf("%w: no customer has cuid %s under %s account %s in org %s",
-			ErrNotFound, o.CUID, intouch.SourceOAuthExternal, accountID, client.OrgID()),
-			"the customer is created at the user's first login through the gateway; try `ciamctl flow login --brand NAME TOKEN --apply`")
-	}
-	p, _ := cust.Profile(intouch.SourceOAuthExternal, accountID)
-	if p.Identifiers == nil {
-		p.Identifiers = []intouch.Identifier{}
-	}
-	out := LookupResult{Found: true, CustomerID: cust.ID, CUID: o.CUID, Profile: p}
 	if f.Globals.Output != cmdutil.FormatText {
 		return cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, out)
 	}
@@ -141,7 +138,15 @@ func lookupRun(o *LookupOptions) error {
 }
 
 func writeCustomer(f *cmdutil.Factory, r LookupResult) error {
-	return writeProfile(f.IOStreams.Out, f.IOStreams.ColorScheme(), r.CustomerID, r.Profile)
+	cs := f.IOStreams.ColorScheme()
+	if err := writeProfile(f.IOStreams.Out, cs, r.CustomerID, r.Profile); err != nil {
+		return err
+	}
+	cmdutil.WriteIntouchWarnings(f.IOStreams.Out, cs, r.Warnings)
+	for _, n := range r.Notes {
+		fmt.Fprintf(f.IOStreams.Out, "%s %s\n", cs.Gray("note:"), iostreams.SafeText(n))
+	}
+	return nil
 }
 
 // writeProfile prints a customer's profile in one source account.
@@ -163,8 +168,10 @@ func writeProfile(w io.Writer, cs *iostreams.ColorScheme, id int64, p intouch.Cu
 		}
 		fmt.Fprintf(&b, "  %-11s %s\n", safe(id.Type), v)
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return err
+	}
+	return nil
 }
 
 func orDash(s string) string {

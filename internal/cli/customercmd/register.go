@@ -237,7 +237,7 @@ func registerRun(o *RegisterOptions) error {
 	}
 	out.Request = instoreRequest(p, o.fields, o.extended)
 
-	client, err := f.Intouch(o.Intouch, cfg.Org())
+	client, err := f.IntouchForBrand(o.Intouch, cfg)
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ nothing outside a temporary workspace is touched.
   1. register the brand by OpenID Connect discovery     (brand add --discover)
   2. check it against the live CIAM                     (config validate --online)
   3. create the org's OAUTH_EXTERNAL channel account    (channel link)
-  4. a user registered in the CIAM signs in and gets an ID and an access token
+  4. a user registered in the CIAM signs in             (token fetch)
   5. verify the token as the gateway will               (token verify)
   6. see the customer the token maps to                 (mapping dry-run)
   7. pre-flight every CIAM user: failures and merges    (mapping dry-run --batch)
@@ -47,10 +47,11 @@ nothing outside a temporary workspace is touched.
   9. find the customer by the CIAM's user ID            (customer lookup)
  10. register extra data under INSTORE: it merges into the same customer
                                                         (customer register)
- 11. profile update: a new name in the CIAM, log in again: the platform follows
+ 11. profile update: a new name in the CIAM, sign in and log in again: the
+     platform follows
  12. identifier change in two steps: the CIAM, then the platform
                                                         (customer change-identifier)
- 13. log out: end the CIAM session, revoke the access token (flow logout)
+ 13. log out: end the CIAM session, revoke the tokens   (flow logout)
 
 Each step prints the command it runs, so you can repeat it against 'ciamctl
 sandbox' or a real CIAM.`,

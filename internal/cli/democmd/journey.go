@@ -5,8 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -30,10 +30,11 @@ type journey struct {
 	brand string
 	env   map[string]string
 
-	step        int
-	token       string // the latest ID token
-	accessToken string // the latest access token
-	sub         string
+	step         int
+	token        string // the latest ID token
+	accessToken  string // the latest access token
+	refreshToken string // the latest refresh token ("" when the CIAM issued none)
+	sub          string
 }
 
 func (j *journey) walk(ctx context.Context) error {
@@ -67,7 +68,7 @@ func (j *journey) walk(ctx context.Context) error {
 		},
 		func() error {
 			j.headline(fmt.Sprintf("%s, registered in the CIAM, signs in", j.opts.User),
-				"Registration happens in the CIAM; its token endpoint returns an ID token signed with its RS256 key, and an access token.")
+				"Registration happens in the CIAM. token fetch gets the tokens and verifies the ID token before printing anything; the password flow suits a script, `ciamctl token fetch --brand acme` signs in with a browser.")
 			return j.signIn(ctx)
 		},
 		func() error {
@@ -129,8 +130,12 @@ func (j *journey) walk(ctx context.Context) error {
 		},
 		func() error {
 			j.headline("Log out",
-				"End the CIAM session and revoke the access token; userinfo refuses it afterwards. The platform has nothing to do.")
-			return j.ciamctl(ctx, "flow", "logout", "--brand", j.brand, "--id-token-hint", j.token, "--access-token", j.accessToken, "--apply")
+				"End the CIAM session and revoke the refresh and access tokens; userinfo refuses the access token afterwards. The platform has nothing to do.")
+			args := []string{"flow", "logout", "--brand", j.brand, "--id-token-hint", j.token, "--access-token", j.accessToken}
+			if j.refreshToken != "" {
+				args = append(args, "--refresh-token", j.refreshToken)
+			}
+			return j.ciamctl(ctx, append(args, "--apply")...)
 		},
 	}
 	for _, s := range steps {
@@ -169,45 +174,50 @@ func (j *journey) ciamctl(ctx context.Context, args ...string) error {
 	return nil
 }
 
-// signIn uses the CIAM's token endpoint over HTTP (password grant), as the
-// brand's app would, and keeps the ID token for the next steps.
+// signIn gets the tokens with `ciamctl token fetch -o json` (the password
+// flow: a browser has no place in a scripted demo), which verifies the ID
+// token before printing anything, and keeps them for the next steps.
 func (j *journey) signIn(ctx context.Context) error {
-	form := url.Values{
-		"grant_type": {"password"}, "username": {j.opts.User}, "password": {"password"},
-		"client_id": {j.sb.CIAM.ClientID()},
-	}
-	fmt.Fprintf(j.f.IOStreams.Out, "%s POST %s  grant_type=password username=%s\n",
-		j.f.IOStreams.ColorScheme().Gray("$"), j.sb.TokenURL(), j.opts.User)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, j.sb.TokenURL(), strings.NewReader(form.Encode()))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	res, err := j.f.HTTPClient().Do(req)
-	if err != nil {
-		return fmt.Errorf("signing in: %w", err)
-	}
-	defer res.Body.Close()
-	var body struct {
-		IDToken     string `json:"id_token"`
-		AccessToken string `json:"access_token"`
-		Error       string `json:"error_description"`
-	}
-	if err := json.NewDecoder(res.Body).Decode(&body); err != nil || res.StatusCode != http.StatusOK {
-		return fmt.Errorf("signing in as %q: %s %s", j.opts.User, res.Status, body.Error)
-	}
 	u, ok := j.sb.CIAM.FindUser(j.opts.User)
 	if !ok {
 		return fmt.Errorf("no seeded user %q (try alice or bob)", j.opts.User)
 	}
-	j.token, j.accessToken, j.sub = body.IDToken, body.AccessToken, u.Sub
-	fmt.Fprintf(j.f.IOStreams.Out, "  ID token for sub %s saved as $ID_TOKEN (%d bytes), access token as $ACCESS_TOKEN\n", j.sub, len(j.token))
+	cs := j.f.IOStreams.ColorScheme()
+	args := []string{"token", "fetch", "--brand", j.brand, "--flow", "password", "--username", j.opts.User, "-o", "json"}
+	fmt.Fprintf(j.f.IOStreams.Out, "%s TOKENS=$(%s=password %s)\n", cs.Gray("$"), cmdutil.EnvCIAMPassword, displayArgs(args, nil))
+	env := maps.Clone(j.env)
+	env[cmdutil.EnvCIAMPassword] = "password" // the seeded users' password
+	child := childFactory(j.f, env)
+	// stdout is captured as $TOKENS would be; what token fetch says on
+	// stderr (the verification) is part of the walkthrough.
+	var out bytes.Buffer
+	ios := *j.f.IOStreams
+	ios.Out, ios.ErrOut = &out, j.f.IOStreams.Out
+	ios.SetColorEnabled(j.f.IOStreams.ColorEnabled())
+	child.IOStreams = &ios
+	if err := j.opts.Run(ctx, child, args); err != nil {
+		return fmt.Errorf("token fetch: %w", err)
+	}
+	var toks struct {
+		IDToken      string `json:"id_token"`
+		AccessToken  string `json:"access_token"`
+		RefreshToken string `json:"refresh_token"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &toks); err != nil || toks.IDToken == "" || toks.AccessToken == "" {
+		return fmt.Errorf("token fetch -o json: no id_token and access_token in its output")
+	}
+	j.token, j.accessToken, j.refreshToken, j.sub = toks.IDToken, toks.AccessToken, toks.RefreshToken, u.Sub
+	saved := "  .id_token saved as $ID_TOKEN, .access_token as $ACCESS_TOKEN"
+	if j.refreshToken != "" {
+		saved += ", .refresh_token as $REFRESH_TOKEN"
+	}
+	fmt.Fprintln(j.f.IOStreams.Out, saved)
 	return nil
 }
 
 // secrets are the tokens the command lines show as variables.
 func (j *journey) secrets() map[string]string {
-	return map[string]string{j.token: `"$ID_TOKEN"`, j.accessToken: `"$ACCESS_TOKEN"`}
+	return map[string]string{j.token: `"$ID_TOKEN"`, j.accessToken: `"$ACCESS_TOKEN"`, j.refreshToken: `"$REFRESH_TOKEN"`}
 }
 
 // The demo's new mobile: step 1 puts it in the CIAM, step 2 on the platform.

@@ -47,13 +47,19 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command 
              --access-token it must answer that token (with --id-token, for the
              same sub), as ` + "`ciamctl token userinfo`" + ` checks
   intouch    the platform API accepts the CIAMCTL_INTOUCH_* credentials
+  org        the credentials act for the brand's org: the access token's
+             org_id is its orgId, or its parent (calls then carry
+             X-CAP-API-AUTH-ORG-ID); Basic credentials carry no org (warning)
   channel    the org's OAUTH_EXTERNAL account recorded in the brand file exists
 
 Every check runs even when an earlier one fails, so one run shows all that
-is wrong. A brand file with errors is never used: discovery, jwks, userinfo
-and channel are skipped, and intouch runs only when --org-id or the
+is wrong. A brand file with errors is never used: discovery, jwks, userinfo,
+org and channel are skipped, and intouch runs only when --org-id or the
 environment names the org. Exit 0 when all pass (warnings allowed), 1 when
-any fails.`,
+any fails.
+
+The platform is --intouch-url or --cluster, else $CIAMCTL_INTOUCH_URL, else the
+brand's cluster.`,
 		Example: `  ciamctl doctor --brand acme
   ciamctl doctor --brand acme --access-token "$ACCESS_TOKEN" --id-token "$ID_TOKEN"
   ciamctl doctor --brand acme --cluster eu -o json`,
@@ -145,7 +151,7 @@ func run(opts *Options) error {
 			wg.Go(func() { c := userinfoCheck(opts, cfg); userinfo = &c })
 		}
 	} else {
-		wg.Go(func() { platform = []Check{credentialsOnly(opts, skip("intouch")), skip("channel")} })
+		wg.Go(func() { platform = []Check{credentialsOnly(opts, skip("intouch")), skip("org"), skip("channel")} })
 	}
 	wg.Wait()
 	stop()
@@ -173,7 +179,7 @@ func credentialsOnly(opts *Options, skipped Check) Check {
 	if err == nil && cfg.OrgID == "" {
 		return skipped
 	}
-	creds, _ := credentialsCheck(opts, "")
+	creds, _, _ := credentialsCheck(opts, nil)
 	return creds
 }
 
@@ -246,17 +252,19 @@ func userinfoCheck(opts *Options, cfg *brand.Config) Check {
 	return c
 }
 
-// platformChecks: the credentials, then the channel account they can see.
+// platformChecks: the credentials, the org they act on, then the channel
+// account they can see.
 func platformChecks(opts *Options, cfg *brand.Config) []Check {
 	channel := Check{Name: "channel", Status: statusSkipped, Detail: "not checked: no platform access"}
-	creds, access := credentialsCheck(opts, cfg.Org())
+	creds, access, client := credentialsCheck(opts, cfg)
+	org := orgCheck(opts, client, cfg, access != nil)
 	if access == nil {
-		return []Check{creds, channel}
+		return []Check{creds, org, channel}
 	}
 	ch := cfg.Channel
 	if ch == nil || ch.AccountID == "" {
 		channel.Status, channel.Detail = statusFailed, "the brand file records no channel account; run `ciamctl channel link --brand "+cfg.Brand+"`"
-		return []Check{creds, channel}
+		return []Check{creds, org, channel}
 	}
 	if a, ok := intouch.FindOAuthExternal(access.accounts, ch.AccountID, ""); ok {
 		channel.Status = statusOK
@@ -264,11 +272,14 @@ func platformChecks(opts *Options, cfg *brand.Config) []Check {
 		if !a.IsActive {
 			channel.Status, channel.Detail = statusWarning, channel.Detail+" but is inactive"
 		}
+		if ch.AccountName != "" && a.Name != ch.AccountName {
+			channel.add(brand.SeverityWarning, fmt.Sprintf("the brand file records the name %q; `ciamctl channel link --brand %s` records the platform's", ch.AccountName, cfg.Brand))
+		}
 	} else {
 		channel.Status = statusFailed
-		channel.Detail = fmt.Sprintf("org %s has no OAUTH_EXTERNAL account %q; run `ciamctl channel link --brand %s`", access.org, ch.AccountID, cfg.Brand)
+		channel.Detail = fmt.Sprintf("org %s has no OAUTH_EXTERNAL account %q any more; customers created under it are unreachable through the gateway until it is restored, or run `ciamctl channel link --brand %s` to link another (see its help on re-linking)", access.org, ch.AccountID, cfg.Brand)
 	}
-	return []Check{creds, channel}
+	return []Check{creds, org, channel}
 }
 
 // platformAccess is what a passing credentials check saw.
@@ -278,26 +289,27 @@ type platformAccess struct {
 }
 
 // credentialsCheck authenticates and lists the org's channel accounts;
-// access is nil when that failed.
-func credentialsCheck(opts *Options, orgFallback string) (Check, *platformAccess) {
+// access is nil when that failed, client when the credentials were refused
+// (or the configuration is incomplete).
+func credentialsCheck(opts *Options, cfg *brand.Config) (Check, *platformAccess, *intouch.Client) {
 	f := opts.Factory
 	creds := Check{Name: "intouch", Status: statusOK}
-	client, err := f.Intouch(opts.Intouch, orgFallback)
+	client, err := f.IntouchForBrand(opts.Intouch, cfg)
 	if err != nil {
 		creds.Status, creds.Detail = statusFailed, oneLine(err)
-		return creds, nil
+		return creds, nil, nil
 	}
 	if err := client.Authenticate(opts.Ctx); err != nil {
 		creds.Status, creds.Detail = statusFailed, oneLine(err)
-		return creds, nil
+		return creds, nil, nil
 	}
 	accounts, err := client.ListChannelAccounts(opts.Ctx)
 	if err != nil {
 		creds.Status, creds.Detail = statusFailed, oneLine(err)
-		return creds, nil
+		return creds, nil, client
 	}
 	creds.Detail = fmt.Sprintf("%s accepts the credentials for org %s", client.BaseURL(), client.OrgID())
-	return creds, &platformAccess{org: client.OrgID(), accounts: accounts}
+	return creds, &platformAccess{org: client.OrgID(), accounts: accounts}, client
 }
 
 func oneLine(err error) string {

@@ -57,7 +57,9 @@ func NewCmdLogin(f *cmdutil.Factory, runF func(*LoginOptions) error) *cobra.Comm
   1. verify the token with the brand's policy (keys from its jwksUri);
   2. map its claims to a customer profile (see ` + "`ciamctl mapping dry-run`" + `);
   3. look the customer up by cuid (the token's sub) under OAUTH_EXTERNAL and the
-     brand's channel account;
+     brand's channel account; lookup by cuid is an inferred call, so when the
+     org answers 8015 ("not found") the token's mobile, then email, are tried
+     too; a merged customer (8069) is followed to the survivor;
   4. create the customer when absent (POST /v2/customers), otherwise compare the
      mapped fields with the stored profile and update changed names with
      PUT /v2/customers/{id} (the profile-update flow).
@@ -71,7 +73,16 @@ Without --apply only the read calls (lookup, get) are made, and the calls that
 would change the platform are printed with their bodies. With --apply they are
 made. Exit 1 when the token is invalid or maps to no usable profile, 2 when the
 brand's file has errors (it is never used), 3 when the JWKS or the platform
-cannot be reached.`,
+cannot be reached.
+
+Every warning the platform answers is shown and kept (-o json: warnings), with
+notes on what was made of it.
+
+The platform is --intouch-url or --cluster, else $CIAMCTL_INTOUCH_URL, else the
+brand's cluster; the org is --org-id, else $CIAMCTL_INTOUCH_ORG_ID, else the
+brand's orgId. The platform limits calls per API key per minute: after a
+refusal (HTTP 429) the command waits for the next minute when --timeout leaves
+room for it, and otherwise stops at once, saying which --timeout would do.`,
 		Example: `  ciamctl flow login --brand acme "$ID_TOKEN"            # print the calls it would make
   ciamctl flow login --brand acme "$ID_TOKEN" --apply    # make them
   pbpaste | ciamctl flow login --brand acme - --apply -o json`,
@@ -125,7 +136,10 @@ type LoginResult struct {
 	ChangeIdentifierCommands []string                   `json:"changeIdentifierCommands,omitempty"`
 	Calls                    []cmdutil.Call             `json:"calls"`
 	Problems                 []mapping.Problem          `json:"problems"`
-	Warnings                 []intouch.Item             `json:"warnings,omitempty"`
+	// Warnings are every warning the platform answered, as it did; Notes
+	// say what the flow made of them (merges followed, lookups fallen back).
+	Warnings []intouch.Item `json:"warnings,omitempty"`
+	Notes    []string       `json:"notes,omitempty"`
 }
 
 func loginRun(o *LoginOptions) error {
@@ -167,7 +181,7 @@ func loginRun(o *LoginOptions) error {
 		return finish(f, out, cmdutil.ErrFailed)
 	}
 
-	client, err := f.Intouch(o.Intouch, cfg.Org())
+	client, err := f.IntouchForBrand(o.Intouch, cfg)
 	if err != nil {
 		return err
 	}
@@ -187,18 +201,10 @@ func loginRun(o *LoginOptions) error {
 // run is the gateway's login logic proper: lookup, then create or update.
 func run(ctx context.Context, c *intouch.Client, brandName string, apply bool, p mapping.Profile, out *LoginResult) error {
 	src, acc, cuid := intouch.SourceOAuthExternal, out.AccountID, out.CUID
-	q := url.Values{"source": {src}, "accountId": {acc}, "identifierName": {intouch.IdentifierCUID}, "identifierValue": {cuid}}
-	lookup := cmdutil.NewCall(intouch.EPLookupCustomer, nil, q, nil)
-	id, found, err := c.LookupCustomer(ctx, src, acc, intouch.IdentifierCUID, cuid)
+	id, found, err := findCustomer(ctx, c, p, out)
 	if err != nil {
 		return err
 	}
-	lookup.Made = true
-	lookup.Result = "not found"
-	if found {
-		lookup.Result = fmt.Sprintf("customer %d", id)
-	}
-	out.Calls = append(out.Calls, lookup)
 
 	if !found {
 		req := intouch.BuildAddCustomer(intouch.NewCustomer{CUID: cuid, FirstName: p.FirstName, LastName: p.LastName,
@@ -225,7 +231,7 @@ func run(ctx context.Context, c *intouch.Client, brandName string, apply bool, p
 			add.Result = fmt.Sprintf("merged into customer %d of another source (8050)", created.CreatedID)
 		}
 		out.Calls = append(out.Calls, add)
-		out.Warnings = created.Warnings
+		out.Warnings = append(out.Warnings, created.Warnings...)
 		out.Outcome, out.CustomerID = OutcomeCreated, &created.CreatedID
 		return nil
 	}
@@ -239,6 +245,7 @@ func run(ctx context.Context, c *intouch.Client, brandName string, apply bool, p
 	}
 	get.Made, get.Result = true, "ok"
 	out.Calls = append(out.Calls, get)
+	id = survivor(id, cust, out)
 	stored, _ := cust.Profile(src, acc)
 	out.Changes = mapping.Diff(stored, p)
 	if out.Changes == nil {
@@ -260,7 +267,7 @@ func run(ctx context.Context, c *intouch.Client, brandName string, apply bool, p
 		out.Calls = append(out.Calls, w)
 		return nil
 	}
-	if _, err := c.UpdateCustomer(ctx, id, src, acc, up); err != nil {
+	if err := written(c.UpdateCustomer(ctx, id, src, acc, up))(out); err != nil {
 		w.Result = "failed"
 		out.Calls = append(out.Calls, w)
 		return err
@@ -332,6 +339,7 @@ func writeText(w io.Writer, cs *iostreams.ColorScheme, r LoginResult) error {
 	}
 	b.Reset()
 	cmdutil.WriteCalls(w, cs, r.Calls)
+	writeWarningsAndNotes(w, cs, r)
 	if len(r.Changes) > 0 {
 		fmt.Fprintln(&b, "Changes")
 		for _, c := range r.Changes {

@@ -17,9 +17,6 @@ import (
 	"github.com/ciamctl/ciamctl/internal/rp"
 )
 
-// EnvCIAMClientSecret holds the CIAM client's secret, for a confidential client's revocation requests.
-const EnvCIAMClientSecret = "CIAMCTL_CIAM_CLIENT_SECRET"
-
 // LogoutOptions holds the dependencies and flags of `flow logout`.
 type LogoutOptions struct {
 	Factory *cmdutil.Factory
@@ -52,7 +49,7 @@ the platform side: the gateway keeps no session, so the customer is untouched.
 
 Without --apply only discovery is read and the requests are printed, tokens
 left out. With --apply they are sent, and userinfo is called before and after.
-A confidential client's secret is read from $` + EnvCIAMClientSecret + `; there is no flag.
+A confidential client's secret is read from $` + cmdutil.EnvCIAMClientSecret + `; there is no flag.
 
 Exit 0 when the logout was done and userinfo refuses the access token, 1 when
 the CIAM refuses a request or still accepts a revoked token, 2 for usage
@@ -223,7 +220,7 @@ func planLogout(o *LogoutOptions, cfg *brand.Config, d *oidc.Provider, out *Logo
 // runLogout sends the steps in order; a refused step is recorded and the rest still run, so the report
 // shows what the CIAM did. The error is the first failure, or userinfo still accepting a revoked token.
 func runLogout(ctx context.Context, f *cmdutil.Factory, o *LogoutOptions, cfg *brand.Config, steps []LogoutStep, out *LogoutResult) error {
-	client := rp.Client{ID: cfg.CIAM.ClientID, Secret: f.Getenv(EnvCIAMClientSecret)}
+	client := rp.Client{ID: cfg.CIAM.ClientID, Secret: f.Getenv(cmdutil.EnvCIAMClientSecret)}
 	var first error
 	fail := func(s *LogoutStep, err error) {
 		s.Result = err.Error()

@@ -47,6 +47,12 @@ key is an error only when an allowed algorithm would use it, and a key for
 something else (use: enc, RSA-OAEP or ECDH-ES, an X25519 curve) is only a
 warning. The set fails when no usable key verifies an allowed algorithm.
 
+A file may also hold a single JWK, or PEM or DER keys and certificates (as
+token verify --jwks reads them): a private key there is reduced to its public
+half, with a warning on stderr; a JWK set holding private members is a
+published secret, as at a URL. A key without kid is named by its RFC 7638
+thumbprint, which -o json shows.
+
 URLs are fetched over https (plain http only from loopback hosts, never with
 credentials in the URL) within --timeout, at most 1 MiB, redirects only within
 the same origin (scheme, host and port), and cached as Cache-Control allows
@@ -117,7 +123,10 @@ func inspectRun(o *InspectOptions) error {
 		case errors.Is(err, jwks.ErrBadLocation):
 			return cmdutil.WithHint(err, "pass an http(s) URL or a file path")
 		case errors.Is(err, jwks.ErrNotJWKS):
-			return cmdutil.WithHint(cmdutil.Invalid(err), `a JWKS is a JSON object {"keys": [...]} of public JWKs`)
+			if strings.Contains(o.Location, "://") {
+				return cmdutil.WithHint(cmdutil.Invalid(err), `a JWKS is a JSON object {"keys": [...]} of public JWKs`)
+			}
+			return cmdutil.WithHint(cmdutil.Invalid(err), `a key set file is a JWK set {"keys": [...]}, a single JWK, or PEM or DER keys and certificates`)
 		}
 		return err
 	}

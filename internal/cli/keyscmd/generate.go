@@ -30,6 +30,7 @@ type GenerateOptions struct {
 
 	Alg   string
 	Kid   string
+	Size  int
 	Out   string
 	Force bool
 }
@@ -38,7 +39,7 @@ type GenerateOptions struct {
 func NewCmdGenerate(f *cmdutil.Factory, runF func(*GenerateOptions) error) *cobra.Command {
 	opts := &GenerateOptions{Factory: f}
 	cmd := &cobra.Command{
-		Use:   "generate --out DIR [--alg ALG] [--kid KID]",
+		Use:   "generate --out DIR [--alg ALG] [--kid KID] [--size BITS]",
 		Short: "Generate a test key pair: a private JWK and a public JWKS",
 		Long: `Generate a key pair for tests and CI fixtures and write two files into --out:
 
@@ -46,10 +47,11 @@ func NewCmdGenerate(f *cmdutil.Factory, runF func(*GenerateOptions) error) *cobr
   ` + JWKSFile + `          the public key as a one-key JWKS, for ` + "`ciamctl token verify --jwks`" + `
 
 Both carry alg, kid (default: the RFC 7638 thumbprint) and use "sig". RSA keys
-are 2048 bits. Existing files are kept unless --force. The private key is
-never printed.`,
+are 2048 bits unless --size says 3072 or 4096. Existing files are kept unless
+--force. The private key is never printed.`,
 		Example: `  ciamctl keys generate --out testkeys
   ciamctl keys generate --alg ES256 --kid ci-2026 --out testdata/keys
+  ciamctl keys generate --alg PS256 --size 4096 --out testkeys/ps
   ciamctl keys generate --alg EdDSA --out testkeys --force   # replace the old pair`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -58,6 +60,14 @@ never printed.`,
 			}
 			if !slices.Contains(keys.Algorithms, opts.Alg) {
 				return cmdutil.FlagErrorf("--alg: %q is not supported; use one of %s", opts.Alg, strings.Join(keys.Algorithms, ", "))
+			}
+			switch {
+			case !cmd.Flags().Changed("size"):
+				opts.Size = keys.RSABits
+			case !keys.IsRSA(opts.Alg):
+				return cmdutil.FlagErrorf("--size: only RSA keys have a size to choose; --alg %s has a fixed one", opts.Alg)
+			case !slices.Contains(keys.RSASizes, opts.Size):
+				return cmdutil.FlagErrorf("--size: %d is not offered; use 2048, 3072 or 4096", opts.Size)
 			}
 			if runF != nil {
 				return runF(opts)
@@ -68,9 +78,11 @@ never printed.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Alg, "alg", "RS256", "signature algorithm: RS256, ES256, EdDSA (also RS/PS/ES 384 and 512)")
 	fl.StringVar(&opts.Kid, "kid", "", "key ID (default: the key's RFC 7638 thumbprint)")
+	fl.IntVar(&opts.Size, "size", keys.RSABits, "RSA modulus size in `BITS`: 2048, 3072 or 4096")
 	fl.StringVar(&opts.Out, "out", "", "directory to write the files into (created if missing)")
 	fl.BoolVar(&opts.Force, "force", false, "replace existing key files")
 	_ = cmd.RegisterFlagCompletionFunc("alg", cobra.FixedCompletions(keys.Algorithms, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("size", cobra.FixedCompletions([]string{"2048", "3072", "4096"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.MarkFlagDirname("out")
 	return cmd
 }
@@ -78,6 +90,7 @@ never printed.`,
 // GenerateReport is the -o json|yaml shape: where the files went, never the key.
 type GenerateReport struct {
 	Alg        string `json:"alg"`
+	Bits       int    `json:"bits,omitempty"`
 	Kid        string `json:"kid"`
 	PrivateKey string `json:"private_key"`
 	JWKS       string `json:"jwks"`
@@ -100,7 +113,7 @@ func generateRun(o *GenerateOptions) error {
 		}
 	}
 
-	priv, pub, err := keys.Generate(o.Alg, o.Kid)
+	priv, pub, err := keys.GenerateSized(o.Alg, o.Kid, o.Size)
 	if err != nil {
 		return fmt.Errorf("generating a %s key: %w", o.Alg, err)
 	}
@@ -109,6 +122,9 @@ func generateRun(o *GenerateOptions) error {
 		return fmt.Errorf("generated JWKS does not parse: %v", err)
 	}
 	rep := GenerateReport{Alg: o.Alg, Kid: set.Keys[0].Kid, PrivateKey: privPath, JWKS: pubPath}
+	if keys.IsRSA(o.Alg) {
+		rep.Bits = set.Keys[0].Bits
+	}
 
 	if err := os.MkdirAll(o.Out, 0o700); err != nil {
 		return workspace.IOError("create", o.Out, err)
@@ -126,7 +142,11 @@ func generateRun(o *GenerateOptions) error {
 		return cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, rep)
 	}
 	cs := f.IOStreams.ColorScheme()
+	what := rep.Alg
+	if rep.Bits > 0 {
+		what = fmt.Sprintf("%s (RSA %d bits)", rep.Alg, rep.Bits)
+	}
 	_, err = fmt.Fprintf(f.IOStreams.Out, "%s Generated a key pair: %s, kid %q\n  private key  %s  %s\n  public JWKS  %s\n",
-		cs.SuccessIcon(), rep.Alg, rep.Kid, rep.PrivateKey, cs.Gray("(mode 0600; keep it out of version control)"), rep.JWKS)
+		cs.SuccessIcon(), what, rep.Kid, rep.PrivateKey, cs.Gray("(mode 0600; keep it out of version control)"), rep.JWKS)
 	return err
 }

@@ -171,7 +171,10 @@ func (o *DryRunOptions) validateBatch(maxMemorySet bool) error {
 // request and problems (and the gateway's notes), plus how the token fared.
 type DryRunResult struct {
 	mapping.Result
-	Token *TokenCheck `json:"token,omitempty"`
+	// RequestPath is the path and query the request goes to: the source and
+	// accountId are mandatory query parameters of the add-customer call.
+	RequestPath string      `json:"requestPath,omitempty"`
+	Token       *TokenCheck `json:"token,omitempty"`
 }
 
 // CodeInvalidToken is the problem code of a token that failed verification.
@@ -220,6 +223,9 @@ func dryRunRun(o *DryRunOptions) error {
 	out := DryRunResult{Result: Map(raw, cfg), Token: check}
 	if check != nil && !check.Verified && !o.NoVerify {
 		Reject(&out.Result, check, len(raw) > 0)
+	}
+	if out.OK {
+		out.RequestPath = AddCustomerPath(out.Profile)
 	}
 	if f.Globals.Output != cmdutil.FormatText {
 		if err := cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, out); err != nil {
@@ -305,7 +311,7 @@ func WriteText(w io.Writer, cs *iostreams.ColorScheme, cfg *brand.Config, r DryR
 	if string(r.Request) == "null" || len(r.Request) == 0 {
 		fmt.Fprintf(&b, "%s %s\n", cs.Bold("Request"), cs.Gray("none: the gateway would not create this customer"))
 	} else {
-		fmt.Fprintf(&b, "%s %s\n", cs.Bold("Request"), intouch.Endpoints[intouch.EPAddCustomer].Method+" "+intouch.Endpoints[intouch.EPAddCustomer].Path)
+		fmt.Fprintf(&b, "%s %s\n", cs.Bold("Request"), intouch.Endpoints[intouch.EPAddCustomer].Method+" "+safe(r.RequestPath))
 		var ind bytes.Buffer
 		if err := json.Indent(&ind, r.Request, "  ", "  "); err != nil {
 			ind.Write(r.Request)
@@ -355,4 +361,15 @@ func orText(s, alt string) string {
 		return alt
 	}
 	return s
+}
+
+// AddCustomerPath is the add-customer call's path with the source and
+// accountId query it carries ("?accountId=…&source=OAUTH_EXTERNAL").
+func AddCustomerPath(p mapping.Profile) string {
+	ep := intouch.Endpoints[intouch.EPAddCustomer]
+	path, err := ep.URL("", nil, intouch.CustomerQuery(p.Source, p.AccountID))
+	if err != nil {
+		return ep.Path
+	}
+	return path
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -12,6 +13,7 @@ import (
 	"github.com/ciamctl/ciamctl/internal/atomicfile"
 	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/emulator/ciamemu"
+	"github.com/ciamctl/ciamctl/internal/emulator/intouchemu"
 	"github.com/ciamctl/ciamctl/internal/sandbox"
 	"github.com/ciamctl/ciamctl/internal/workspace"
 )
@@ -28,6 +30,11 @@ type Options struct {
 	// an ID token per user, for a pre-flight with mapping dry-run --batch.
 	UsersFile  string
 	TokensFile string
+	// The platform emulator's org rules.
+	MandatoryFields []string
+	RateLimit       int
+	DenySourceTypes []string
+	ParentOrg       string
 	// Ready, when set, is called once both emulators listen (tests use it).
 	Ready func(*sandbox.Sandbox)
 }
@@ -41,10 +48,13 @@ func NewCmdSandbox(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command
 		Long: `Serve two emulators on loopback until interrupted (Ctrl-C or SIGTERM):
 
   - a CIAM: OpenID Connect discovery, a JWKS with an RS256 and an ES256 key,
-    a token endpoint issuing ID and access tokens for seeded users (alice and
-    bob, password "password"), userinfo for those access tokens, RP-initiated
-    logout, token revocation, and an admin API to change a user between logins
-    (PATCH /admin/users/{login} with the printed admin token);
+    sign-in for seeded users (alice and bob, password "password") by the
+    authorization code flow (a login page, PKCE, any loopback redirect port),
+    the password grant and the device flow (each with a refresh token),
+    userinfo for the access tokens it issues, RP-initiated logout, token
+    revocation (access and refresh tokens), and an admin API to change
+    a user between logins (PATCH /admin/users/{login} with the printed admin
+    token): ` + "`ciamctl token fetch`" + ` gets tokens from it;
   - the Intouch API: channel accounts and customers, with real auth checks.
 
 It prints the URLs and the CIAMCTL_INTOUCH_* variables that point ciamctl at
@@ -59,15 +69,41 @@ sandbox in the background and wait for the file.
 one claims object per line, in the shape the ID token carries, ready for
 'ciamctl mapping dry-run --batch FILE'. --export-tokens FILE writes one ID
 token per user, signed by this sandbox, for 'mapping dry-run --batch FILE
---tokens'. Both are written once both emulators listen, readable by you only.`,
+--tokens'. Both are written once both emulators listen, readable by you only.
+
+The platform emulator answers as a plain org unless told to be stricter, as
+real orgs may be:
+  --mandatory-field NAME   the org's registration rules: adding a customer
+                           without NAME (firstName, lastName, mobile, email,
+                           externalId or a custom field) answers HTTP 403
+                           "Mandatory field is missing" (repeatable)
+  --rate-limit N           N calls per API key per minute, HTTP 429 beyond
+                           (no Retry-After, as the platform documents none)
+  --deny-source-type TYPE  the API may not create TYPE accounts (code 3218;
+                           e.g. OAUTH_EXTERNAL, created in the UI) (repeatable)
+  --parent-org ID          the credentials belong to org ID, the parent of the
+                           emulated org: calls reach it only with
+                           X-CAP-API-AUTH-ORG-ID`,
 		Example: `  ciamctl sandbox
   ciamctl sandbox --addr 127.0.0.1:8080
   ciamctl sandbox --env-file sandbox.env &   # then: . ./sandbox.env
   ciamctl sandbox --basic                    # Basic credentials instead of OAuth
+  ciamctl sandbox --rate-limit 2 --mandatory-field lastName --deny-source-type OAUTH_EXTERNAL
   ciamctl sandbox -o json
   ciamctl sandbox --export-users users.jsonl --export-tokens tokens.txt`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.RateLimit < 0 {
+				return cmdutil.FlagErrorf("--rate-limit %d: give the calls allowed per API key per minute, or 0 for no limit", opts.RateLimit)
+			}
+			for _, v := range append(append([]string{}, opts.MandatoryFields...), opts.DenySourceTypes...) {
+				if strings.TrimSpace(v) == "" {
+					return cmdutil.FlagErrorf("--mandatory-field and --deny-source-type take a name, not an empty value")
+				}
+			}
+			if opts.ParentOrg != "" && !isOrgID(opts.ParentOrg) {
+				return cmdutil.FlagErrorf("--parent-org %q: an org ID is a positive whole number", opts.ParentOrg)
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -82,10 +118,35 @@ token per user, signed by this sandbox, for 'mapping dry-run --batch FILE
 	fl.BoolVar(&opts.Basic, "basic", false, "print Basic credentials (username, password) instead of the OAuth key and secret")
 	fl.StringVar(&opts.UsersFile, "export-users", "", "write the CIAM's users as claims JSON Lines to `FILE` (for mapping dry-run --batch)")
 	fl.StringVar(&opts.TokensFile, "export-tokens", "", "write an ID token per user to `FILE` (for mapping dry-run --batch --tokens)")
+	fl.StringArrayVar(&opts.MandatoryFields, "mandatory-field", nil, "make the platform's registration rules require NAME on add customer (repeatable)")
+	fl.IntVar(&opts.RateLimit, "rate-limit", 0, "limit the platform to N calls per API key per minute (0: no limit)")
+	fl.StringArrayVar(&opts.DenySourceTypes, "deny-source-type", nil, "refuse creating TYPE channel accounts through the API, code 3218 (repeatable)")
+	fl.StringVar(&opts.ParentOrg, "parent-org", "", "give the credentials to org ID, the emulated org's parent (calls need X-CAP-API-AUTH-ORG-ID)")
 	_ = cmd.MarkFlagFilename("env-file")
 	_ = cmd.MarkFlagFilename("export-users", "jsonl")
 	_ = cmd.MarkFlagFilename("export-tokens", "txt")
 	return cmd
+}
+
+func isOrgID(s string) bool {
+	n, err := strconv.ParseInt(s, 10, 64)
+	return err == nil && n > 0
+}
+
+// Rules are the platform emulator's org rules, as set by flags.
+type Rules struct {
+	MandatoryFields    []string `json:"mandatoryFields,omitempty"`
+	RateLimitPerMinute int      `json:"rateLimitPerMinute,omitempty"`
+	DeniedSourceTypes  []string `json:"deniedSourceTypes,omitempty"`
+	ParentOrg          string   `json:"parentOrg,omitempty"`
+}
+
+func (o *Options) platform() intouchemu.Options {
+	p := intouchemu.Options{MandatoryFields: o.MandatoryFields, RateLimitPerMinute: o.RateLimit, CredentialsOrgID: o.ParentOrg, CredentialsOrgIsParent: o.ParentOrg != ""}
+	for _, t := range o.DenySourceTypes {
+		p.APIDeniedSourceTypes = append(p.APIDeniedSourceTypes, strings.ToUpper(strings.TrimSpace(t)))
+	}
+	return p
 }
 
 // Info is what the sandbox prints: everything needed to use it.
@@ -100,6 +161,7 @@ type CIAMInfo struct {
 	Issuer       string   `json:"issuer"`
 	Discovery    string   `json:"discovery"`
 	JWKSURI      string   `json:"jwksUri"`
+	Authorize    string   `json:"authorizationEndpoint"`
 	Token        string   `json:"tokenEndpoint"`
 	Userinfo     string   `json:"userinfoEndpoint"`
 	EndSession   string   `json:"endSessionEndpoint"`
@@ -115,11 +177,12 @@ type CIAMInfo struct {
 type IntouchInfo struct {
 	URL   string `json:"url"`
 	OrgID string `json:"orgId"`
+	Rules *Rules `json:"rules,omitempty"`
 }
 
 func run(ctx context.Context, opts *Options) error {
 	f := opts.Factory
-	sb, err := sandbox.Start(sandbox.Options{Addr: opts.Addr, ClientID: opts.ClientID, Seed: opts.Seed})
+	sb, err := sandbox.Start(sandbox.Options{Addr: opts.Addr, ClientID: opts.ClientID, Seed: opts.Seed, Platform: opts.platform()})
 	if err != nil {
 		return cmdutil.FlagErrorf("--addr: %s", strings.TrimPrefix(err.Error(), "ciamemu: "))
 	}
@@ -180,6 +243,7 @@ func describe(sb *sandbox.Sandbox, basic bool) Info {
 			Issuer:       sb.Issuer,
 			Discovery:    sb.DiscoveryURL(),
 			JWKSURI:      sb.JWKSURL(),
+			Authorize:    sb.Issuer + ciamemu.PathAuthorize,
 			Token:        sb.TokenURL(),
 			Userinfo:     sb.UserinfoURL(),
 			EndSession:   sb.Issuer + ciamemu.PathEndSession,
@@ -191,6 +255,12 @@ func describe(sb *sandbox.Sandbox, basic bool) Info {
 		},
 		Intouch: IntouchInfo{URL: sb.IntouchURL, OrgID: sb.Intouch.Options().OrgID},
 		Env:     map[string]string{},
+	}
+	if o := sb.Intouch.Options(); len(o.MandatoryFields) > 0 || o.RateLimitPerMinute > 0 || len(o.APIDeniedSourceTypes) > 0 || o.CredentialsOrgIsParent {
+		info.Intouch.Rules = &Rules{MandatoryFields: o.MandatoryFields, RateLimitPerMinute: o.RateLimitPerMinute, DeniedSourceTypes: o.APIDeniedSourceTypes}
+		if o.CredentialsOrgIsParent {
+			info.Intouch.Rules.ParentOrg = o.CredentialsOrgID
+		}
 	}
 	for _, u := range sb.CIAM.Users() {
 		info.CIAM.Users = append(info.CIAM.Users, u.Username)
@@ -226,6 +296,7 @@ func printText(f *cmdutil.Factory, info Info, env []string) {
 	row("issuer", info.CIAM.Issuer)
 	row("discovery", info.CIAM.Discovery)
 	row("jwks", info.CIAM.JWKSURI)
+	row("authorize", info.CIAM.Authorize)
 	row("token", info.CIAM.Token)
 	row("userinfo", info.CIAM.Userinfo)
 	row("logout", info.CIAM.EndSession)
@@ -235,6 +306,20 @@ func printText(f *cmdutil.Factory, info Info, env []string) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, cs.Bold(fmt.Sprintf("Intouch API emulator (org %s)", info.Intouch.OrgID)))
 	row("url", info.Intouch.URL)
+	if r := info.Intouch.Rules; r != nil {
+		if len(r.MandatoryFields) > 0 {
+			row("mandatory", strings.Join(r.MandatoryFields, ", ")+" (add customer answers 403 without them)")
+		}
+		if r.RateLimitPerMinute > 0 {
+			row("rate limit", fmt.Sprintf("%d calls per API key per minute (then HTTP 429)", r.RateLimitPerMinute))
+		}
+		if len(r.DeniedSourceTypes) > 0 {
+			row("no API", strings.Join(r.DeniedSourceTypes, ", ")+" accounts cannot be created through the API (3218)")
+		}
+		if r.ParentOrg != "" {
+			row("parent org", r.ParentOrg+" holds the credentials; calls carry X-CAP-API-AUTH-ORG-ID: "+info.Intouch.OrgID)
+		}
+	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, cs.Bold("Point ciamctl at it:"))
 	fmt.Fprint(w, exportLines(env, "  "))
@@ -254,8 +339,9 @@ func printTry(w io.Writer, info Info) {
 	fmt.Fprintf(w, "      --discover %s --map firstname=given_name --map lastname=family_name \\\n", info.CIAM.Issuer)
 	fmt.Fprintln(w, "      --map email=email --map mobile=phone_number")
 	fmt.Fprintln(w, "  ciamctl channel link --brand sandbox")
-	fmt.Fprintf(w, "  TOKEN=$(curl -s %s -d grant_type=password -d username=%s -d password=%s \\\n", info.CIAM.Token, user, info.CIAM.UserPassword)
-	fmt.Fprintf(w, "      -d client_id=%s | sed 's/.*\"id_token\":\"\\([^\"]*\\)\".*/\\1/')\n", info.CIAM.ClientID)
+	fmt.Fprintln(w, "  # sign in as a seeded user: scripted (password flow), or in your browser (code flow)")
+	fmt.Fprintf(w, "  TOKEN=$(%s=%s ciamctl token fetch --brand sandbox --flow password --username %s)\n", cmdutil.EnvCIAMPassword, shellQuote(info.CIAM.UserPassword), user)
+	fmt.Fprintln(w, "  TOKEN=$(ciamctl token fetch --brand sandbox)")
 	fmt.Fprintln(w, `  ciamctl flow login --brand sandbox "$TOKEN" --apply`)
 	fmt.Fprintln(w, `  ciamctl customer register --brand sandbox --source INSTORE "$TOKEN" --field city=Leeds --apply`)
 	fmt.Fprintln(w, "  # change the user in the CIAM (the admin API), then sign in and log in again:")

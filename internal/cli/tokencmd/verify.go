@@ -37,6 +37,8 @@ type VerifyOptions struct {
 	Batch       string
 	SummaryJSON bool
 	Workers     int
+	Nonce       string
+	AccessToken string
 
 	// Which brand values the flags override (set only when given).
 	IssuerSet, AudienceSet, AlgorithmsSet, LeewaySet bool
@@ -61,6 +63,11 @@ The policy comes from a brand (--brand: its jwksUri, issuer, clientId and
 algorithms) or from flags (--jwks with --issuer and --audience). Flags given
 next to --brand override the brand's values. Without an expected issuer or
 audience that check only reports the claim.
+
+--nonce N also checks that the token's nonce claim is N (the nonce the
+sign-in sent), and --access-token T that its at_hash, when it has one, is
+the hash of T (OIDC Core 3.1.3.6): both bind the token to one sign-in, as
+` + "`token fetch`" + ` does.
 
 Fetched key sets are cached under the user cache directory ($CIAMCTL_CACHE_DIR,
 else $XDG_CACHE_HOME/ciamctl/jwks or the OS default) as the server's
@@ -91,6 +98,9 @@ the key set cannot be had (unreachable, timed out, not a JWKS, no usable key).`,
     --issuer https://id.acme.example/ --audience acme-loyalty "$TOKEN"
   ciamctl token verify --jwks testdata/jwks.json --alg ES256 --leeway 0 "$TOKEN"
 
+  # bound to the sign-in that produced it
+  ciamctl token verify --brand acme --nonce "$NONCE" --access-token "$ACCESS_TOKEN" "$TOKEN"
+
   # as of a moment in time (e.g. to replay a logged token)
   ciamctl token verify --brand acme --now 2026-11-23T12:00:00Z "$TOKEN"
 
@@ -117,7 +127,7 @@ the key set cannot be had (unreachable, timed out, not a JWKS, no usable key).`,
 	}
 	fl := cmd.Flags()
 	cmdutil.AddBrandFlag(f, cmd, &opts.Brand, "take JWKS URI, issuer, client ID (audience) and algorithms from this brand")
-	fl.StringVar(&opts.JWKS, "jwks", "", "JWKS `URL|FILE` with the signing keys (overrides the brand's jwksUri)")
+	fl.StringVar(&opts.JWKS, "jwks", "", "signing keys from `URL|FILE`: a URL serves a JWK set; a file may also be one JWK, or PEM or DER keys and certificates (overrides the brand's jwksUri)")
 	fl.StringVar(&opts.Issuer, "issuer", "", "expected iss, exactly (overrides the brand's issuer)")
 	fl.StringVar(&opts.Audience, "audience", "", "client ID that aud must contain (overrides the brand's clientId)")
 	fl.DurationVar(&opts.Leeway, "leeway", oidc.DefaultLeeway, "clock skew allowed for exp, nbf and iat (0 for none)")
@@ -126,6 +136,8 @@ the key set cannot be had (unreachable, timed out, not a JWKS, no usable key).`,
 	fl.BoolVar(&opts.NoCache, "no-cache", false, "fetch the JWKS even when the cached copy is fresh, and do not cache it")
 	fl.StringVar(&opts.Batch, "batch", "", "verify one token per line of `FILE` (- for stdin)")
 	fl.BoolVar(&opts.SummaryJSON, "summary-json", false, "with --batch: print the summary as a last JSON object on stdout, not text on stderr")
+	fl.StringVar(&opts.Nonce, "nonce", "", "the nonce the sign-in sent: the token's nonce claim must equal it")
+	fl.StringVar(&opts.AccessToken, "access-token", "", "the access token issued with the ID token: its at_hash, when present, must match")
 	fl.IntVar(&opts.Workers, "workers", 0, "with --batch: tokens verified in parallel (default: the number of CPUs; at most 256, or 4 per CPU when more)")
 	_ = cmd.RegisterFlagCompletionFunc("alg", cobra.FixedCompletions(oidc.DefaultAlgorithms, cobra.ShellCompDirectiveNoFileComp))
 	// --batch may verify for minutes: --timeout bounds the key set's load and
@@ -143,6 +155,8 @@ func (o *VerifyOptions) validate() error {
 		return cmdutil.FlagErrorf("--batch reads the tokens from %s; do not also pass a token argument", o.Batch)
 	case o.Batch == "" && o.SummaryJSON:
 		return cmdutil.FlagErrorf("--summary-json only applies with --batch")
+	case o.Batch != "" && (o.Nonce != "" || o.AccessToken != ""):
+		return cmdutil.FlagErrorf("--nonce and --access-token bind one token to its sign-in; they do not apply with --batch")
 	case o.Batch != "" && o.Factory.Globals.Output == cmdutil.FormatYAML:
 		return cmdutil.FlagErrorf("--batch writes JSON Lines or text; use -o json or -o text")
 	case o.Workers < 0:
@@ -261,6 +275,7 @@ func (o *VerifyOptions) verifier() (*oidc.Verifier, *recordingSource, error) {
 		}
 	}
 	p.Now = f.Now
+	p.Nonce, p.AccessToken = o.Nonce, o.AccessToken
 	if !o.now.IsZero() {
 		fixed := o.now
 		p.Now = func() time.Time { return fixed }

@@ -165,10 +165,14 @@ func TestTokenEndpointErrors(t *testing.T) {
 	}{
 		{url.Values{"grant_type": {"password"}, "username": {"alice"}, "password": {"nope"}, "client_id": {"ciamctl-demo"}, "client_secret": {"shh"}}, 400, "invalid_grant"},
 		{url.Values{"grant_type": {"password"}, "username": {"alice"}, "password": {"password"}, "client_id": {"ciamctl-demo"}, "client_secret": {"bad"}}, 401, "invalid_client"},
-		{url.Values{"grant_type": {"client_credentials"}, "client_id": {"ciamctl-demo"}, "client_secret": {"shh"}}, 400, "unsupported_grant_type"},
-		{url.Values{"user": {"nobody"}, "client_id": {"ciamctl-demo"}, "client_secret": {"shh"}}, 400, "invalid_grant"},
-		{url.Values{"user": {"bob@example.com"}, "client_id": {"ciamctl-demo"}, "client_secret": {"shh"}}, 200, ""},
-		{url.Values{"user": {"bob"}, "alg": {"HS256"}, "client_id": {"ciamctl-demo"}, "client_secret": {"shh"}}, 400, "invalid_request"},
+		{url.Values{"grant_type": {"password"}, "username": {"alice"}, "password": {"password"}, "client_id": {"ciamctl-demo"}}, 401, "invalid_client"},
+		{url.Values{"grant_type": {"password"}, "username": {"nobody"}, "password": {"password"}, "client_id": {"ciamctl-demo"}, "client_secret": {"shh"}}, 400, "invalid_grant"},
+		{url.Values{"grant_type": {"password"}, "username": {"bob@example.com"}, "password": {"password"}, "client_id": {"ciamctl-demo"}, "client_secret": {"shh"}}, 200, ""},
+		{url.Values{"grant_type": {"password"}, "username": {"bob"}, "password": {"password"}, "alg": {"HS256"}, "client_id": {"ciamctl-demo"}, "client_secret": {"shh"}}, 400, "invalid_request"},
+		{url.Values{"grant_type": {"client_credentials"}, "client_id": {"ciamctl-demo"}, "client_secret": {"shh"}}, 200, ""},
+		{url.Values{"grant_type": {"implicit"}, "client_id": {"ciamctl-demo"}, "client_secret": {"shh"}}, 400, "unsupported_grant_type"},
+		// The test shortcut user= is gone: the emulator offers only what discovery advertises.
+		{url.Values{"user": {"bob"}, "client_id": {"ciamctl-demo"}, "client_secret": {"shh"}}, 400, "unsupported_grant_type"},
 	}
 	for _, c := range cases {
 		code, body := postForm(t, ts.URL+"/oauth/token", c.form)
@@ -246,7 +250,7 @@ func TestUserinfoAndProfileUpdate(t *testing.T) {
 	if code, body, _ := get("bogus"); code != 401 || body["error"] != "invalid_token" {
 		t.Errorf("bogus token: %d %v", code, body)
 	}
-	code, body := postForm(t, ts.URL+"/oauth/token", url.Values{"user": {"bob"}})
+	code, body := postForm(t, ts.URL+"/oauth/token", url.Values{"grant_type": {"password"}, "username": {"bob"}, "password": {"password"}, "client_id": {"ciamctl-demo"}})
 	if code != 200 {
 		t.Fatalf("token: %d %v", code, body)
 	}

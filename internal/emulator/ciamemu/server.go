@@ -20,6 +20,10 @@ const (
 	PathToken     = "/oauth/token"
 	PathUserinfo  = "/userinfo"
 	PathAuthorize = "/authorize"
+	// PathDeviceAuthorization is the device authorization endpoint (RFC 8628 §3.1);
+	// PathDevice the page where the user enters the code (verification_uri).
+	PathDeviceAuthorization = "/oauth/device/code"
+	PathDevice              = "/device"
 )
 
 // Server is the CIAM emulator.
@@ -33,7 +37,13 @@ type Server struct {
 	users   []*User
 	keys    []*signingKey // newest last per algorithm
 	access  map[string]accessGrant
+	refresh map[string]refreshGrant // refresh tokens, by token: refresh.go
 	httpSrv *http.Server
+
+	authRequests map[string]authRequest // sign-ins waiting for the login form
+	codes        map[string]authCode
+	devices      map[string]*deviceGrant // by device code
+
 	session sessionState // end session, revocation, admin API, request log: session.go
 }
 
@@ -46,7 +56,8 @@ type accessGrant struct {
 // It panics only if key generation fails, which Go's crypto does not do for these parameters.
 func New(opts Options) *Server {
 	opts.defaults()
-	s := &Server{opts: opts, rnd: &randomness{seed: opts.Seed}, mux: http.NewServeMux(), issuer: strings.TrimSpace(opts.Issuer), access: map[string]accessGrant{}}
+	s := &Server{opts: opts, rnd: &randomness{seed: opts.Seed}, mux: http.NewServeMux(), issuer: strings.TrimSpace(opts.Issuer),
+		access: map[string]accessGrant{}, refresh: map[string]refreshGrant{}}
 	for _, u := range opts.Users {
 		s.addUserLocked(u)
 	}
@@ -61,9 +72,9 @@ func New(opts Options) *Server {
 	s.mux.HandleFunc("GET "+PathJWKS, s.jwks)
 	s.mux.HandleFunc("POST "+PathToken, s.tokenEndpoint)
 	s.mux.HandleFunc(PathUserinfo, s.userinfo)
-	s.mux.HandleFunc(PathAuthorize, func(w http.ResponseWriter, r *http.Request) {
-		oauthError(w, http.StatusBadRequest, "unsupported_response_type", "the emulator issues tokens only through "+PathToken+" (password grant or user=)")
-	})
+	s.mux.HandleFunc(PathAuthorize, s.authorize)
+	s.mux.HandleFunc("POST "+PathDeviceAuthorization, s.deviceAuthorization)
+	s.mux.HandleFunc(PathDevice, s.deviceVerification)
 	s.routeSession()
 	return s
 }
@@ -154,20 +165,29 @@ func MobileClaim(issuer string) string {
 
 func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
 	iss := s.issuerFor(r)
+	// Exactly what this emulator does: the grants its client can use, the
+	// client authentication it accepts, PKCE with S256 only.
 	doc := map[string]any{
 		"issuer":                                iss,
-		"authorization_endpoint":                endpointURL(iss, PathAuthorize),
 		"token_endpoint":                        endpointURL(iss, PathToken),
 		"userinfo_endpoint":                     endpointURL(iss, PathUserinfo),
 		"jwks_uri":                              endpointURL(iss, PathJWKS),
-		"response_types_supported":              []string{"code", "id_token"},
+		"response_types_supported":              []string{"code"},
+		"response_modes_supported":              []string{"query"},
 		"subject_types_supported":               []string{"public"},
 		"id_token_signing_alg_values_supported": []string{RS256, ES256},
-		"grant_types_supported":                 []string{"password"},
-		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "client_secret_basic"},
+		"grant_types_supported":                 s.opts.Grants,
+		"token_endpoint_auth_methods_supported": s.opts.TokenAuthMethods,
+		"code_challenge_methods_supported":      []string{"S256"},
 		"scopes_supported":                      []string{"openid", "profile", "email", "phone"},
-		"claims_supported": []string{"iss", "sub", "aud", "azp", "iat", "exp", "nonce", "given_name", "family_name",
-			"email", "phone_number", "contact", MobileClaim(iss)},
+		"claims_supported": []string{"iss", "sub", "aud", "azp", "iat", "exp", "nonce", "at_hash", "given_name", "family_name",
+			"email", "email_verified", "phone_number", "contact", MobileClaim(iss)},
+	}
+	if s.offers(GrantAuthorizationCode) {
+		doc["authorization_endpoint"] = endpointURL(iss, PathAuthorize)
+	}
+	if s.offers(GrantDeviceCode) {
+		doc["device_authorization_endpoint"] = endpointURL(iss, PathDeviceAuthorization)
 	}
 	s.sessionDiscovery(doc, iss)
 	writeJSON(w, http.StatusOK, doc)

@@ -102,7 +102,7 @@ func (s *Server) sessionDiscovery(doc map[string]any, iss string) {
 	}
 	doc["end_session_endpoint"] = endpointURL(iss, PathEndSession)
 	doc["revocation_endpoint"] = endpointURL(iss, PathRevoke)
-	doc["revocation_endpoint_auth_methods_supported"] = []string{"none", "client_secret_post", "client_secret_basic"}
+	doc["revocation_endpoint_auth_methods_supported"] = s.opts.TokenAuthMethods
 }
 
 // Logouts lists the RP-initiated logouts accepted so far.
@@ -191,7 +191,8 @@ func (s *Server) checkIDTokenHint(token, iss string) (string, error) {
 	return claims.Sub, nil
 }
 
-// revoke is RFC 7009: the client (public, or with its secret when one is set) revokes a token. Unknown
+// revoke is RFC 7009: the client (public, or with its secret when one is set, by the methods the token
+// endpoint accepts) revokes an access or a refresh token. Unknown
 // and already revoked tokens get 200 too (section 2.2); the access token then no longer opens userinfo.
 func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 	if s.sessionEndpointsOff() {
@@ -202,13 +203,8 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusBadRequest, "invalid_request", "the body must be application/x-www-form-urlencoded")
 		return
 	}
-	clientID, secret, basic := r.BasicAuth()
-	if !basic {
-		clientID, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
-	}
-	if clientID != s.opts.ClientID || s.opts.ClientSecret != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(s.opts.ClientSecret)) != 1 {
-		w.Header().Set("WWW-Authenticate", `Basic realm="ciamemu"`)
-		oauthError(w, http.StatusUnauthorized, "invalid_client", "unknown client or wrong client secret")
+	// The client authenticates as at the token endpoint (RFC 7009 §2.1).
+	if !s.authenticateClient(w, r) {
 		return
 	}
 	token := strings.TrimSpace(r.PostForm.Get("token"))
@@ -218,6 +214,7 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	delete(s.access, token)
+	delete(s.refresh, token)
 	s.mu.Unlock()
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)

@@ -162,3 +162,59 @@ func TestAdminChangesAUser(t *testing.T) {
 		t.Errorf("request log: %v", paths)
 	}
 }
+
+// Revocation authenticates the client as the token endpoint does (RFC 7009 §2.1), by the methods
+// discovery advertises for it: a public client presents no secret, a confidential one its secret by an
+// accepted method, form-encoded in Basic as RFC 6749 §2.3.1 says (as rp.Revoke sends it).
+func TestRevocationAuthenticatesTheClientAsTheTokenEndpoint(t *testing.T) {
+	revoke := func(base, token string, form url.Values, basicID, basicSecret string) int {
+		t.Helper()
+		form.Set("token", token)
+		req, _ := http.NewRequest("POST", base+ciamemu.PathRevoke, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if basicID != "" {
+			req.SetBasicAuth(url.QueryEscape(basicID), url.QueryEscape(basicSecret))
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+
+	s, post := start(t, ciamemu.Options{ClientID: "app", ClientSecret: "s3cret", TokenAuthMethods: []string{ciamemu.AuthSecretPost}})
+	var doc map[string]any
+	getJSON(t, post.URL+ciamemu.PathDiscovery, &doc)
+	if m, _ := doc["revocation_endpoint_auth_methods_supported"].([]any); len(m) != 1 || m[0] != ciamemu.AuthSecretPost {
+		t.Errorf("revocation_endpoint_auth_methods_supported: %v, want only what is accepted", doc["revocation_endpoint_auth_methods_supported"])
+	}
+	tk, _ := s.IssueTokens("alice", ciamemu.TokenOptions{})
+	if code := revoke(post.URL, tk.AccessToken, url.Values{}, "app", "s3cret"); code != 401 {
+		t.Errorf("client_secret_basic where only client_secret_post is accepted: %d", code)
+	}
+	if code := revoke(post.URL, tk.AccessToken, url.Values{"client_id": {"app"}}, "", ""); code != 401 {
+		t.Errorf("a confidential client without its secret: %d", code)
+	}
+	if code := bearerGet(t, post.URL+ciamemu.PathUserinfo, tk.AccessToken); code != 200 {
+		t.Fatalf("a refused revocation revoked: %d", code)
+	}
+	if code := revoke(post.URL, tk.AccessToken, url.Values{"client_id": {"app"}, "client_secret": {"s3cret"}}, "", ""); code != 200 {
+		t.Errorf("client_secret_post: %d", code)
+	}
+
+	s, basic := start(t, ciamemu.Options{ClientID: "app", ClientSecret: "s3cr/t+"})
+	tk, _ = s.IssueTokens("alice", ciamemu.TokenOptions{})
+	if code := revoke(basic.URL, tk.AccessToken, url.Values{}, "app", "s3cr/t+"); code != 200 {
+		t.Errorf("client_secret_basic with a form-encoded secret: %d", code)
+	}
+	if code := bearerGet(t, basic.URL+ciamemu.PathUserinfo, tk.AccessToken); code != 401 {
+		t.Errorf("userinfo after revocation: %d", code)
+	}
+
+	s, public := start(t, ciamemu.Options{ClientID: "app"})
+	tk, _ = s.IssueTokens("alice", ciamemu.TokenOptions{})
+	if code := revoke(public.URL, tk.AccessToken, url.Values{"client_id": {"app"}, "client_secret": {"guess"}}, "", ""); code != 401 {
+		t.Errorf("a public client presenting a secret: %d", code)
+	}
+}

@@ -1,7 +1,9 @@
 package ciamemu
 
 import (
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/base64"
 	"fmt"
 	"maps"
 	"net/http"
@@ -16,8 +18,10 @@ type Tokens struct {
 	AccessToken string `json:"access_token"`
 	TokenType   string `json:"token_type"`
 	ExpiresIn   int64  `json:"expires_in"`
-	IDToken     string `json:"id_token"`
-	Scope       string `json:"scope"`
+	IDToken     string `json:"id_token,omitempty"`
+	// RefreshToken is issued to a user's sign-in when the refresh_token grant is offered.
+	RefreshToken string `json:"refresh_token,omitempty"`
+	Scope        string `json:"scope"`
 }
 
 // TokenOptions tune one issuance.
@@ -25,6 +29,18 @@ type TokenOptions struct {
 	Alg    string // RS256 (default) or ES256
 	Nonce  string // copied into the ID token when set
 	Issuer string // overrides the server's issuer (needed in process when none is fixed)
+	// Scope is the scope granted; empty means the default "openid profile email phone". Without
+	// openid no ID token is issued, as a real CIAM does.
+	Scope string
+}
+
+const defaultScope = "openid profile email phone"
+
+// atHash is the at_hash of an access token for an ID token signed with RS256
+// or ES256 (OIDC Core §3.1.3.6): the left half of its SHA-256, base64url.
+func atHash(accessToken string) string {
+	sum := sha256.Sum256([]byte(accessToken))
+	return base64.RawURLEncoding.EncodeToString(sum[:len(sum)/2])
 }
 
 // IssueTokens logs a user in without HTTP (for `ciamctl demo` and tests): login is a sub, username or email.
@@ -73,12 +89,18 @@ func (s *Server) issue(u User, iss string, o TokenOptions) (Tokens, error) {
 	}
 	now := s.opts.Now()
 	exp := now.Add(s.opts.TokenTTL)
+	scope := o.Scope
+	if scope == "" {
+		scope = defaultScope
+	}
 
 	s.mu.Lock()
 	key := s.activeLocked(alg)
 	at := s.rnd.token("at-")
+	var rt string
 	if key != nil {
 		s.access[at] = accessGrant{sub: u.Sub, exp: exp}
+		rt = s.newRefreshLocked(u.Sub, scope)
 	}
 	s.mu.Unlock()
 	if key == nil {
@@ -96,6 +118,10 @@ func (s *Server) issue(u User, iss string, o TokenOptions) (Tokens, error) {
 	if o.Nonce != "" {
 		claims["nonce"] = o.Nonce
 	}
+	claims["at_hash"] = atHash(at)
+	if !scopeHas(scope, "openid") {
+		return Tokens{AccessToken: at, TokenType: "Bearer", ExpiresIn: int64(s.opts.TokenTTL.Seconds()), RefreshToken: rt, Scope: scope}, nil
+	}
 	for k, v := range claims {
 		if err := tok.Set(k, v); err != nil {
 			return Tokens{}, fmt.Errorf("ciamemu: claim %s: %w", k, err)
@@ -107,7 +133,7 @@ func (s *Server) issue(u User, iss string, o TokenOptions) (Tokens, error) {
 	if err != nil {
 		return Tokens{}, fmt.Errorf("ciamemu: signing ID token: %w", err)
 	}
-	return Tokens{AccessToken: at, TokenType: "Bearer", ExpiresIn: int64(s.opts.TokenTTL.Seconds()), IDToken: string(signed), Scope: "openid profile email phone"}, nil
+	return Tokens{AccessToken: at, TokenType: "Bearer", ExpiresIn: int64(s.opts.TokenTTL.Seconds()), IDToken: string(signed), RefreshToken: rt, Scope: scope}, nil
 }
 
 func (s *Server) tokenEndpoint(w http.ResponseWriter, r *http.Request) {
@@ -115,40 +141,66 @@ func (s *Server) tokenEndpoint(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusBadRequest, "invalid_request", "the body must be application/x-www-form-urlencoded")
 		return
 	}
-	clientID, secret, basic := r.BasicAuth()
-	if !basic {
-		clientID, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
-	}
-	if clientID != "" && clientID != s.opts.ClientID || s.opts.ClientSecret != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(s.opts.ClientSecret)) != 1 {
-		w.Header().Set("WWW-Authenticate", `Basic realm="ciamemu"`)
-		oauthError(w, http.StatusUnauthorized, "invalid_client", "unknown client or wrong client secret")
+	if !s.authenticateClient(w, r) {
 		return
 	}
+	gt := r.PostForm.Get("grant_type")
+	if !s.offers(gt) {
+		if gt == GrantClientCredentials && !s.confidential() {
+			oauthError(w, http.StatusBadRequest, "unauthorized_client", "client credentials need a confidential client; this one is public")
+			return
+		}
+		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "this CIAM offers "+strings.Join(s.opts.Grants, ", "))
+		return
+	}
+	// alg is an emulator extension: which of its keys signs the ID token.
+	o := TokenOptions{Alg: r.PostForm.Get("alg"), Scope: r.PostForm.Get("scope")}
 	var u User
-	var ok bool
-	switch gt := r.PostForm.Get("grant_type"); {
-	case gt == "password":
+	switch gt {
+	case GrantPassword:
+		var ok bool
 		u, ok = s.FindUser(r.PostForm.Get("username"))
 		if !ok || subtle.ConstantTimeCompare([]byte(u.Password), []byte(r.PostForm.Get("password"))) != 1 {
 			oauthError(w, http.StatusBadRequest, "invalid_grant", "wrong username or password")
 			return
 		}
-	case r.PostForm.Get("user") != "" && (gt == "" || gt == "test_user"):
-		// Test shortcut: log a seeded user in by sub, username or email, no password.
-		if u, ok = s.FindUser(r.PostForm.Get("user")); !ok {
-			oauthError(w, http.StatusBadRequest, "invalid_grant", "no such user")
+		o.Nonce = r.PostForm.Get("nonce") // an emulator extension, for tests
+	case GrantAuthorizationCode:
+		var c authCode
+		var ok bool
+		if u, c, ok = s.redeemCode(w, r); !ok {
 			return
 		}
-	default:
-		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "use grant_type=password (username, password) or user=<login>")
+		o.Nonce, o.Scope = c.nonce, c.scope
+	case GrantDeviceCode:
+		var ok bool
+		if u, o.Scope, ok = s.redeemDevice(w, r); !ok {
+			return
+		}
+	case GrantRefreshToken:
+		var ok bool
+		if u, o.Scope, ok = s.redeemRefresh(w, r); !ok {
+			return
+		}
+	case GrantClientCredentials:
+		s.clientToken(w, o.Scope)
 		return
 	}
-	t, err := s.issue(u, s.issuerFor(r), TokenOptions{Alg: r.PostForm.Get("alg"), Nonce: r.PostForm.Get("nonce")})
+	t, err := s.issue(u, s.issuerFor(r), o)
 	if err != nil {
 		oauthError(w, http.StatusBadRequest, "invalid_request", err.Error())
 		return
 	}
 	writeJSON(w, http.StatusOK, t)
+}
+
+// clientToken answers the client credentials grant: an access token for the
+// client itself, no ID token (no user signed in).
+func (s *Server) clientToken(w http.ResponseWriter, scope string) {
+	s.mu.Lock()
+	at := s.rnd.token("at-")
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, Tokens{AccessToken: at, TokenType: "Bearer", ExpiresIn: int64(s.opts.TokenTTL.Seconds()), Scope: scope})
 }
 
 func (s *Server) userinfo(w http.ResponseWriter, r *http.Request) {

@@ -41,8 +41,8 @@ func (s *Server) tokenGenerate(w http.ResponseWriter, r *http.Request) {
 // for. It is not signed (the signature part is random): clients read the org, they do not verify it.
 func (s *Server) accessToken() string {
 	now := s.opts.Now()
-	org, err := strconv.ParseInt(s.opts.OrgID, 10, 64)
-	var orgID any = s.opts.OrgID
+	org, err := strconv.ParseInt(s.opts.CredentialsOrgID, 10, 64)
+	var orgID any = s.opts.CredentialsOrgID
 	if err == nil {
 		orgID = org
 	}

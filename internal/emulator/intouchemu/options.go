@@ -28,11 +28,21 @@ type Options struct {
 	// APIDeniedSourceTypes are source types this org cannot create through the API: creating one answers
 	// 3218 "invalid source type" (the integration guide creates OAUTH_EXTERNAL in the UI).
 	APIDeniedSourceTypes []string
+
+	// CredentialsOrgID is the org the credentials belong to, which access tokens name (org_id) and calls act on;
+	// default OrgID. When it differs, calls reach OrgID (whose data the emulator holds) only with
+	// X-CAP-API-AUTH-ORG-ID: OrgID, and only when CredentialsOrgIsParent; without the header they act on the
+	// credentials' org, which has no source accounts.
+	CredentialsOrgID       string
+	CredentialsOrgIsParent bool
 }
 
 func (o *Options) defaults() {
 	if o.OrgID == "" {
 		o.OrgID = "50123"
+	}
+	if o.CredentialsOrgID == "" {
+		o.CredentialsOrgID = o.OrgID
 	}
 	if o.ClientKey == "" {
 		o.ClientKey = "emu-client-key"

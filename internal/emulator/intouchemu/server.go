@@ -124,6 +124,8 @@ func (s *Server) begin(w http.ResponseWriter, route string) {
 	s.counts[route]++
 	s.mu.Unlock()
 	w.Header().Set("X-Cap-Requestid", id)
+	// The emulator's clock, not the host's: clients read the platform's minute from it.
+	w.Header().Set("Date", s.opts.Now().UTC().Format(http.TimeFormat))
 }
 
 func (s *Server) handle(route string, auth bool, h http.HandlerFunc) {
@@ -136,7 +138,7 @@ func (s *Server) handle(route string, auth bool, h http.HandlerFunc) {
 			s.applyFault(w, r, f, auth, h)
 			return
 		}
-		if auth && (!s.authorized(w, r) || s.rateLimited(w, r)) {
+		if auth && (!s.authorized(w, r) || s.rateLimited(w, r) || !s.actsOnThisOrg(w, r, route)) {
 			return
 		}
 		h(w, r)
