@@ -290,3 +290,10 @@ func TestSandboxExportsUsersForAPreflight(t *testing.T) {
 		}
 	}
 }
+
+func TestSandboxExportNeedsAFile(t *testing.T) {
+	res := clitest.Run(t, clitest.Opts{}, "sandbox", "--export-users", "-")
+	if res.Code != 2 || !strings.Contains(res.Stderr, "--export-users -: stdout is where the sandbox describes itself; name a file") {
+		t.Errorf("exit %d: %s", res.Code, res.Stderr)
+	}
+}

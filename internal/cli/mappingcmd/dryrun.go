@@ -95,7 +95,8 @@ errors: it is never used), 3 when the JWKS cannot be fetched.`,
   # pre-flight of a whole user base: results as JSON Lines, summary on stderr
   ciamctl mapping dry-run --brand acme --batch profiles.jsonl -o json > results.jsonl
   ciamctl mapping dry-run --brand acme --batch tokens.txt --tokens --summary-json -o json
-  ciamctl sandbox --export-users - | ciamctl mapping dry-run --brand sandbox --batch -`,
+  ciamctl sandbox --export-users users.jsonl &   # then:
+  ciamctl mapping dry-run --brand sandbox --batch users.jsonl`,
 		Args: cmdutil.MaximumArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Ctx = cmd.Context()

@@ -101,6 +101,11 @@ real orgs may be:
 					return cmdutil.FlagErrorf("--mandatory-field and --deny-source-type take a name, not an empty value")
 				}
 			}
+			for flag, path := range map[string]string{"--export-users": opts.UsersFile, "--export-tokens": opts.TokensFile} {
+				if path == "-" {
+					return cmdutil.FlagErrorf("%s -: stdout is where the sandbox describes itself; name a file", flag)
+				}
+			}
 			if opts.ParentOrg != "" && !isOrgID(opts.ParentOrg) {
 				return cmdutil.FlagErrorf("--parent-org %q: an org ID is a positive whole number", opts.ParentOrg)
 			}
