@@ -29,10 +29,10 @@ func (k Kind) String() string { return [...]string{"email", "mobile", "cuid"}[k]
 // bytes, no pointers (the garbage collector never scans the index).
 //
 // key is a 128-bit keyed hash of the kind and the normalised identifier,
-// its low two bits replaced by the kind. Two distinct identifiers share a
-// key with probability about n²/2¹²⁷ over n identifiers: 3·10⁷ of them
-// (10 million profiles) give 3.5·10⁻²⁴, so a reported collision is a real
-// one. A 64-bit key would be 2.4·10⁻⁵ at that size and 2·10⁻³ at 100
+// its low two bits replaced by the kind (126 bits of hash). Two distinct
+// identifiers share a key with probability about n²/2¹²⁷ over n
+// identifiers: 3·10⁷ of them (10 million profiles, counted together) give
+// 5·10⁻²⁴, so a reported collision is a real one. A 64-bit key would be 2.4·10⁻⁵ at that size and 2·10⁻³ at 100
 // million profiles: rare, but a false "these users merge" is the one
 // answer a pre-flight must not give. sub is a 64-bit keyed hash of the
 // profile's sub, to count distinct users holding an identifier (a false
