@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -97,12 +98,17 @@ func ParseSize(s string) (int64, error) {
 // BatchGC paces the garbage collector for a batch command whose live heap
 // is small and steady (chunks in flight, a key set) or bounded by the
 // command itself (the pre-flight's index): collect when the heap reaches
-// five times what is live, but never let it pass limit. The default pacing
-// (twice what is live) ran a collection every few thousand tokens, a tenth
-// of token verify --batch's time. The returned func restores the
-// previous settings.
-func BatchGC(limit int64) (restore func()) {
-	oldLimit := debug.SetMemoryLimit(limit)
+// five times what is live, but let the process grow by at most budget
+// beyond what it holds when the batch starts. The default pacing (twice
+// what is live) ran a collection every few thousand tokens, a tenth of
+// token verify --batch's time. The limit is relative so that a caller
+// already holding memory (a test with its input in memory) is not pushed
+// into collecting without end. The returned func restores the previous
+// settings.
+func BatchGC(budget int64) (restore func()) {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	oldLimit := debug.SetMemoryLimit(int64(m.Sys-m.HeapReleased) + budget)
 	oldPercent := debug.SetGCPercent(400)
 	return func() {
 		debug.SetGCPercent(oldPercent)

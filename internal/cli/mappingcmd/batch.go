@@ -23,9 +23,9 @@ import (
 	"github.com/ciamctl/ciamctl/internal/preflight"
 )
 
-// workingMemory is what a batch needs besides the collision index and
-// its workers' chunks: the runtime, the key set, buffers.
-const workingMemory = 48 << 20
+// workingMemory is what a batch adds besides the collision index and its
+// workers' chunks: the key set, buffers, garbage between collections.
+const workingMemory = 40 << 20
 
 // batchLine is one result of `mapping dry-run --batch -o json`.
 type batchLine struct {

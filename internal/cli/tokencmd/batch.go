@@ -95,8 +95,9 @@ func (o *VerifyOptions) runBatch(v *oidc.Verifier, src *recordingSource) error {
 	return nil
 }
 
-// batchHeapLimit is the heap a batch may use besides its workers' chunks.
-const batchHeapLimit = 20 << 20
+// batchHeapLimit is what a batch may add to the process's memory besides
+// its workers' chunks.
+const batchHeapLimit = 16 << 20
 
 // compactLine is one batch result in text form.
 func compactLine(cs *iostreams.ColorScheme, line int, res oidc.Result) string {
