@@ -124,7 +124,7 @@ errors: it is never used), 3 when the JWKS cannot be fetched.`,
 	fl.StringVar(&opts.Batch, "batch", "", "map one claims object (or with --tokens one ID token) per line of `FILE` (- for stdin)")
 	fl.BoolVar(&opts.Tokens, "tokens", false, "with --batch: the lines are ID tokens, verified unless --no-verify")
 	fl.BoolVar(&opts.SummaryJSON, "summary-json", false, "with --batch: print the summary as a last JSON object on stdout, not text on stderr")
-	fl.StringVar(&opts.maxMemory, "max-memory", "512MiB", "with --batch: memory for the collision index before it spills to disk under $TMPDIR")
+	fl.StringVar(&opts.maxMemory, "max-memory", "512MiB", "with --batch: memory for the collision index (`SIZE`: 512MiB, 64M, 1G) before it spills to disk under $TMPDIR")
 	fl.IntVar(&opts.Workers, "workers", 0, "with --batch: lines mapped in parallel (default: the number of CPUs)")
 	_ = cmd.MarkFlagFilename("claims", "json")
 	_ = cmd.MarkFlagFilename("batch", "jsonl", "txt")
