@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/ciamctl/ciamctl/internal/safefile"
 	"github.com/ciamctl/ciamctl/internal/workspace"
@@ -17,12 +18,24 @@ import (
 
 // BatchInput is an opened --batch input.
 type BatchInput struct {
-	io.Reader
+	r io.Reader
 	// Size is the input's length when known (a regular file, or stdin
 	// redirected from one), else 0: progress shows an ETA only with it.
 	Size  int64
+	read  atomic.Int64
 	close func()
 }
+
+// Read reads the input, counting the bytes for Consumed.
+func (b *BatchInput) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	b.read.Add(int64(n))
+	return n, err
+}
+
+// Consumed is how many bytes have been read so far (a reader's buffer
+// ahead of the line being worked on): enough for a share and an ETA.
+func (b *BatchInput) Consumed() int64 { return b.read.Load() }
 
 // Close closes a file the input opened (never stdin).
 func (b *BatchInput) Close() { b.close() }
@@ -34,7 +47,7 @@ func (b *BatchInput) Close() { b.close() }
 // what names the lines in the messages ("one token per line").
 func (f *Factory) OpenBatch(path, what string) (*BatchInput, error) {
 	if path == "-" {
-		return &BatchInput{Reader: f.IOStreams.In, Size: regularSize(f.IOStreams.In), close: func() {}}, nil
+		return &BatchInput{r: f.IOStreams.In, Size: regularSize(f.IOStreams.In), close: func() {}}, nil
 	}
 	file, err := safefile.OpenStream(path)
 	var skipped *safefile.SkipError
@@ -46,7 +59,7 @@ func (f *Factory) OpenBatch(path, what string) (*BatchInput, error) {
 	case err != nil:
 		return nil, workspace.IOError("read", path, err)
 	}
-	return &BatchInput{Reader: file, Size: regularSize(file), close: func() { file.Close() }}, nil
+	return &BatchInput{r: file, Size: regularSize(file), close: func() { file.Close() }}, nil
 }
 
 func regularSize(r io.Reader) int64 {

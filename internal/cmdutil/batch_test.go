@@ -1,9 +1,15 @@
 package cmdutil
 
 import (
+	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"testing"
+
+	"github.com/ciamctl/ciamctl/internal/iostreams"
 )
 
 // BatchGC paces the collector for the batch and puts everything back.
@@ -36,5 +42,44 @@ func TestParseSize(t *testing.T) {
 		if _, err := ParseSize(bad); err == nil {
 			t.Errorf("ParseSize(%q) accepted", bad)
 		}
+	}
+}
+
+// A batch file's size is known (for an ETA) and reading counts the bytes,
+// from a file and from stdin redirected from one; a pipe has no size.
+func TestOpenBatchSizeAndConsumed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lines.txt")
+	data := strings.Repeat("line\n", 1000)
+	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stdin, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	ios, _, _, _ := iostreams.Test()
+	ios.In = stdin
+	f := &Factory{IOStreams: ios}
+	for _, name := range []string{path, "-"} {
+		in, err := f.OpenBatch(name, "one line per line")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(in)
+		in.Close()
+		if err != nil || string(got) != data || in.Size != int64(len(data)) || in.Consumed() != int64(len(data)) {
+			t.Errorf("%s: %v, size %d, consumed %d; want %d", name, err, in.Size, in.Consumed(), len(data))
+		}
+	}
+	pr, pw := io.Pipe()
+	go func() { _, _ = pw.Write([]byte("x\n")); pw.Close() }()
+	ios.In = pr
+	in, err := f.OpenBatch("-", "one line per line")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadAll(in); err != nil || in.Size != 0 || in.Consumed() != 2 {
+		t.Errorf("pipe: %v, size %d, consumed %d", err, in.Size, in.Consumed())
 	}
 }

@@ -52,7 +52,7 @@ func (o *VerifyOptions) runBatch(v *oidc.Verifier, src *recordingSource) error {
 	var done int
 	write := func(p []byte) error {
 		done += bytes.Count(p, []byte{'\n'})
-		progress.Update(done, 0)
+		progress.Update(done, in.Consumed())
 		_, err := out.Write(p)
 		return err
 	}
