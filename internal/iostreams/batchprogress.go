@@ -23,6 +23,7 @@ type BatchProgress struct {
 
 	lines  atomic.Int64
 	offset atomic.Int64
+	note   atomic.Value // string: what the batch is doing after the last line
 
 	done chan struct{}
 	wg   sync.WaitGroup
@@ -48,6 +49,10 @@ func (p *BatchProgress) Update(lines int, offset int64) {
 	p.lines.Store(int64(lines))
 	p.offset.Store(offset)
 }
+
+// Note replaces the rate and time left with what the batch does once
+// every line is read (e.g. "finding collisions").
+func (p *BatchProgress) Note(s string) { p.note.Store(s) }
 
 // Stop erases the line; later calls do nothing.
 func (p *BatchProgress) Stop() {
@@ -81,6 +86,9 @@ func (p *BatchProgress) loop() {
 func (p *BatchProgress) status(elapsed time.Duration) string {
 	lines, offset := p.lines.Load(), p.offset.Load()
 	parts := []string{groupDigits(lines) + " " + p.noun}
+	if note, _ := p.note.Load().(string); note != "" {
+		return strings.Join(append(parts, SafeText(note)+"…"), " · ")
+	}
 	if secs := elapsed.Seconds(); secs > 0 {
 		parts = append(parts, groupDigits(int64(float64(lines)/secs))+"/s")
 	}

@@ -14,6 +14,10 @@ func TestBatchProgressStatus(t *testing.T) {
 	if got, want := p.status(4*time.Second), "1,234,567 lines · 308,641/s · 25% · 0:12 left"; got != want {
 		t.Errorf("status %q, want %q", got, want)
 	}
+	p.Note("finding collisions")
+	if got, want := p.status(9*time.Second), "1,234,567 lines · finding collisions…"; got != want {
+		t.Errorf("status with a note %q, want %q", got, want)
+	}
 	unknown := s.StartBatchProgress("tokens", 0)
 	defer unknown.Stop()
 	unknown.Update(999, 5000)

@@ -46,8 +46,11 @@ type Options struct {
 	// Write receives the encoded results, in input order.
 	Write func(p []byte) error
 	// Progress, when set, is told after each chunk how many lines were
-	// read and how many bytes of the input.
+	// read and how many bytes of the input; Merging, when set, when every
+	// line is mapped and the collision index is merged (seconds for
+	// millions of profiles).
 	Progress func(lines int, offset int64)
+	Merging  func()
 }
 
 // Summary is the outcome of a run. Failed lines are counted by their
@@ -201,6 +204,9 @@ func Run(ctx context.Context, r io.Reader, o Options) (Summary, error) {
 		return sum, err
 	}
 	sum.Failed = sum.Total - sum.OK
+	if o.Merging != nil {
+		o.Merging()
+	}
 	var err error
 	sum.Collisions, err = o.Index.Collisions()
 	sum.Spilled = o.Index.Spilled

@@ -99,6 +99,7 @@ func (o *DryRunOptions) runBatch(cfg *brand.Config) error {
 	}
 	progress := f.IOStreams.StartBatchProgress(noun, in.Size)
 	opts.Progress = progress.Update
+	opts.Merging = func() { progress.Note("finding collisions") }
 
 	sum, err := preflight.Run(ctx, in, opts)
 	progress.Stop()
