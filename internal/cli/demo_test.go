@@ -46,6 +46,9 @@ func TestDemo(t *testing.T) {
 		"Identifier changes (not made at login)",
 		"✓ Changed the mobile of customer 1001",
 		"✓ Logged out: userinfo refuses the revoked access token",
+		// The pre-flight: a user without contact identifiers, and merges on an email and a mobile.
+		"✗ 5 profiles: 4 can be created, 1 cannot (no_contact_identifier 1)",
+		"merge: 1 email shared by 2 users", "merge: 1 mobile shared by 2 users",
 		"mobile 447700900123; profiles OAUTH_EXTERNAL/ciamctl-acme, INSTORE; fields city=Leeds (INSTORE), gender=Female (extended)",
 	} {
 		if !strings.Contains(res.Stdout, want) {

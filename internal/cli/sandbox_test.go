@@ -249,3 +249,51 @@ func TestSandboxSuggestsTokenFetch(t *testing.T) {
 		t.Errorf("token fetch printed %q", res.Stdout)
 	}
 }
+
+// The sandbox exports its users as a CIAM export would (claims JSON Lines)
+// and as ID tokens it signed: both go straight into a pre-flight of a brand
+// discovered from it.
+func TestSandboxExportsUsersForAPreflight(t *testing.T) {
+	dir := t.TempDir()
+	users, tokens := filepath.Join(dir, "users.jsonl"), filepath.Join(dir, "tokens.txt")
+	cmd := ciamctl("sandbox", "-o", "json", "--export-users", users, "--export-tokens", tokens)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	var info sandboxcmd.Info
+	if err := json.NewDecoder(stdout).Decode(&info); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{users, tokens} {
+		if st, err := os.Stat(f); err != nil || st.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s: %v, mode %v; want a private file", f, err, st.Mode().Perm())
+		}
+	}
+	ws := filepath.Join(dir, "brands")
+	env := map[string]string{"CIAMCTL_CACHE_DIR": filepath.Join(dir, "cache")}
+	add := clitest.Run(t, clitest.Opts{Env: env}, "brand", "add", "--dir", ws, "--no-input", "--name", "sandbox",
+		"--application-id", "sandbox-app", "--client-id", info.CIAM.ClientID, "--discover", info.CIAM.Issuer,
+		"--map", "firstname=given_name", "--map", "lastname=family_name", "--map", "email=/contact/email", "--map", "mobile=phone_number")
+	expectCode(t, add, 0)
+	for _, args := range [][]string{{"--batch", users}, {"--batch", tokens, "--tokens"}} {
+		// The sandbox process signs with the real clock.
+		res := clitest.Run(t, clitest.Opts{Env: env, Now: time.Now()}, append([]string{"mapping", "dry-run", "--dir", ws, "--brand", "sandbox", "-o", "json"}, args...)...)
+		expectCode(t, res, 0)
+		if !strings.Contains(res.Stderr, "2 can be created, 0 cannot") || strings.Count(res.Stdout, `"ok":true`) != 2 ||
+			!strings.Contains(res.Stdout, `"email":"alice@example.com"`) || !strings.Contains(res.Stdout, `"mobile":"12025550102"`) {
+			t.Errorf("%v:\n%s\n%s", args, res.Stdout, res.Stderr)
+		}
+	}
+}
+
+func TestSandboxExportNeedsAFile(t *testing.T) {
+	res := clitest.Run(t, clitest.Opts{}, "sandbox", "--export-users", "-")
+	if res.Code != 2 || !strings.Contains(res.Stderr, "--export-users -: stdout is where the sandbox describes itself; name a file") {
+		t.Errorf("exit %d: %s", res.Code, res.Stderr)
+	}
+}

@@ -83,6 +83,23 @@ func (i *Interrupts) Listen() {
 	go i.loop(i.ch)
 }
 
+// WindDown makes Ctrl-C and SIGTERM cancel the command's context (it then
+// cleans up and returns, reported as interrupted) instead of ending the
+// process at once, and starts listening: for work that must not be cut
+// short, such as a batch with files to remove. It reports false when there
+// is nothing to wind down with (no command line), so the caller listens
+// itself.
+func (i *Interrupts) WindDown() bool {
+	if i == nil {
+		return false
+	}
+	i.mu.Lock()
+	i.windDown = true
+	i.mu.Unlock()
+	i.Listen()
+	return true
+}
+
 func (i *Interrupts) loop(ch chan os.Signal) {
 	var sig os.Signal
 	select {
@@ -91,7 +108,10 @@ func (i *Interrupts) loop(ch chan os.Signal) {
 		return
 	}
 	i.fired.Store(&sig)
-	if !i.windDown {
+	i.mu.Lock()
+	windDown := i.windDown
+	i.mu.Unlock()
+	if !windDown {
 		i.die()
 		return
 	}

@@ -83,3 +83,18 @@ func TestSafeJSON(t *testing.T) {
 		t.Errorf("round trip: %q, %v", back["sub"], err)
 	}
 }
+
+// The word-at-a-time skip finds DEL and every non-ASCII byte at any offset.
+func TestFirstUnsafeJSONAtEveryOffset(t *testing.T) {
+	for _, bad := range []string{"\x7f", "\u0085", "\u202e", "\u061c"} {
+		for at := 0; at < 20; at++ {
+			b := []byte(strings.Repeat("a", at) + bad + strings.Repeat("z", 20))
+			if got := firstUnsafeJSON(b); got != at {
+				t.Errorf("%q at %d: found at %d", bad, at, got)
+			}
+		}
+	}
+	if got := firstUnsafeJSON([]byte(strings.Repeat("~ok é ", 5))); got != -1 {
+		t.Errorf("safe text: %d", got)
+	}
+}

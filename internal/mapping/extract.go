@@ -45,26 +45,32 @@ func Extract(claims map[string]any, ref string) (value any, found bool, err erro
 	if err != nil {
 		return nil, false, err
 	}
+	v, found := walk(claims, tokens)
+	return v, found, nil
+}
+
+// walk follows a pointer's reference tokens from claims.
+func walk(claims map[string]any, tokens []string) (any, bool) {
 	var cur any = claims
 	for _, tok := range tokens {
 		switch node := cur.(type) {
 		case map[string]any:
 			v, ok := node[tok]
 			if !ok {
-				return nil, false, nil
+				return nil, false
 			}
 			cur = v
 		case []any:
 			i, ok := arrayIndex(tok)
 			if !ok || i >= len(node) {
-				return nil, false, nil
+				return nil, false
 			}
 			cur = node[i]
 		default:
-			return nil, false, nil
+			return nil, false
 		}
 	}
-	return cur, true, nil
+	return cur, true
 }
 
 // parsePointer splits "/a/b~1c" into ["a", "b/c"]: ~1 is decoded before ~0, as RFC 6901 section 4 requires.

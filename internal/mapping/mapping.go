@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/ciamctl/ciamctl/internal/intouch"
 )
@@ -113,133 +112,17 @@ func RunJSON(raw []byte, mappings map[string]string, accountID string) (Result, 
 // profile would have no contact identifier to merge or reach the customer by). A field whose claim is
 // missing or unusable is a warning: the gateway leaves the field out and still creates the customer.
 func Run(in Input) Result {
-	r := Result{
-		Profile:  Profile{Source: intouch.SourceOAuthExternal, AccountID: in.AccountID, Identifiers: []intouch.Identifier{}},
-		Problems: []Problem{},
-		Notes:    append([]string(nil), Notes...),
-	}
 	claims := in.Claims
 	if claims == nil {
 		claims = map[string]any{}
 	}
-
-	sub := mapSub(claims, &r)
-	values := map[string]string{}
-	for _, field := range Fields {
-		ref, ok := in.Mappings[field]
-		if !ok || strings.TrimSpace(ref) == "" {
-			r.add(field, "", SeverityWarning, CodeNotMapped, fmt.Sprintf("%s is not mapped: add `%s: <claim>` under mappings to fill it", field, field))
-			continue
-		}
-		if v, ok := mapField(claims, field, ref, &r); ok {
-			values[field] = v
-		}
-	}
-	for _, field := range unknownFields(in.Mappings) {
-		r.add(field, in.Mappings[field], SeverityWarning, CodeUnknownField,
-			fmt.Sprintf("%q is not a field the gateway maps (only %s); remove it, or send it through a separate INSTORE registration call", field, strings.Join(Fields, ", ")))
-	}
-
-	p := &r.Profile
-	p.FirstName, p.LastName, p.Mobile, p.Email = values[FieldFirstName], values[FieldLastName], values[FieldMobile], values[FieldEmail]
-	nc := intouch.NewCustomer{CUID: sub, FirstName: p.FirstName, LastName: p.LastName, Mobile: p.Mobile, Email: p.Email, AccountID: in.AccountID}
-	p.Identifiers = nc.Identifiers()
-
-	if p.Mobile == "" && p.Email == "" {
-		r.add("identifiers", "", SeverityError, CodeNoContactIdent,
-			"the profile has neither a usable mobile nor email: map at least one of them to a claim the CIAM sends in the ID token")
-	}
-	if in.AccountID == "" {
-		r.add("accountId", "", SeverityWarning, CodeNoAccountID,
-			"no OAUTH_EXTERNAL accountId yet: run `ciamctl channel link` so the request carries it (the platform rejects it otherwise, code 8045)")
-	}
-
-	r.OK = true
-	for _, pr := range r.Problems {
-		if pr.Severity == SeverityError {
-			r.OK = false
-		}
-	}
-	if r.OK {
-		body, err := json.Marshal(intouch.BuildAddCustomer(nc))
-		if err == nil {
-			r.Request = body
-		}
-	}
-	if r.Request == nil {
-		r.Request = json.RawMessage("null")
-	}
+	r := NewMapper(in.Mappings, in.AccountID).apply(mapSource(claims), true)
+	r.Notes = append([]string(nil), Notes...)
 	return r
 }
 
 func (r *Result) add(field, claim string, sev Severity, code, msg string) {
 	r.Problems = append(r.Problems, Problem{Field: field, Claim: claim, Severity: sev, Code: code, Message: msg})
-}
-
-func mapSub(claims map[string]any, r *Result) string {
-	v, ok := claims[SubClaim]
-	s, isString := v.(string)
-	switch {
-	case !ok || v == nil:
-		r.add("cuid", SubClaim, SeverityError, CodeMissingSub, "the token has no `sub` claim: the customer's cuid is the ID token's sub, so the CIAM must send it")
-	case !isString:
-		r.add("cuid", SubClaim, SeverityError, CodeMissingSub, fmt.Sprintf("`sub` is %s, not a string: the cuid must be the CIAM's user id as a string", kind(v)))
-	case strings.TrimSpace(s) == "":
-		r.add("cuid", SubClaim, SeverityError, CodeMissingSub, "`sub` is empty: the cuid must be the CIAM's user id")
-	default:
-		return strings.TrimSpace(s)
-	}
-	return ""
-}
-
-// mapField extracts and normalises one field, recording a warning when it cannot be used.
-func mapField(claims map[string]any, field, ref string, r *Result) (string, bool) {
-	v, found, err := Extract(claims, ref)
-	if err != nil {
-		r.add(field, ref, SeverityWarning, CodeInvalidRef, fmt.Sprintf("mapping for %s: %v", field, err))
-		return "", false
-	}
-	if !found || v == nil {
-		how := fmt.Sprintf("claim %q", ref)
-		if IsPointer(ref) {
-			how = fmt.Sprintf("JSON Pointer %q", ref)
-		} else if strings.Contains(ref, ".") && !strings.Contains(ref, "://") {
-			how += " (a name taken literally; to reach a nested claim use a JSON Pointer such as \"/" + strings.ReplaceAll(escapeToken(ref), ".", "/") + "\")"
-		}
-		state := "is absent from the token"
-		if found {
-			state = "is null"
-		}
-		r.add(field, ref, SeverityWarning, CodeMissingClaim, fmt.Sprintf("%s %s: %s stays empty; make the CIAM send it in the ID token or fix the mapping", how, state, field))
-		return "", false
-	}
-	s, ok := v.(string)
-	if !ok {
-		r.add(field, ref, SeverityWarning, CodeNotString, fmt.Sprintf("claim %q is %s, not a string: point the mapping at a string claim (for an object, a JSON Pointer to a member)", ref, kind(v)))
-		return "", false
-	}
-	s = strings.TrimSpace(s)
-	if s == "" {
-		r.add(field, ref, SeverityWarning, CodeEmptyValue, fmt.Sprintf("claim %q is empty: %s stays empty", ref, field))
-		return "", false
-	}
-	switch field {
-	case FieldEmail:
-		e, err := NormalizeEmail(s)
-		if err != nil {
-			r.add(field, ref, SeverityWarning, CodeInvalidEmail, fmt.Sprintf("email %v; it is left out of the request (the platform would drop it too, with warning 8055)", err))
-			return "", false
-		}
-		return e, true
-	case FieldMobile:
-		m, err := NormalizeMobile(s)
-		if err != nil {
-			r.add(field, ref, SeverityWarning, CodeInvalidMobile, fmt.Sprintf("mobile %v; it is left out of the request (the platform would drop it too, with warning 8056)", err))
-			return "", false
-		}
-		return m, true
-	}
-	return s, true
 }
 
 func unknownFields(m map[string]string) []string {

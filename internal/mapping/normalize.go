@@ -16,6 +16,9 @@ func NormalizeEmail(v string) (string, error) {
 	if len(s) > 254 {
 		return "", fmt.Errorf("is longer than 254 characters")
 	}
+	if plainEmail(s) {
+		return s, nil
+	}
 	a, err := mail.ParseAddress(s)
 	if err != nil {
 		return "", fmt.Errorf("%q is not an email address", v)
@@ -41,6 +44,7 @@ func NormalizeMobile(v string) (string, error) {
 		s = strings.Replace(s, "(0)", "", 1)
 	}
 	var b strings.Builder
+	b.Grow(len(s))
 	for _, r := range s {
 		switch {
 		case r >= '0' && r <= '9':
@@ -61,4 +65,41 @@ func NormalizeMobile(v string) (string, error) {
 		return "", fmt.Errorf("%q has %d digits: with its country code a mobile number has 8 to 15 (E.164)", v, len(d))
 	}
 	return d, nil
+}
+
+// plainEmail accepts the common address shape that the checks below would
+// return unchanged, without parsing it: a dot-atom of [a-z0-9._%+-] before
+// the one '@', and dot-separated labels of [a-z0-9-] with at least one dot
+// after it. Anything else (quoted parts, other characters, Unicode) goes
+// through mail.ParseAddress. FuzzNormalizeEmail holds the two to the same
+// answers.
+func plainEmail(s string) bool {
+	at := strings.IndexByte(s, '@')
+	if at <= 0 || at == len(s)-1 {
+		return false
+	}
+	local, domain := s[:at], s[at+1:]
+	if !dotAtom(local, true) || !dotAtom(domain, false) {
+		return false
+	}
+	return strings.IndexByte(domain, '.') > 0
+}
+
+func dotAtom(s string, local bool) bool {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-':
+		case c == '.':
+			if s[i-1] == '.' {
+				return false
+			}
+		case local && (c == '_' || c == '%' || c == '+'):
+		default:
+			return false
+		}
+	}
+	return true
 }

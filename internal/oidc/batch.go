@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -47,7 +48,16 @@ type batchLine struct {
 // batchJob is a chunk of lines; out receives their results, in order.
 type batchJob struct {
 	lines []batchLine
-	out   chan []Result
+	out   chan *batchDone
+}
+
+// batchDone is a chunk verified: its results, or with an encoder their
+// formatted output, and how they count.
+type batchDone struct {
+	results []Result
+	encoded []byte
+	valid   int
+	reasons []string // of the invalid results, in order
 }
 
 // VerifyBatch verifies one token per line of r on workers goroutines and
@@ -59,6 +69,22 @@ type batchJob struct {
 // bounded size, and a line longer than MaxTokenBytes is reported malformed
 // without being kept. An error from emit stops the batch and is returned.
 func (v *Verifier) VerifyBatch(ctx context.Context, r io.Reader, workers int, emit func(line int, res Result) error) (Summary, error) {
+	return v.verifyBatch(ctx, r, workers, nil, nil, emit)
+}
+
+// VerifyBatchTo is VerifyBatch with the formatting done on the workers:
+// encode appends one result's output (it runs concurrently, once per
+// token) and write receives the chunks, in input order. Formatting then
+// runs as parallel as verification instead of on the one writer.
+func (v *Verifier) VerifyBatchTo(ctx context.Context, r io.Reader, workers int, encode func(dst []byte, line int, res *Result) []byte, write func([]byte) error) (Summary, error) {
+	return v.verifyBatch(ctx, r, workers, encode, write, nil)
+}
+
+// outputPool recycles the chunks' output buffers once written.
+var outputPool = sync.Pool{New: func() any { return new([]byte) }}
+
+func (v *Verifier) verifyBatch(ctx context.Context, r io.Reader, workers int, encode func([]byte, int, *Result) []byte, write func([]byte) error,
+	emit func(int, Result) error) (Summary, error) {
 	sum := Summary{ByReason: map[string]int{}}
 	workers = min(max(workers, 1), MaxWorkers())
 	ks := newKeyState(v.src)
@@ -92,37 +118,60 @@ func (v *Verifier) VerifyBatch(ctx context.Context, r io.Reader, workers int, em
 	for range workers {
 		g.Go(func() error {
 			for j := range jobs {
-				results := make([]Result, len(j.lines))
-				for i, l := range j.lines {
+				d := &batchDone{}
+				if encode == nil {
+					d.results = make([]Result, 0, len(j.lines))
+				} else {
+					d.encoded = (*outputPool.Get().(*[]byte))[:0]
+				}
+				for _, l := range j.lines {
+					var res Result
 					if l.tooLong {
 						var cl checklist
 						cl.fail(CheckFormat, ReasonMalformed, fmt.Sprintf("line is longer than the %d KiB token limit", MaxTokenBytes>>10))
-						results[i] = cl.result(nil, nil)
-						continue
+						res = cl.result(nil, nil)
+					} else {
+						res = v.verify(gctx, ks, l.token)
 					}
-					results[i] = v.verify(gctx, ks, l.token)
+					if res.Valid {
+						d.valid++
+					} else {
+						d.reasons = append(d.reasons, res.Reason)
+					}
+					if encode == nil {
+						d.results = append(d.results, res)
+					} else {
+						d.encoded = encode(d.encoded, l.line, &res)
+					}
 				}
-				j.out <- results
+				j.out <- d
 			}
 			return nil
 		})
 	}
 	g.Go(func() error {
 		for j := range order {
-			var results []Result
+			var d *batchDone
 			select {
-			case results = <-j.out:
+			case d = <-j.out:
 			case <-gctx.Done():
 				return gctx.Err()
 			}
-			for i, res := range results {
-				sum.Total++
-				if res.Valid {
-					sum.Valid++
-				} else {
-					sum.Invalid++
-					sum.ByReason[res.Reason]++
+			sum.Total += len(j.lines)
+			sum.Valid += d.valid
+			sum.Invalid += len(d.reasons)
+			for _, r := range d.reasons {
+				sum.ByReason[r]++
+			}
+			if encode != nil {
+				err := write(d.encoded)
+				outputPool.Put(&d.encoded)
+				if err != nil {
+					return err
 				}
+				continue
+			}
+			for i, res := range d.results {
 				if err := emit(j.lines[i].line, res); err != nil {
 					return err
 				}
@@ -179,7 +228,7 @@ func readChunks(ctx context.Context, r io.Reader, send func(*batchJob) error) er
 		line++
 		if len(text) > 0 && text[0] != '#' {
 			if cur == nil {
-				cur = &batchJob{lines: make([]batchLine, 0, chunkTokens), out: make(chan []Result, 1)}
+				cur = &batchJob{lines: make([]batchLine, 0, chunkTokens), out: make(chan *batchDone, 1)}
 			}
 			l := batchLine{line: line, tooLong: tooLong}
 			if !tooLong {
@@ -199,4 +248,27 @@ func readChunks(ctx context.Context, r io.Reader, send func(*batchJob) error) er
 			}
 		}
 	}
+}
+
+// Session verifies many tokens with one key set: loaded once (by
+// Verifier.Session) and refreshed at most once for all of them, as
+// VerifyBatch does, for callers that run their own batch pipeline. It is
+// safe for concurrent use.
+type Session struct {
+	v  *Verifier
+	ks *keyState
+}
+
+// Session loads the key set; a failure wraps jwks.ErrUnavailable.
+func (v *Verifier) Session(ctx context.Context) (*Session, error) {
+	ks := newKeyState(v.src)
+	if _, err := ks.current(ctx); err != nil {
+		return nil, err
+	}
+	return &Session{v: v, ks: ks}, nil
+}
+
+// Verify checks one token, as Verifier.Verify does.
+func (s *Session) Verify(ctx context.Context, token string) Result {
+	return s.v.verify(ctx, s.ks, token)
 }

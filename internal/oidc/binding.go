@@ -30,7 +30,8 @@ func (v *Verifier) binds() bool { return v.nonce != "" || v.accessToken != "" ||
 // checkBindings adds the nonce (OIDC Core §3.1.3.7 step 11), at_hash
 // (§3.1.3.8) and c_hash (§3.3.2.11) checks the policy asks for.
 func (v *Verifier) checkBindings(t *jwsToken, cl *checklist) {
-	claims, err := objectMembers(t.payload)
+	var buf [24]member
+	claims, err := objectMembers(t.payload, buf[:0])
 	if err != nil {
 		return // checkClaims has reported it
 	}

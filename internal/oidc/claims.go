@@ -20,7 +20,8 @@ const (
 // checkClaims adds the issuer, audience, expiry, not_before, issued_at and
 // subject checks. The payload is already known to be a strict JSON object.
 func (v *Verifier) checkClaims(payload []byte, cl *checklist) {
-	claims, err := objectMembers(payload)
+	var buf [24]member
+	claims, err := objectMembers(payload, buf[:0])
 	if err != nil {
 		cl.fail(CheckIssuer, ReasonMalformed, "claims: "+err.Error())
 		return

@@ -8,7 +8,7 @@ import (
 // member is one top-level member of a JSON object: its decoded name and its
 // value as raw JSON.
 type member struct {
-	name  string
+	name  []byte // aliases the object's bytes: comparing it allocates nothing
 	value json.RawMessage
 }
 
@@ -19,7 +19,7 @@ type members []member
 
 func (ms members) get(name string) (json.RawMessage, bool) {
 	for _, m := range ms {
-		if m.name == name {
+		if string(m.name) == name {
 			return m.value, true
 		}
 	}
@@ -29,17 +29,19 @@ func (ms members) get(name string) (json.RawMessage, bool) {
 // objectMembers lists the top-level members of data, which checkJSONObject
 // has accepted (one valid object, unique names). Values alias data. Names
 // with escapes ("\u0069ss" is "iss") are decoded by encoding/json.
-func objectMembers(data []byte) (members, error) {
-	if ms, ok := scanMembers(data); ok {
+//
+// The members are appended to dst, so a caller can keep them on its stack.
+func objectMembers(data []byte, dst members) (members, error) {
+	if ms, ok := scanMembers(data, dst); ok {
 		return ms, nil
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, err
 	}
-	ms := make(members, 0, len(m))
+	ms := dst[:0]
 	for k, v := range m {
-		ms = append(ms, member{name: k, value: v})
+		ms = append(ms, member{name: []byte(k), value: v})
 	}
 	return ms, nil
 }
@@ -47,12 +49,12 @@ func objectMembers(data []byte) (members, error) {
 // scanMembers splits an object at its top level without decoding values.
 // It reports false (and the caller decodes properly) for anything but the
 // plain case: a name with an escape, or input it does not expect.
-func scanMembers(data []byte) (members, bool) {
+func scanMembers(data []byte, dst members) (members, bool) {
 	i := skipSpace(data, 0)
 	if i >= len(data) || data[i] != '{' {
 		return nil, false
 	}
-	ms := make(members, 0, 12)
+	ms := dst[:0]
 	i = skipSpace(data, i+1)
 	if i < len(data) && data[i] == '}' {
 		return ms, true
@@ -78,7 +80,7 @@ func scanMembers(data []byte) (members, bool) {
 		if !ok {
 			return nil, false
 		}
-		ms = append(ms, member{name: string(name), value: data[start:stop]})
+		ms = append(ms, member{name: name, value: data[start:stop]})
 		i = skipSpace(data, stop)
 		if i >= len(data) {
 			return nil, false

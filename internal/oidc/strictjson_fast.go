@@ -2,7 +2,8 @@ package oidc
 
 import (
 	"bytes"
-	"encoding/json"
+
+	"github.com/ciamctl/ciamctl/internal/jsonscan"
 )
 
 // maxFastKeys bounds the members per object the fast path compares
@@ -13,11 +14,12 @@ const maxFastKeys = 64
 // strictObjectFast reports whether data is certainly one JSON object with
 // unique member names and nesting within MaxJSONDepth, without allocating.
 // false means "not sure": checkJSONObject then decides and explains.
-// json.Valid settles the syntax, so the walk below only has to find
+// jsonscan.Valid settles the syntax (as json.Valid would, faster; what it
+// does not vouch for takes the slow path), so the walk below only has to find
 // structure and member names. Names with escapes are left to the slow path,
 // which compares them decoded ("a" and "\u0061" are the same name).
 func strictObjectFast(data []byte) bool {
-	if !json.Valid(data) {
+	if !jsonscan.Valid(data) {
 		return false
 	}
 	type frame struct {

@@ -22,6 +22,7 @@ type jwsToken struct {
 	alg        string
 	kid        string
 	hasKid     bool
+	headerBuf  [12]member // header's room, in the token's own allocation
 }
 
 var b64 = base64.RawURLEncoding.Strict()
@@ -70,7 +71,7 @@ func parseCompact(tok string, jsonPayload bool) (*jwsToken, error) {
 	if err := checkJSONObject(t.headerJSON); err != nil {
 		return nil, fmt.Errorf("header: %w", err)
 	}
-	header, err := objectMembers(t.headerJSON)
+	header, err := objectMembers(t.headerJSON, t.headerBuf[:0])
 	if err != nil {
 		return nil, fmt.Errorf("header: %w", err)
 	}

@@ -44,6 +44,9 @@ type Opts struct {
 	// HTTPClient replaces the plain client every command gets (e.g. one whose
 	// dialer records connections).
 	HTTPClient func() *http.Client
+	// Stdout, when set, receives stdout instead of Result.Stdout (a
+	// benchmark writing millions of lines discards them).
+	Stdout io.Writer
 	// Clock replaces the fixed Now (e.g. one that Sleep moves on), and
 	// Sleep the real waits of the platform client.
 	Clock func() time.Time
@@ -61,6 +64,9 @@ func Run(t testing.TB, o Opts, args ...string) Result {
 		ios.In = o.Stdin
 	} else {
 		_ = in
+	}
+	if o.Stdout != nil {
+		ios.Out = o.Stdout
 	}
 	ios.SetTTY(o.TTY, o.TTY, o.TTY)
 	ios.SetColorEnabled(o.Color)

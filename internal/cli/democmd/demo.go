@@ -43,15 +43,16 @@ nothing outside a temporary workspace is touched.
   4. a user registered in the CIAM signs in             (token fetch)
   5. verify the token as the gateway will               (token verify)
   6. see the customer the token maps to                 (mapping dry-run)
-  7. log in through the gateway: the customer is created (flow login --apply)
-  8. find the customer by the CIAM's user ID            (customer lookup)
-  9. register extra data under INSTORE: it merges into the same customer
+  7. pre-flight every CIAM user: failures and merges    (mapping dry-run --batch)
+  8. log in through the gateway: the customer is created (flow login --apply)
+  9. find the customer by the CIAM's user ID            (customer lookup)
+ 10. register extra data under INSTORE: it merges into the same customer
                                                         (customer register)
- 10. profile update: a new name in the CIAM, sign in and log in again: the
+ 11. profile update: a new name in the CIAM, sign in and log in again: the
      platform follows
- 11. identifier change in two steps: the CIAM, then the platform
+ 12. identifier change in two steps: the CIAM, then the platform
                                                         (customer change-identifier)
- 12. log out: end the CIAM session, revoke the tokens   (flow logout)
+ 13. log out: end the CIAM session, revoke the tokens   (flow logout)
 
 Each step prints the command it runs, so you can repeat it against 'ciamctl
 sandbox' or a real CIAM.`,

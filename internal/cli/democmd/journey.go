@@ -18,7 +18,7 @@ import (
 	"github.com/ciamctl/ciamctl/internal/workspace"
 )
 
-const stepCount = 12
+const stepCount = 13
 
 // journey is one run of the demo: the sandbox, the workspace, and what
 // earlier steps produced for later ones.
@@ -80,6 +80,11 @@ func (j *journey) walk(ctx context.Context) error {
 			j.headline("See the customer this token maps to",
 				"The profile and the exact request the platform will receive, before anything is written.")
 			return j.ciamctl(ctx, "mapping", "dry-run", "--brand", j.brand, j.token)
+		},
+		func() error {
+			j.headline("Pre-flight the whole user base before the switch",
+				"Every CIAM user mapped as the gateway will: who cannot be created, and who would merge into one customer because they share an email or mobile.")
+			return j.preflight(ctx)
 		},
 		func() error {
 			j.headline("Log in through the gateway",

@@ -16,6 +16,7 @@ import (
 	"github.com/ciamctl/ciamctl/internal/iostreams"
 	"github.com/ciamctl/ciamctl/internal/mapping"
 	"github.com/ciamctl/ciamctl/internal/oidc"
+	"github.com/ciamctl/ciamctl/internal/preflight"
 )
 
 // DryRunOptions holds the dependencies and flags of `mapping dry-run`.
@@ -28,13 +29,21 @@ type DryRunOptions struct {
 	ClaimsFile string
 	NoVerify   bool
 	NoCache    bool
+
+	// --batch: many profiles or tokens, one per line.
+	Batch       string
+	Tokens      bool
+	SummaryJSON bool
+	MaxMemory   int64
+	Workers     int
+	maxMemory   string
 }
 
 // NewCmdDryRun builds `mapping dry-run`.
 func NewCmdDryRun(f *cmdutil.Factory, runF func(*DryRunOptions) error) *cobra.Command {
 	opts := &DryRunOptions{Factory: f}
 	cmd := &cobra.Command{
-		Use:   "dry-run --brand NAME [TOKEN | - | --claims FILE]",
+		Use:   "dry-run --brand NAME [TOKEN | - | --claims FILE | --batch FILE]",
 		Short: "Show the customer profile and the exact platform request an ID token produces",
 		Long: `Map an ID token's claims the way the gateway does and print the customer
 profile, the exact POST /v2/customers body and the problems to fix. Nothing is
@@ -52,14 +61,42 @@ lower-cased and checked, mobiles reduced to digits with country code.
 --claims FILE must be a regular file of at most 1 MiB (a link to one is
 followed); stdin is capped the same way.
 
-Exit 0 when the gateway could create the customer, 1 when it could not (an
-invalid token, no sub, neither mobile nor email), 2 on usage errors
-(including a brand whose file has errors: it is never used), 3 when the
-JWKS cannot be fetched.`,
+--batch FILE (or - for stdin; a named pipe is read as a stream) is the
+pre-flight of a whole user base: one claims object per line (JSON Lines, an
+export of the CIAM's user profiles in the shape an ID token carries), or one
+ID token per line with --tokens (verified with the brand's policy, the key
+set fetched once, unless --no-verify). Blank lines and lines starting with #
+are skipped. One result per line comes out in input order, as it is decided:
+{"line", "ok", "profile", "problems"} under -o json, a compact line under
+-o text. Then a summary (stderr, or with --summary-json a last
+{"summary": ...} object on stdout): how many profiles the gateway can
+create, the failures and warnings by problem code, and the collisions:
+emails and mobiles held by more than one sub (those users would merge into
+one platform customer) and subs on more than one line, each with its first
+lines. Identifiers are compared normalised, as the platform compares them
+(emails lower-cased, mobiles as digits with country code).
+
+Memory does not grow with the input: the collision index keeps 128-bit
+keyed hashes of the identifiers (never the identifiers), up to --max-memory;
+past it, sorted runs spill to a private directory under $TMPDIR, removed
+when the command ends or is interrupted. On a terminal, a progress line on
+stderr shows the count, the rate and, for a file, the time left.
+
+Exit 0 when the gateway could create the customer (with --batch: every
+customer, and no two profiles share an email, mobile or sub), 1 when it
+could not (an invalid token, no sub, neither mobile nor email; with --batch
+also any collision), 2 on usage errors (including a brand whose file has
+errors: it is never used), 3 when the JWKS cannot be fetched.`,
 		Example: `  ciamctl mapping dry-run --brand acme eyJhbGciOi...
   pbpaste | ciamctl mapping dry-run --brand acme -
   ciamctl mapping dry-run --brand acme --claims claims.json
-  ciamctl mapping dry-run --brand acme --no-verify "$EXPIRED_TOKEN" -o json`,
+  ciamctl mapping dry-run --brand acme --no-verify "$EXPIRED_TOKEN" -o json
+
+  # pre-flight of a whole user base: results as JSON Lines, summary on stderr
+  ciamctl mapping dry-run --brand acme --batch profiles.jsonl -o json > results.jsonl
+  ciamctl mapping dry-run --brand acme --batch tokens.txt --tokens --summary-json -o json
+  ciamctl sandbox --export-users users.jsonl &   # then:
+  ciamctl mapping dry-run --brand sandbox --batch users.jsonl`,
 		Args: cmdutil.MaximumArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Ctx = cmd.Context()
@@ -69,6 +106,9 @@ JWKS cannot be fetched.`,
 			}
 			if opts.ClaimsFile != "" && len(args) > 0 {
 				return cmdutil.FlagErrorf("pass either a TOKEN or --claims FILE, not both")
+			}
+			if err := opts.validateBatch(cmd.Flags().Changed("max-memory")); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(opts)
@@ -81,8 +121,51 @@ JWKS cannot be fetched.`,
 	fl.StringVar(&opts.ClaimsFile, "claims", "", "map a JSON claims object from FILE (- for stdin) instead of a token")
 	fl.BoolVar(&opts.NoVerify, "no-verify", false, "map the token without verifying it")
 	fl.BoolVar(&opts.NoCache, "no-cache", false, "fetch the JWKS even if a cached copy is fresh")
+	fl.StringVar(&opts.Batch, "batch", "", "map one claims object (or with --tokens one ID token) per line of `FILE` (- for stdin)")
+	fl.BoolVar(&opts.Tokens, "tokens", false, "with --batch: the lines are ID tokens, verified unless --no-verify")
+	fl.BoolVar(&opts.SummaryJSON, "summary-json", false, "with --batch: print the summary as a last JSON object on stdout, not text on stderr")
+	fl.StringVar(&opts.maxMemory, "max-memory", "512MiB", "with --batch: memory for the collision index (`SIZE`: 512MiB, 64M, 1G) before it spills to disk under $TMPDIR")
+	fl.IntVar(&opts.Workers, "workers", 0, "with --batch: lines mapped in parallel (default: the number of CPUs)")
 	_ = cmd.MarkFlagFilename("claims", "json")
-	return cmd
+	_ = cmd.MarkFlagFilename("batch", "jsonl", "txt")
+	// --batch may run for minutes: --timeout bounds the key set's load
+	// and refetch through the network budget, never the mapping itself.
+	return cmdutil.OwnDeadline(cmd)
+}
+
+// validateBatch checks the --batch flags; every failure is a usage error.
+func (o *DryRunOptions) validateBatch(maxMemorySet bool) error {
+	f := o.Factory
+	if o.Batch == "" {
+		for _, fl := range []struct {
+			name string
+			set  bool
+		}{{"--tokens", o.Tokens}, {"--summary-json", o.SummaryJSON}, {"--max-memory", maxMemorySet}, {"--workers", o.Workers != 0}} {
+			if fl.set {
+				return cmdutil.FlagErrorf("%s only applies with --batch FILE", fl.name)
+			}
+		}
+		return nil
+	}
+	switch {
+	case len(o.Args) > 0:
+		return cmdutil.FlagErrorf("--batch reads the lines from %s; do not also pass a token argument", o.Batch)
+	case o.ClaimsFile != "":
+		return cmdutil.FlagErrorf("pass either --claims FILE (one claims object) or --batch FILE (one per line), not both")
+	case f.Globals.Output == cmdutil.FormatYAML:
+		return cmdutil.FlagErrorf("--batch writes JSON Lines or text; use -o json or -o text")
+	case o.Workers < 0 || o.Workers > oidc.MaxWorkers():
+		return cmdutil.FlagErrorf("--workers: %d is out of range: 1 to %d (or 0 for one per CPU)", o.Workers, oidc.MaxWorkers())
+	}
+	size, err := cmdutil.ParseSize(o.maxMemory)
+	if err != nil {
+		return cmdutil.FlagErrorf("--max-memory: %v", err)
+	}
+	if size < preflight.MinMemory {
+		return cmdutil.FlagErrorf("--max-memory: %s is too small; at least %d KiB", o.maxMemory, preflight.MinMemory>>10)
+	}
+	o.MaxMemory = size
+	return nil
 }
 
 // DryRunResult is `mapping dry-run -o json`: the contract's ok, profile,
@@ -96,7 +179,7 @@ type DryRunResult struct {
 }
 
 // CodeInvalidToken is the problem code of a token that failed verification.
-const CodeInvalidToken = "invalid_token"
+const CodeInvalidToken = mapping.CodeInvalidToken
 
 func dryRunRun(o *DryRunOptions) error {
 	f := o.Factory
@@ -105,6 +188,9 @@ func dryRunRun(o *DryRunOptions) error {
 		return err
 	}
 	cfg := res.Config
+	if o.Batch != "" {
+		return o.runBatch(cfg)
+	}
 
 	var raw json.RawMessage
 	var check *TokenCheck
@@ -180,14 +266,7 @@ func Map(raw json.RawMessage, cfg *brand.Config) mapping.Result {
 // Without claims (a token that could not even be decoded) the mapping's own
 // problems would only echo that, so they are dropped.
 func Reject(r *mapping.Result, check *TokenCheck, hasClaims bool) {
-	if !hasClaims {
-		r.Problems = nil
-	}
-	r.Problems = append([]mapping.Problem{{
-		Field: "token", Severity: mapping.SeverityError, Code: CodeInvalidToken,
-		Message: "the ID token is not valid (" + check.Error + "); the gateway rejects it before mapping (--no-verify maps it anyway)",
-	}}, r.Problems...)
-	r.OK, r.Request = false, json.RawMessage("null")
+	mapping.RejectToken(r, check.Error, hasClaims)
 }
 
 func readClaims(f *cmdutil.Factory, path string) (json.RawMessage, error) {

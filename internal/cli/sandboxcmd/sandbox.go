@@ -29,6 +29,10 @@ type Options struct {
 	Seed     string
 	EnvFile  string
 	Basic    bool
+	// UsersFile and TokensFile receive the users' claims (JSON Lines) and
+	// an ID token per user, for a pre-flight with mapping dry-run --batch.
+	UsersFile  string
+	TokensFile string
 	// The platform emulator's org rules.
 	MandatoryFields []string
 	RateLimit       int
@@ -66,6 +70,12 @@ exit 3. --env-file writes the variables, and the CIAM's issuer and client ID
 both listen, so a script can start the sandbox in the background and wait
 for the file; the file is removed when the sandbox stops.
 
+--export-users FILE writes the CIAM's users as a user export would give them:
+one claims object per line, in the shape the ID token carries, ready for
+'ciamctl mapping dry-run --batch FILE'. --export-tokens FILE writes one ID
+token per user, signed by this sandbox, for 'mapping dry-run --batch FILE
+--tokens'. Both are written once both emulators listen, readable by you only.
+
 The platform emulator answers as a plain org unless told to be stricter, as
 real orgs may be:
   --mandatory-field NAME   the org's registration rules: adding a customer
@@ -84,7 +94,8 @@ real orgs may be:
   ciamctl sandbox --env-file sandbox.env &   # then: . ./sandbox.env
   ciamctl sandbox --basic                    # Basic credentials instead of OAuth
   ciamctl sandbox --rate-limit 2 --mandatory-field lastName --deny-source-type OAUTH_EXTERNAL
-  ciamctl sandbox -o json`,
+  ciamctl sandbox -o json
+  ciamctl sandbox --export-users users.jsonl --export-tokens tokens.txt`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.RateLimit < 0 {
@@ -93,6 +104,11 @@ real orgs may be:
 			for _, v := range append(append([]string{}, opts.MandatoryFields...), opts.DenySourceTypes...) {
 				if strings.TrimSpace(v) == "" {
 					return cmdutil.FlagErrorf("--mandatory-field and --deny-source-type take a name, not an empty value")
+				}
+			}
+			for flag, path := range map[string]string{"--export-users": opts.UsersFile, "--export-tokens": opts.TokensFile} {
+				if path == "-" {
+					return cmdutil.FlagErrorf("%s -: stdout is where the sandbox describes itself; name a file", flag)
 				}
 			}
 			if opts.ParentOrg != "" && !isOrgID(opts.ParentOrg) {
@@ -110,11 +126,15 @@ real orgs may be:
 	fl.StringVar(&opts.Seed, "seed", "", "make keys and user IDs reproducible across runs")
 	fl.StringVar(&opts.EnvFile, "env-file", "", "also write the CIAMCTL_INTOUCH_* and CIAM assignments to this file (removed when the sandbox stops)")
 	fl.BoolVar(&opts.Basic, "basic", false, "print Basic credentials (username, password) instead of the OAuth key and secret")
+	fl.StringVar(&opts.UsersFile, "export-users", "", "write the CIAM's users as claims JSON Lines to `FILE` (for mapping dry-run --batch)")
+	fl.StringVar(&opts.TokensFile, "export-tokens", "", "write an ID token per user to `FILE` (for mapping dry-run --batch --tokens)")
 	fl.StringArrayVar(&opts.MandatoryFields, "mandatory-field", nil, "make the platform's registration rules require NAME on add customer (repeatable)")
 	fl.IntVar(&opts.RateLimit, "rate-limit", 0, "limit the platform to N calls per API key per minute (0: no limit)")
 	fl.StringArrayVar(&opts.DenySourceTypes, "deny-source-type", nil, "refuse creating TYPE channel accounts through the API, code 3218 (repeatable)")
 	fl.StringVar(&opts.ParentOrg, "parent-org", "", "give the credentials to org ID, the emulated org's parent (calls need X-CAP-API-AUTH-ORG-ID)")
 	_ = cmd.MarkFlagFilename("env-file")
+	_ = cmd.MarkFlagFilename("export-users", "jsonl")
+	_ = cmd.MarkFlagFilename("export-tokens", "txt")
 	return cmd
 }
 
@@ -196,6 +216,9 @@ func run(ctx context.Context, opts *Options) error {
 		// waiting for it must not find a stale one.
 		defer os.Remove(opts.EnvFile)
 	}
+	if err := exportUsers(sb, opts.UsersFile, opts.TokensFile); err != nil {
+		return err
+	}
 	if f.Globals.Output != cmdutil.FormatText {
 		if err := cmdutil.WriteStructured(f.IOStreams.Out, f.Globals.Output, info); err != nil {
 			return err
@@ -218,6 +241,30 @@ type listenFailed struct{ err error }
 func (e listenFailed) Error() string      { return e.err.Error() }
 func (e listenFailed) Unwrap() error      { return e.err }
 func (listenFailed) Is(target error) bool { return target == workspace.ErrIO }
+
+// exportUsers writes the users' claims and tokens where asked: personal
+// data and credentials, so readable by the user only.
+func exportUsers(sb *sandbox.Sandbox, usersFile, tokensFile string) error {
+	for _, e := range []struct {
+		path  string
+		write func(w io.Writer) error
+	}{
+		{usersFile, func(w io.Writer) error { return sb.CIAM.ExportUsers(w, sb.Issuer) }},
+		{tokensFile, func(w io.Writer) error { return sb.CIAM.ExportTokens(w, ciamemu.TokenOptions{}) }},
+	} {
+		if e.path == "" {
+			continue
+		}
+		var b strings.Builder
+		if err := e.write(&b); err != nil {
+			return err
+		}
+		if err := atomicfile.WriteFile(e.path, []byte(b.String()), 0o600); err != nil {
+			return workspace.IOError("writing", e.path, err)
+		}
+	}
+	return nil
+}
 
 func describe(sb *sandbox.Sandbox, basic bool) Info {
 	info := Info{

@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
-# Measures ciamctl against the performance budgets of issue 5 with public
-# tools. It never runs in CI: it takes minutes and the numbers depend on the
-# machine. Usage (from anywhere in the repository):
+# Measures ciamctl against the performance budgets of issues 5 and 17 with
+# public tools. It never runs in CI: it takes minutes and the numbers depend
+# on the machine. Usage (from anywhere in the repository):
 #
-#   internal/tools/perf/perf.sh                  # 10k, 100k and 1M tokens
+#   internal/tools/perf/perf.sh                  # 10k, 100k and 1M tokens; 100k and 1M profiles
 #   SIZES="10000 100000" internal/tools/perf/perf.sh
 #   REPEAT=5 internal/tools/perf/perf.sh         # runs per batch size (median reported; default 3)
 #   ROUNDS=20 internal/tools/perf/perf.sh        # start-up rounds of 100 runs (median reported; default 10)
+#   PAIRS=9 internal/tools/perf/perf.sh          # interleaved verify/floor pairs (default 7)
+#   PROFILES="100000 1000000 10000000" internal/tools/perf/perf.sh   # pre-flight sizes (10M: 2.4 GB in TMPDIR)
+#   ONLY=preflight internal/tools/perf/perf.sh   # one section: startup, batch, floor or preflight
 #   PEER=1 internal/tools/perf/perf.sh           # also time smallstep's step CLI, one process per token
+#
+# The machine's cores may be shared: every section prints the load average
+# when it starts and ends, and the verify/floor ratio is taken pair by pair
+# (each ciamctl run against the floor run just before it) and reported as a
+# median with its range, by wall time and by CPU time.
 #
 # It builds ciamctl and a hello-world Go binary, makes an RS256 key with
 # `ciamctl keys generate`, signs DISTINCT tokens with `ciamctl token sign`
@@ -21,6 +29,9 @@ set -euo pipefail
 root=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
 cd "$root"
 SIZES=${SIZES:-"10000 100000 1000000"}
+PROFILES=${PROFILES:-"100000 1000000"}
+PAIRS=${PAIRS:-7}
+ONLY=${ONLY:-}
 DISTINCT=${DISTINCT:-256}
 REPEAT=${REPEAT:-3}
 ROUNDS=${ROUNDS:-10}
@@ -28,6 +39,15 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 say() { printf '\n== %s\n' "$*"; }
+load() { printf 'load average: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"; }
+want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
+# timed CMD...: runs CMD with stdout to /dev/null and appends "wall cpu maxrss_kib" to $work/t.txt.
+timed() {
+  /usr/bin/time -f '%e %U %S %M' -o "$work/time1.txt" "$@" > /dev/null 2>> "$work/stderr.txt" || true
+  # (time writes "Command exited with non-zero status N" first when it is
+  # not 0, as it is for a pre-flight that finds collisions.)
+  tail -1 "$work/time1.txt" | awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' >> "$work/t.txt"
+}
 # median of the numbers on stdin, one a line (the mean of the middle two when
 # their count is even).
 median() { sort -n | awk '{v[NR] = $1} END {print (v[int((NR + 1) / 2)] + v[int(NR / 2) + 1]) / 2}'; }
@@ -54,6 +74,8 @@ func main() { fmt.Println("hello") }
 GO
 (cd "$work/hello" && go mod init hello >/dev/null 2>&1 && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/hello-bin" .)
 CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/stackfloor" ./internal/tools/perf/stackfloor
+CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/rsafloor" ./internal/tools/perf/rsafloor
+CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/profilegen" ./internal/tools/perf/profilegen
 ls -l "$work/ciamctl" "$work/stackfloor" "$work/hello-bin" | awk '{print $5, $9}'
 
 say "tokens"
@@ -72,7 +94,9 @@ one=$(head -1 "$work/distinct.txt")
 verify=("$c" token verify --jwks "$work/keys/jwks.json" --issuer $iss --audience $aud)
 echo "$DISTINCT distinct tokens; batch files: $SIZES"
 
+if want startup; then
 say "start-up"
+load
 # stackfloor links only the chosen libraries and prints: what their package
 # initialisation costs before ciamctl's main runs at all.
 #
@@ -114,7 +138,11 @@ else
   done
 fi
 
+fi
+
+if want batch; then
 say "batch (all cores: $(nproc); median of $REPEAT runs)"
+load
 # Peak RSS of a 0.3 s run varies by about ±0.4 MiB from run to run, which is
 # most of the 10% the 10k-to-1M comparison allows, so each size runs REPEAT
 # times and the medians are reported.
@@ -132,8 +160,70 @@ for n in $SIZES; do
   printf '%10d %10.2f %12.0f %10s\n' "$n" "$secs" "$(echo "$n / $secs" | bc -l)" "$rss"
 done
 
+load
+fi
+
+if want floor; then
+# Issue 17's budget: token verify --batch (RS256, -o json) at 0.8x or more
+# of the floor: the same token file through rsafloor, which only splits,
+# decodes the signature, hashes and calls rsa.VerifyPKCS1v15 on every core
+# (writing one short line per token). The pairs alternate, so both sides
+# of a ratio see the machine in the same state.
+n=100000
+[ -f "$work/tokens-$n.txt" ] || awk -v n="$n" '{t[NR]=$0} END {for (i = 0; i < n; i++) print t[i % NR + 1]}' "$work/distinct.txt" > "$work/tokens-$n.txt"
+say "token verify --batch against the stdlib floor ($n tokens, $PAIRS interleaved pairs)"
+load
+: > "$work/ratios.txt"
+for _ in $(seq "$PAIRS"); do
+  : > "$work/t.txt"
+  timed "$work/rsafloor" "$work/keys/jwks.json" "$work/tokens-$n.txt"
+  timed "${verify[@]}" --batch "$work/tokens-$n.txt" -o json
+  # wall ratio, cpu ratio: floor time / ciamctl time (1.0 = as fast as the floor)
+  awk 'NR == 1 {fw = $1; fc = $2} NR == 2 {printf "%.3f %.3f %s %s %s %s\n", fw / $1, fc / $2, fw, $1, fc, $2}' "$work/t.txt" >> "$work/ratios.txt"
+done
+printf '%-28s %8s %16s\n' "floor/ciamctl (per pair)" median range
+for col in 1 2; do
+  name=$([ $col = 1 ] && echo "by wall time" || echo "by CPU time (user+sys)")
+  printf '%-28s %8.2f %8.2f-%.2f\n' "$name" "$(awk -v c=$col '{print $c}' "$work/ratios.txt" | median)" \
+    "$(awk -v c=$col '{print $c}' "$work/ratios.txt" | sort -n | head -1)" "$(awk -v c=$col '{print $c}' "$work/ratios.txt" | sort -n | tail -1)"
+done
+printf 'tokens/s, median: ciamctl %.0f, floor %.0f\n' "$(echo "$n / $(awk '{print $4}' "$work/ratios.txt" | median)" | bc -l)" \
+  "$(echo "$n / $(awk '{print $3}' "$work/ratios.txt" | median)" | bc -l)"
+load
+
 say "signature floor (go test -bench, same cores)"
 go test ./internal/oidc -run '^$' -bench 'RawRS256|VerifyRS256|BatchRS256' -benchtime 3s | grep Benchmark
+go test ./internal/cli -run '^$' -bench 'TokenVerifyBatchCommand' -benchtime 3x -count 3 | grep Benchmark
+fi
+
+if want preflight; then
+# Issue 17's pre-flight: profilegen's profiles (one in a thousand shares an
+# email, one in 2,000 a mobile) through mapping dry-run --batch -o json with
+# the testdata acme brand; budget 300,000 profiles/s on 2 cores. The file is
+# written first so the generator does not share the cores with the run.
+# Peak RSS is the collision index (32 bytes per identifier, 3 per profile,
+# up to --max-memory, default 512 MiB) plus working memory.
+say "pre-flight: mapping dry-run --batch (all cores: $(nproc); median of $REPEAT runs)"
+load
+dry=("$c" mapping dry-run --dir testdata/brands/valid --brand acme --batch)
+printf '%10s %12s %10s %12s %10s %14s %10s\n' profiles max-memory seconds profiles/s cpu_s profiles/cpu_s maxRSS_MiB
+for n in $PROFILES; do
+  "$work/profilegen" "$n" > "$work/profiles.jsonl"
+  for mm in 512MiB 64MiB; do
+    : > "$work/t.txt"
+    for _ in $(seq "$REPEAT"); do
+      timed "${dry[@]}" "$work/profiles.jsonl" -o json --max-memory $mm
+    done
+    secs=$(awk '{print $1}' "$work/t.txt" | median)
+    cpu=$(awk '{print $2}' "$work/t.txt" | median)
+    rss=$(awk '{printf "%.1f\n", $3 / 1024}' "$work/t.txt" | median)
+    printf '%10d %12s %10.2f %12.0f %10.2f %14.0f %10s\n' "$n" $mm "$secs" "$(echo "$n / $secs" | bc -l)" "$cpu" "$(echo "$n / $cpu" | bc -l)" "$rss"
+  done
+  rm -f "$work/profiles.jsonl"
+done
+load
+go test ./internal/cli -run '^$' -bench 'MappingDryRunBatch' -benchtime 5x -count 3 | grep Benchmark
+fi
 
 if [ "${PEER:-0}" = 1 ]; then
   say "peer: smallstep's step CLI, one process per token"

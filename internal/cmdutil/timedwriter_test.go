@@ -1,4 +1,4 @@
-package tokencmd
+package cmdutil
 
 import (
 	"bytes"
@@ -31,7 +31,7 @@ func (l *lockedBuffer) snapshot() (string, int) {
 // write calls.
 func TestTimedWriter(t *testing.T) {
 	var dst lockedBuffer
-	w := newTimedWriter(&dst)
+	w := NewTimedWriter(&dst)
 	if _, err := w.Write([]byte("line 1\n")); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package tokencmd
+package cmdutil
 
 import (
 	"bufio"
@@ -7,14 +7,14 @@ import (
 	"time"
 )
 
-// flushEvery is how long a batch result may wait in the buffer: short enough
+// FlushEvery is how long a batch result may wait in the buffer: short enough
 // that a pipeline following a live log sees results as they are decided,
 // long enough that a million results do not cost a million write calls.
-const flushEvery = 100 * time.Millisecond
+const FlushEvery = 100 * time.Millisecond
 
-// timedWriter buffers writes and flushes them when the buffer fills, when
-// flushEvery has passed, and on Close.
-type timedWriter struct {
+// TimedWriter buffers a batch's output and flushes it when the buffer
+// fills, when FlushEvery has passed, and on Close.
+type TimedWriter struct {
 	mu   sync.Mutex
 	w    *bufio.Writer
 	err  error
@@ -23,15 +23,16 @@ type timedWriter struct {
 	once sync.Once
 }
 
-func newTimedWriter(w io.Writer) *timedWriter {
-	t := &timedWriter{w: bufio.NewWriterSize(w, 64<<10), stop: make(chan struct{}), done: make(chan struct{})}
+// NewTimedWriter buffers writes to w; Close it when done.
+func NewTimedWriter(w io.Writer) *TimedWriter {
+	t := &TimedWriter{w: bufio.NewWriterSize(w, 64<<10), stop: make(chan struct{}), done: make(chan struct{})}
 	go t.loop()
 	return t
 }
 
-func (t *timedWriter) loop() {
+func (t *TimedWriter) loop() {
 	defer close(t.done)
-	tick := time.NewTicker(flushEvery)
+	tick := time.NewTicker(FlushEvery)
 	defer tick.Stop()
 	for {
 		select {
@@ -44,7 +45,7 @@ func (t *timedWriter) loop() {
 }
 
 // Write keeps the first error, as bufio.Writer does.
-func (t *timedWriter) Write(p []byte) (int, error) {
+func (t *TimedWriter) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.err != nil {
@@ -55,7 +56,8 @@ func (t *timedWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-func (t *timedWriter) Flush() error {
+// Flush writes out what is buffered.
+func (t *TimedWriter) Flush() error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.err == nil && t.w.Buffered() > 0 {
@@ -65,7 +67,7 @@ func (t *timedWriter) Flush() error {
 }
 
 // Close stops the timer and flushes what is left; later calls only report.
-func (t *timedWriter) Close() error {
+func (t *TimedWriter) Close() error {
 	t.once.Do(func() {
 		close(t.stop)
 		<-t.done
