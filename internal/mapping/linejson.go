@@ -1,8 +1,8 @@
 package mapping
 
 import (
+	"github.com/ciamctl/ciamctl/internal/jsonscan"
 	"strconv"
-	"unicode/utf8"
 )
 
 // AppendLineJSON appends one batch result, {"line", "ok", "profile",
@@ -17,17 +17,17 @@ func AppendLineJSON(dst []byte, line int, r *Result) []byte {
 	dst = strconv.AppendBool(dst, r.OK)
 	p := &r.Profile
 	dst = append(dst, `,"profile":{"firstname":`...)
-	dst = appendString(dst, p.FirstName)
+	dst = jsonscan.AppendString(dst, p.FirstName)
 	dst = append(dst, `,"lastname":`...)
-	dst = appendString(dst, p.LastName)
+	dst = jsonscan.AppendString(dst, p.LastName)
 	dst = append(dst, `,"mobile":`...)
-	dst = appendString(dst, p.Mobile)
+	dst = jsonscan.AppendString(dst, p.Mobile)
 	dst = append(dst, `,"email":`...)
-	dst = appendString(dst, p.Email)
+	dst = jsonscan.AppendString(dst, p.Email)
 	dst = append(dst, `,"source":`...)
-	dst = appendString(dst, p.Source)
+	dst = jsonscan.AppendString(dst, p.Source)
 	dst = append(dst, `,"accountId":`...)
-	dst = appendString(dst, p.AccountID)
+	dst = jsonscan.AppendString(dst, p.AccountID)
 	dst = append(dst, `,"identifiers":`...)
 	if p.Identifiers == nil {
 		dst = append(dst, "null"...)
@@ -38,9 +38,9 @@ func AppendLineJSON(dst []byte, line int, r *Result) []byte {
 				dst = append(dst, ',')
 			}
 			dst = append(dst, `{"type":`...)
-			dst = appendString(dst, id.Type)
+			dst = jsonscan.AppendString(dst, id.Type)
 			dst = append(dst, `,"value":`...)
-			dst = appendString(dst, id.Value)
+			dst = jsonscan.AppendString(dst, id.Value)
 			dst = append(dst, '}')
 		}
 		dst = append(dst, ']')
@@ -55,72 +55,18 @@ func AppendLineJSON(dst []byte, line int, r *Result) []byte {
 				dst = append(dst, ',')
 			}
 			dst = append(dst, `{"field":`...)
-			dst = appendString(dst, pr.Field)
+			dst = jsonscan.AppendString(dst, pr.Field)
 			dst = append(dst, `,"claim":`...)
-			dst = appendString(dst, pr.Claim)
+			dst = jsonscan.AppendString(dst, pr.Claim)
 			dst = append(dst, `,"severity":`...)
-			dst = appendString(dst, string(pr.Severity))
+			dst = jsonscan.AppendString(dst, string(pr.Severity))
 			dst = append(dst, `,"code":`...)
-			dst = appendString(dst, pr.Code)
+			dst = jsonscan.AppendString(dst, pr.Code)
 			dst = append(dst, `,"message":`...)
-			dst = appendString(dst, pr.Message)
+			dst = jsonscan.AppendString(dst, pr.Message)
 			dst = append(dst, '}')
 		}
 		dst = append(dst, ']')
 	}
 	return append(dst, '}')
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString is encoding/json's string encoding with HTML escaping.
-func appendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }

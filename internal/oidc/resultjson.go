@@ -2,8 +2,8 @@ package oidc
 
 import (
 	"encoding/json"
+	"github.com/ciamctl/ciamctl/internal/jsonscan"
 	"strconv"
-	"unicode/utf8"
 )
 
 // AppendLine appends what MarshalLine returns, without reflection: a batch
@@ -11,6 +11,9 @@ import (
 // the batch's time beside the signature maths. The token's header and
 // claims are compacted and HTML-escaped as encoding/json does a
 // json.RawMessage. FuzzAppendLine holds the two to the same bytes.
+
+const hexDigit = "0123456789abcdef"
+
 func AppendLine(dst []byte, line int, r *Result) []byte {
 	dst = append(dst, `{"line":`...)
 	dst = strconv.AppendInt(dst, int64(line), 10)
@@ -26,23 +29,23 @@ func AppendLine(dst []byte, line int, r *Result) []byte {
 			dst = append(dst, ',')
 		}
 		dst = append(dst, `{"name":`...)
-		dst = appendJSONString(dst, c.Name)
+		dst = jsonscan.AppendString(dst, c.Name)
 		dst = append(dst, `,"ok":`...)
 		dst = strconv.AppendBool(dst, c.OK)
 		dst = append(dst, `,"detail":`...)
-		dst = appendJSONString(dst, c.Detail)
+		dst = jsonscan.AppendString(dst, c.Detail)
 		dst = append(dst, '}')
 	}
 	dst = append(dst, ']')
 	if r.Reason != "" {
 		dst = append(dst, `,"reason":`...)
-		dst = appendJSONString(dst, r.Reason)
+		dst = jsonscan.AppendString(dst, r.Reason)
 	}
 	dst = append(dst, `,"error":`...)
 	if r.Error == "" {
 		dst = append(dst, "null"...)
 	} else {
-		dst = appendJSONString(dst, r.Error)
+		dst = jsonscan.AppendString(dst, r.Error)
 	}
 	return append(dst, '}')
 }
@@ -91,56 +94,4 @@ func appendRawSlow(dst []byte, raw json.RawMessage) []byte {
 		return append(dst, "null"...)
 	}
 	return append(dst, b...)
-}
-
-const hexDigit = "0123456789abcdef"
-
-// appendJSONString is encoding/json's string encoding, HTML escaping on.
-func appendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigit[c>>4], hexDigit[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigit[r&0xf])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }
