@@ -1,8 +1,9 @@
 package mapping
 
 import (
-	"github.com/ciamctl/ciamctl/internal/jsonscan"
 	"strconv"
+
+	"github.com/ciamctl/ciamctl/internal/jsonscan"
 )
 
 // AppendLineJSON appends one batch result, {"line", "ok", "profile",

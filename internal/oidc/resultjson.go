@@ -2,18 +2,18 @@ package oidc
 
 import (
 	"encoding/json"
-	"github.com/ciamctl/ciamctl/internal/jsonscan"
 	"strconv"
+
+	"github.com/ciamctl/ciamctl/internal/jsonscan"
 )
+
+const hexDigit = "0123456789abcdef"
 
 // AppendLine appends what MarshalLine returns, without reflection: a batch
 // writes a line per token, and encoding/json's reflection was a tenth of
 // the batch's time beside the signature maths. The token's header and
 // claims are compacted and HTML-escaped as encoding/json does a
 // json.RawMessage. FuzzAppendLine holds the two to the same bytes.
-
-const hexDigit = "0123456789abcdef"
-
 func AppendLine(dst []byte, line int, r *Result) []byte {
 	dst = append(dst, `{"line":`...)
 	dst = strconv.AppendInt(dst, int64(line), 10)
