@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/ciamctl/ciamctl/internal/filelock"
 )
 
 // LockFile serialises writers of one config directory across processes,
@@ -26,45 +28,21 @@ func (s *Store) lock(ctx context.Context) (release func(), err error) {
 		return nil, &ioError{"create", s.Dir, err}
 	}
 	path := filepath.Join(s.Dir, LockFile)
-	f, err := openLockFile(path)
-	if err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithTimeout(ctx, lockWait)
-	defer cancel()
-	delay := 5 * time.Millisecond
-	for {
-		ok, err := tryLock(f)
-		if err != nil {
-			f.Close()
-			return nil, &ioError{"lock", path, err}
-		}
-		if ok {
-			return func() { _ = unlock(f); f.Close() }, nil
-		}
-		select {
-		case <-ctx.Done():
-			f.Close()
-			return nil, &ioError{"lock", path, errors.New("another ciamctl process holds it")}
-		case <-time.After(delay):
-		}
-		delay = min(2*delay, 100*time.Millisecond)
-	}
-}
-
-// openLockFile opens (or creates) the lock without following a link, and
-// only if it is a regular file.
-func openLockFile(path string) (*os.File, error) {
-	f, err := openNoFollowCreate(path)
-	if err != nil {
-		if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&os.ModeSymlink != 0 {
-			return nil, &UnsafeError{path, "is a symbolic link", "remove it"}
-		}
+	f, err := filelock.Open(path, 0o600)
+	switch {
+	case errors.Is(err, filelock.ErrLink):
+		return nil, &UnsafeError{path, "is a symbolic link", "remove it"}
+	case errors.Is(err, filelock.ErrNotRegular):
+		return nil, &UnsafeError{path, "is not a regular file", "remove it"}
+	case err != nil:
 		return nil, &ioError{"open", path, err}
 	}
-	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
-		f.Close()
-		return nil, &UnsafeError{path, "is not a regular file", "remove it"}
+	release, err = filelock.Acquire(ctx, f, lockWait)
+	switch {
+	case errors.Is(err, filelock.ErrBusy):
+		return nil, &ioError{"lock", path, errors.New("another ciamctl process holds it")}
+	case err != nil:
+		return nil, &ioError{"lock", path, err}
 	}
-	return f, nil
+	return release, nil
 }

@@ -2,10 +2,13 @@ package workspace
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/ciamctl/ciamctl/internal/filelock"
 )
 
 // LockFile is the name of the lock file inside a workspace.
@@ -19,20 +22,13 @@ var lockWait = 15 * time.Second
 // elsewhere. It must be a regular file; anything else is refused with what
 // to do.
 func openLock(path string) (*os.File, error) {
-	f, err := openNoFollow(path)
-	if isSymlinkErr(path, err) {
+	f, err := filelock.Open(path, 0o644)
+	switch {
+	case errors.Is(err, filelock.ErrLink):
 		return nil, fmt.Errorf("workspace lock %s is a symbolic link, which ciamctl never follows (remove it): %w", path, ErrIO)
-	}
-	if err != nil {
-		return nil, IOError("open the workspace lock", path, err)
-	}
-	st, err := f.Stat()
-	if err == nil && !st.Mode().IsRegular() {
-		f.Close()
+	case errors.Is(err, filelock.ErrNotRegular):
 		return nil, fmt.Errorf("workspace lock %s is not a regular file (remove it): %w", path, ErrIO)
-	}
-	if err != nil {
-		f.Close()
+	case err != nil:
 		return nil, IOError("open the workspace lock", path, err)
 	}
 	return f, nil
@@ -46,26 +42,12 @@ func (s *Store) lock(ctx context.Context) (release func(), err error) {
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, lockWait)
-	defer cancel()
-	delay := 5 * time.Millisecond
-	for {
-		ok, err := tryLock(f)
-		if err != nil {
-			f.Close()
-			return nil, IOError("lock workspace", s.Dir, err)
-		}
-		if ok {
-			return func() { unlock(f); f.Close() }, nil
-		}
-		select {
-		case <-ctx.Done():
-			f.Close()
-			return nil, fmt.Errorf("workspace %s is locked by another ciamctl process (waited %s): %w", s.Dir, lockWait, ErrIO)
-		case <-time.After(delay):
-		}
-		if delay < 100*time.Millisecond {
-			delay *= 2
-		}
+	release, err = filelock.Acquire(ctx, f, lockWait)
+	switch {
+	case errors.Is(err, filelock.ErrBusy):
+		return nil, fmt.Errorf("workspace %s is locked by another ciamctl process (waited %s): %w", s.Dir, lockWait, ErrIO)
+	case err != nil:
+		return nil, IOError("lock workspace", s.Dir, err)
 	}
+	return release, nil
 }

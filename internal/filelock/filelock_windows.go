@@ -1,6 +1,6 @@
 //go:build windows
 
-package profile
+package filelock
 
 import (
 	"errors"
@@ -10,14 +10,16 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// openNoFollowCreate refuses a lock that is a link, then opens it (Windows
-// has no O_NOFOLLOW for os.OpenFile).
-func openNoFollowCreate(path string) (*os.File, error) {
+// openNoFollow refuses a lock that is a link (or junction), then opens it:
+// Windows has no O_NOFOLLOW for os.OpenFile, so the check comes first.
+func openNoFollow(path string, perm os.FileMode) (*os.File, error) {
 	if st, err := os.Lstat(path); err == nil && st.Mode()&(fs.ModeSymlink|fs.ModeIrregular) != 0 {
-		return nil, errors.New("is a symbolic link")
+		return nil, ErrLink
 	}
-	return os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	return os.OpenFile(path, os.O_CREATE|os.O_RDWR, perm)
 }
+
+func isLinkErr(_ string, err error) bool { return errors.Is(err, ErrLink) }
 
 // tryLock takes an exclusive lock without blocking; Windows releases it
 // when the process exits.

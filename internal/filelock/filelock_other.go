@@ -1,12 +1,14 @@
 //go:build !unix && !windows
 
-package profile
+package filelock
 
 import "os"
 
-func openNoFollowCreate(path string) (*os.File, error) {
-	return os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+func openNoFollow(path string, perm os.FileMode) (*os.File, error) {
+	return os.OpenFile(path, os.O_CREATE|os.O_RDWR, perm)
 }
+
+func isLinkErr(string, error) bool { return false }
 
 // tryLock: no file locking on this platform; writers are not serialised.
 func tryLock(*os.File) (bool, error) { return true, nil }
