@@ -171,8 +171,7 @@ type ChangeIdentifierResult struct {
 
 func changeIdentifierRun(o *ChangeIdentifierOptions) error {
 	f := o.Factory
-	ctx, cancel := context.WithTimeout(o.Ctx, f.Globals.Timeout)
-	defer cancel()
+	ctx := o.Ctx // bounded by the command's one --timeout deadline
 	res, err := f.UsableBrand(o.Brand)
 	if err != nil {
 		return err

@@ -194,8 +194,7 @@ type ProfileRef struct {
 
 func registerRun(o *RegisterOptions) error {
 	f := o.Factory
-	ctx, cancel := context.WithTimeout(o.Ctx, f.Globals.Timeout)
-	defer cancel()
+	ctx := o.Ctx // bounded by the command's one --timeout deadline
 	res, err := f.UsableBrand(o.Brand)
 	if err != nil {
 		return err

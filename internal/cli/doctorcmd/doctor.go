@@ -229,8 +229,7 @@ func fromProbe(r probe.Result) Check {
 func userinfoCheck(opts *Options, cfg *brand.Config) Check {
 	f := opts.Factory
 	c := Check{Name: probe.CheckUserinfo, Status: statusOK}
-	ctx, cancel := context.WithTimeout(opts.Ctx, f.Globals.Timeout)
-	defer cancel()
+	ctx := opts.Ctx // bounded by the command's one --timeout deadline
 	rep, err := f.CheckUserinfo(ctx, cfg, strings.TrimSpace(opts.AccessToken), strings.TrimSpace(opts.IDToken), opts.NoCache)
 	if err != nil {
 		c.Status, c.Detail = statusFailed, "userinfo with the access token: "+oneLine(err)

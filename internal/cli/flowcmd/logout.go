@@ -125,8 +125,7 @@ const PlatformNote = "nothing to do: the gateway keeps no session, so logout cha
 
 func logoutRun(o *LogoutOptions) error {
 	f := o.Factory
-	ctx, cancel := context.WithTimeout(o.Ctx, f.Globals.Timeout)
-	defer cancel()
+	ctx := o.Ctx // bounded by the command's one --timeout deadline
 	res, err := f.UsableBrand(o.Brand)
 	if err != nil {
 		return err

@@ -74,8 +74,7 @@ differs, or the ID token is invalid; 3 when it cannot be reached.`,
 
 func userinfoRun(o *UserinfoOptions) error {
 	f := o.Factory
-	ctx, cancel := context.WithTimeout(o.Ctx, f.Globals.Timeout)
-	defer cancel()
+	ctx := o.Ctx // bounded by the command's one --timeout deadline
 	res, err := f.UsableBrand(o.Brand)
 	if err != nil {
 		return err
