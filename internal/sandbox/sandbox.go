@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"net"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/ciamctl/ciamctl/internal/emulator/ciamemu"
 	"github.com/ciamctl/ciamctl/internal/emulator/intouchemu"
+	"github.com/ciamctl/ciamctl/internal/urlpolicy"
 )
 
 // Options shape a sandbox. Zero values are fine.
@@ -75,7 +75,7 @@ func addrs(addr string) (ciam, intouch string, err error) {
 	if err != nil {
 		return "", "", fmt.Errorf("address %q: want HOST:PORT, e.g. 127.0.0.1:0", addr)
 	}
-	if !isLoopback(host) {
+	if !urlpolicy.IsLoopback(host) {
 		return "", "", fmt.Errorf("address %q: the sandbox serves test credentials, so it listens on loopback only (127.0.0.1, ::1 or localhost)", addr)
 	}
 	p, err := strconv.Atoi(port)
@@ -86,14 +86,6 @@ func addrs(addr string) (ciam, intouch string, err error) {
 		return addr, addr, nil
 	}
 	return addr, net.JoinHostPort(host, strconv.Itoa(p+1)), nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // Close stops both emulators.

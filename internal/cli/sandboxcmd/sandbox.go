@@ -303,18 +303,9 @@ func exportLines(env []string, indent string) string {
 	var b strings.Builder
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")
-		fmt.Fprintf(&b, "%sexport %s=%s\n", indent, k, shellQuote(v))
+		fmt.Fprintf(&b, "%sexport %s=%s\n", indent, k, cmdutil.ShellQuote(v))
 	}
 	return b.String()
-}
-
-func shellQuote(s string) string {
-	if s != "" && !strings.ContainsFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:@", r))
-	}) {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func printText(f *cmdutil.Factory, info Info, env []string) {
@@ -369,7 +360,7 @@ func printTry(w io.Writer, info Info) {
 	fmt.Fprintln(w, "      --map email=email --map mobile=phone_number")
 	fmt.Fprintln(w, "  ciamctl channel link --brand sandbox")
 	fmt.Fprintln(w, "  # sign in as a seeded user: scripted (password flow), or in your browser (code flow)")
-	fmt.Fprintf(w, "  TOKEN=$(%s=%s ciamctl token fetch --brand sandbox --flow password --username %s)\n", cmdutil.EnvCIAMPassword, shellQuote(info.CIAM.UserPassword), user)
+	fmt.Fprintf(w, "  TOKEN=$(%s=%s ciamctl token fetch --brand sandbox --flow password --username %s)\n", cmdutil.EnvCIAMPassword, cmdutil.ShellQuote(info.CIAM.UserPassword), user)
 	fmt.Fprintln(w, "  TOKEN=$(ciamctl token fetch --brand sandbox)")
 	fmt.Fprintln(w, `  ciamctl flow login --brand sandbox "$TOKEN" --apply`)
 	fmt.Fprintln(w, `  ciamctl customer register --brand sandbox --source INSTORE "$TOKEN" --field city=Leeds --apply`)
