@@ -1,7 +1,6 @@
 package cmdutil
 
 import (
-	"context"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -45,7 +44,10 @@ func (f *Factory) StartDeadline(cmd *cobra.Command) {
 	if hasOwnDeadline(cmd) {
 		return
 	}
-	ctx, cancel := deadline.With(cmd.Context(), f.Globals.Timeout, "--timeout")
-	context.AfterFunc(ctx, cancel)
+	// No cancel to call: cmd.Context() ends when the command returns
+	// (root.Execute), which releases the deadline with it; and a
+	// context.AfterFunc here would start the very timer a command that never
+	// goes to the network should not pay for.
+	ctx, _ := deadline.With(cmd.Context(), f.Globals.Timeout, "--timeout")
 	cmd.SetContext(ctx)
 }
