@@ -253,8 +253,17 @@ func (d *decoder) config(root *yaml.Node, c *Config) {
 	})
 }
 
-// lineRe is compiled on first use: only failed decodes need it.
-var lineRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`line (\d+)(?:, column (\d+))?`) })
+// lineRe is compiled on first use: only failed decodes need it. (A zero
+// sync.Once, not sync.OnceValue, so that nothing runs at start-up.)
+var (
+	lineReOnce sync.Once
+	lineReV    *regexp.Regexp
+)
+
+func lineRe() *regexp.Regexp {
+	lineReOnce.Do(func() { lineReV = regexp.MustCompile(`line (\d+)(?:, column (\d+))?`) })
+	return lineReV
+}
 
 // syntaxPos digs the position out of a yaml.v3 error message, which has no
 // structured form.

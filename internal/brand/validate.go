@@ -8,13 +8,21 @@ import (
 	"github.com/ciamctl/ciamctl/internal/cluster"
 )
 
-// requiredHints say where a missing value comes from.
-var requiredHints = map[string]string{
-	"brand":                 "the brand's name, which is also the file name",
-	"ciam.applicationId":    "the ID of the application registered in the CIAM",
-	"ciam.clientId":         "the OAuth client ID, which is the ID token's audience",
-	"ciam.jwksUri":          "the URL of the CIAM's public signing keys; `ciamctl brand add --discover ISSUER` finds it",
-	"ciam.userinfoEndpoint": "the CIAM's userinfo URL; `ciamctl brand add --discover ISSUER` finds it",
+// requiredHint says where a missing value comes from.
+func requiredHint(field string) (string, bool) {
+	switch field {
+	case "brand":
+		return "the brand's name, which is also the file name", true
+	case "ciam.applicationId":
+		return "the ID of the application registered in the CIAM", true
+	case "ciam.clientId":
+		return "the OAuth client ID, which is the ID token's audience", true
+	case "ciam.jwksUri":
+		return "the URL of the CIAM's public signing keys; `ciamctl brand add --discover ISSUER` finds it", true
+	case "ciam.userinfoEndpoint":
+		return "the CIAM's userinfo URL; `ciamctl brand add --discover ISSUER` finds it", true
+	}
+	return "", false
 }
 
 // Validate checks every field of a config. It knows nothing of files, so it
@@ -28,7 +36,7 @@ func (c *Config) Validate() []FieldProblem {
 		if err == nil {
 			return
 		}
-		if h, ok := requiredHints[field]; ok && err.Error() == "is required" {
+		if h, ok := requiredHint(field); ok && err.Error() == "is required" {
 			add(field, SeverityError, "is required: %s", h)
 			return
 		}

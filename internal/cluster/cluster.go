@@ -4,45 +4,57 @@ package cluster
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 )
 
-// Presets maps each preset to its API host (one host serves v1.1/v2/v3). India's host is under .co.in; apac
-// is its older name, kept as an alias.
-var Presets = map[string]string{
-	"india": "https://apac.api.capillary.co.in",
-	"apac":  "https://apac.api.capillary.co.in",
-	"apac2": "https://apac2.api.capillarytech.com",
-	"eu":    "https://eu.api.capillarytech.com",
-	"us":    "https://us.api.capillarytech.com",
-	"china": "https://api.capillarytech.cn.com",
+// A preset and its API host (one host serves v1.1/v2/v3).
+type preset struct{ name, url string }
+
+// presets, sorted by name. India's host is under .co.in; apac is its older name, kept as an alias. (A slice of
+// literals, not a map: the linker lays it out, so nothing runs for it when ciamctl starts.)
+var presets = []preset{
+	{"apac", "https://apac.api.capillary.co.in"},
+	{"apac2", "https://apac2.api.capillarytech.com"},
+	{"china", "https://api.capillarytech.cn.com"},
+	{"eu", "https://eu.api.capillarytech.com"},
+	{"india", "https://apac.api.capillary.co.in"},
+	{"us", "https://us.api.capillarytech.com"},
 }
 
 // commonNames are what people call the clusters, for suggestions only.
-var commonNames = map[string]string{
-	"europe": "eu", "eur": "eu", "usa": "us", "america": "us", "in": "india", "ind": "india", "cn": "china",
+var commonNames = []preset{
+	{"america", "us"}, {"cn", "china"}, {"eur", "eu"}, {"europe", "eu"}, {"in", "india"}, {"ind", "india"}, {"usa", "us"},
+}
+
+func find(table []preset, name string) (string, bool) {
+	for _, p := range table {
+		if p.name == name {
+			return p.url, true
+		}
+	}
+	return "", false
 }
 
 // Names returns the preset names, sorted, for help texts and messages.
 func Names() []string {
-	names := make([]string, 0, len(Presets))
-	for n := range Presets {
-		names = append(names, n)
+	names := make([]string, len(presets))
+	for i, p := range presets {
+		names[i] = p.name
 	}
-	sort.Strings(names)
 	return names
 }
 
+// Lookup returns the base URL of a preset named exactly so (as a brand file must).
+func Lookup(name string) (string, bool) { return find(presets, name) }
+
 // URL returns the base URL of a preset, compared case-insensitively; ok is false for an unknown name.
 func URL(name string) (string, bool) {
-	u, ok := Presets[strings.ToLower(strings.TrimSpace(name))]
-	return u, ok
+	return find(presets, strings.ToLower(strings.TrimSpace(name)))
 }
 
 // Check accepts a preset name exactly as listed; anything else is an error that suggests the closest preset.
 func Check(name string) error {
-	if _, ok := Presets[name]; ok {
+	if _, ok := Lookup(name); ok {
 		return nil
 	}
 	msg := fmt.Sprintf("%q is not a cluster preset", name)
@@ -56,18 +68,18 @@ func Check(name string) error {
 // two edits away), or "".
 func Suggest(name string) string {
 	lower := strings.ToLower(strings.TrimSpace(name))
-	if _, ok := Presets[lower]; ok {
+	if _, ok := Lookup(lower); ok {
 		return lower
 	}
-	if n, ok := commonNames[lower]; ok {
+	if n, ok := find(commonNames, lower); ok {
 		return n
 	}
-	for _, n := range Names() {
-		if host := strings.TrimPrefix(Presets[n], "https://"); lower == host || lower == Presets[n] {
-			if n == "apac" {
+	for _, p := range presets {
+		if host := strings.TrimPrefix(p.url, "https://"); lower == host || lower == p.url {
+			if p.name == "apac" {
 				return "india"
 			}
-			return n
+			return p.name
 		}
 	}
 	best, bestDist := "", 3

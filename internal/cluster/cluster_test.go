@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -26,5 +27,13 @@ func TestCheckAndSuggest(t *testing.T) {
 		if !strings.Contains(err.Error(), "presets: apac, apac2, china, eu, india, us") {
 			t.Errorf("%q: the presets are not listed: %v", name, err)
 		}
+	}
+}
+
+// The presets table is kept sorted by hand: Names lists it as it stands.
+func TestNamesSortedAndUnique(t *testing.T) {
+	names := Names()
+	if !slices.IsSorted(names) || len(slices.Compact(slices.Clone(names))) != len(names) {
+		t.Errorf("Names() = %v, want sorted and unique", names)
 	}
 }

@@ -27,7 +27,7 @@ const NotSent = "not sent (no --apply)"
 // NewCall describes a call of the endpoint table: its method, and its path
 // and query exactly as the client sends them.
 func NewCall(id intouch.EndpointID, params map[string]string, q url.Values, body any) Call {
-	ep := intouch.Endpoints[id]
+	ep := intouch.EndpointOf(id)
 	path, err := ep.URL("", params, q)
 	if err != nil {
 		path = ep.Path

@@ -37,7 +37,7 @@ type UserinfoReport struct {
 // CheckUserinfo verifies idToken (when given) with the brand's policy, then calls the brand's userinfo
 // endpoint with the access token and compares. An invalid ID token is a report with OK false and no
 // userinfo call; a refused access token is an error wrapping rp.ErrRefused, an unreachable endpoint one
-// wrapping rp.ErrUnavailable.
+// wrapping jwks.ErrUnavailable.
 func (f *Factory) CheckUserinfo(ctx context.Context, cfg *brand.Config, accessToken, idToken string, noCache bool) (UserinfoReport, error) {
 	r := UserinfoReport{Endpoint: cfg.CIAM.UserinfoEndpoint, Claims: map[string]any{}, Mappings: []mapping.ClaimComparison{}, Problems: []string{}}
 	idClaims := map[string]any{}

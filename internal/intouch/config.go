@@ -26,9 +26,6 @@ const (
 // DefaultMaxRetries is used when Config.MaxRetries is 0.
 const DefaultMaxRetries = 3
 
-// Clusters maps the `--cluster` presets to their API hosts (internal/cluster, as INTOUCH.md lists them).
-var Clusters = cluster.Presets
-
 // ClusterNames returns the preset names, sorted, for help texts.
 func ClusterNames() []string { return cluster.Names() }
 

@@ -48,7 +48,7 @@ func TestClusterPresets(t *testing.T) {
 }
 
 func TestEndpointURL(t *testing.T) {
-	ep := intouch.Endpoints[intouch.EPListSources]
+	ep := intouch.EndpointOf(intouch.EPListSources)
 	got, err := ep.URL("https://h/", map[string]string{"orgId": "5/0"}, nil)
 	if err != nil || got != "https://h/v2/org/5%2F0/sources?details=true" {
 		t.Errorf("URL = %q, %v", got, err)

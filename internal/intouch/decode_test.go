@@ -81,7 +81,8 @@ func TestMandatoryFieldNamedInTheMessage(t *testing.T) {
 // The endpoint table says which calls are inferred; a failing inferred call says so, and --debug notes it
 // before the call.
 func TestInferredCallsAreNamed(t *testing.T) {
-	for id, ep := range intouch.Endpoints {
+	for _, id := range intouch.EndpointIDs() {
+		ep := intouch.EndpointOf(id)
 		if inferred := !ep.Documented(); inferred != (id == intouch.EPCreateSource) {
 			t.Errorf("%s: inferred=%v", id, inferred)
 		}

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// EndpointID names one platform call; the path and method live only in the Endpoints table below.
+// EndpointID names one platform call; the path and method live only in the endpoints table below.
 type EndpointID string
 
 const (
@@ -45,26 +45,53 @@ const (
 	inferredCUIDLookup          = "the reference documents lookup by mobile, email, externalId, cardnumber, wechat, martjackId, fbId; lookup by cuid under OAUTH_EXTERNAL follows the integration guide"
 )
 
-// Endpoints is the single table of platform paths (see /shared/INTOUCH.md), each documented or inferred.
+// endpoints is the single table of platform paths (see /shared/INTOUCH.md), each documented or inferred.
 // Customer calls take the mandatory source and accountId query parameters from the caller. A correction to
 // the platform's API is one edit here.
-var Endpoints = map[EndpointID]Endpoint{
+var endpoints = []struct {
+	id    EndpointID
+	ep    Endpoint
+	query string // the fixed query, as Endpoint.Query (a url.Values here would be a map built at start-up)
+}{
 	// Minting a token has no side effect worth protecting, so it is treated as idempotent.
-	EPTokenGenerate:    {Method: "POST", Path: "/v3/oauth/token/generate", Auth: false, Idempotent: true},
-	EPListSources:      {Method: "GET", Path: "/v2/org/{orgId}/sources", Query: url.Values{"details": {"true"}}, Auth: true, Idempotent: true},
-	EPGetSource:        {Method: "GET", Path: "/v2/org/{orgId}/sources/{uuid}", Auth: true, Idempotent: true},
-	EPCreateSource:     {Method: "POST", Path: "/v2/org/{orgId}/sources", Auth: true, Inferred: inferredOAuthExternalSource},
-	EPAddCustomer:      {Method: "POST", Path: "/v2/customers", Auth: true},
-	EPLookupCustomer:   {Method: "GET", Path: "/v2/customers/lookup", Auth: true, Idempotent: true},
-	EPGetCustomer:      {Method: "GET", Path: "/v2/customers/{id}", Auth: true, Idempotent: true},
-	EPUpdateCustomer:   {Method: "PUT", Path: "/v2/customers/{id}", Auth: true},
-	EPChangeIdentifier: {Method: "POST", Path: "/v2/customers/{id}/changeIdentifier", Auth: true},
+	{EPTokenGenerate, Endpoint{Method: "POST", Path: "/v3/oauth/token/generate", Auth: false, Idempotent: true}, ""},
+	{EPListSources, Endpoint{Method: "GET", Path: "/v2/org/{orgId}/sources", Auth: true, Idempotent: true}, "details=true"},
+	{EPGetSource, Endpoint{Method: "GET", Path: "/v2/org/{orgId}/sources/{uuid}", Auth: true, Idempotent: true}, ""},
+	{EPCreateSource, Endpoint{Method: "POST", Path: "/v2/org/{orgId}/sources", Auth: true, Inferred: inferredOAuthExternalSource}, ""},
+	{EPAddCustomer, Endpoint{Method: "POST", Path: "/v2/customers", Auth: true}, ""},
+	{EPLookupCustomer, Endpoint{Method: "GET", Path: "/v2/customers/lookup", Auth: true, Idempotent: true}, ""},
+	{EPGetCustomer, Endpoint{Method: "GET", Path: "/v2/customers/{id}", Auth: true, Idempotent: true}, ""},
+	{EPUpdateCustomer, Endpoint{Method: "PUT", Path: "/v2/customers/{id}", Auth: true}, ""},
+	{EPChangeIdentifier, Endpoint{Method: "POST", Path: "/v2/customers/{id}/changeIdentifier", Auth: true}, ""},
+}
+
+// EndpointIDs lists the table's calls in order.
+func EndpointIDs() []EndpointID {
+	ids := make([]EndpointID, len(endpoints))
+	for i, e := range endpoints {
+		ids[i] = e.id
+	}
+	return ids
+}
+
+// EndpointOf returns the table entry for id; an unknown id has an empty Method.
+func EndpointOf(id EndpointID) Endpoint {
+	for _, e := range endpoints {
+		if e.id == id {
+			ep := e.ep
+			if e.query != "" {
+				ep.Query, _ = url.ParseQuery(e.query) // each caller gets its own
+			}
+			return ep
+		}
+	}
+	return Endpoint{}
 }
 
 // endpoint returns the table entry or panics: a missing entry is a programming error.
 func endpoint(id EndpointID) Endpoint {
-	ep, ok := Endpoints[id]
-	if !ok {
+	ep := EndpointOf(id)
+	if ep.Method == "" {
 		panic(fmt.Sprintf("intouch: no endpoint %q in the table", id))
 	}
 	return ep

@@ -5,18 +5,31 @@ import "strings"
 // keyShape is the key a JWS algorithm needs.
 type keyShape struct{ kty, crv string }
 
-// signatureAlgs are the asymmetric JWS algorithms ciamctl can verify, with the
-// key each one requires. Symmetric (HS*) and "none" are deliberately absent.
-var signatureAlgs = map[string]keyShape{
-	"RS256": {"RSA", ""}, "RS384": {"RSA", ""}, "RS512": {"RSA", ""},
-	"PS256": {"RSA", ""}, "PS384": {"RSA", ""}, "PS512": {"RSA", ""},
-	"ES256": {"EC", "P-256"}, "ES384": {"EC", "P-384"}, "ES512": {"EC", "P-521"},
-	"EdDSA": {"OKP", "Ed25519"},
+// signatureAlgs are the asymmetric JWS algorithms ciamctl can verify, sorted.
+// Symmetric (HS*) and "none" are deliberately absent.
+var signatureAlgs = []string{"ES256", "ES384", "ES512", "EdDSA", "PS256", "PS384", "PS512", "RS256", "RS384", "RS512"}
+
+// shapeOf is the key each of signatureAlgs requires. (A switch, not a map:
+// nothing to build when ciamctl starts.)
+func shapeOf(alg string) (keyShape, bool) {
+	switch alg {
+	case "RS256", "RS384", "RS512", "PS256", "PS384", "PS512":
+		return keyShape{"RSA", ""}, true
+	case "ES256":
+		return keyShape{"EC", "P-256"}, true
+	case "ES384":
+		return keyShape{"EC", "P-384"}, true
+	case "ES512":
+		return keyShape{"EC", "P-521"}, true
+	case "EdDSA":
+		return keyShape{"OKP", "Ed25519"}, true
+	}
+	return keyShape{}, false
 }
 
 // IsSignatureAlg reports whether alg is an asymmetric JWS algorithm ciamctl supports.
 func IsSignatureAlg(alg string) bool {
-	_, ok := signatureAlgs[alg]
+	_, ok := shapeOf(alg)
 	return ok
 }
 
@@ -30,7 +43,7 @@ func IsForbiddenAlg(alg string) bool {
 // AlgFits reports whether a key of type kty (and curve crv, for EC and OKP)
 // can verify alg, e.g. ES256 needs an EC P-256 key.
 func AlgFits(alg, kty, crv string) bool {
-	shape, ok := signatureAlgs[alg]
+	shape, ok := shapeOf(alg)
 	if !ok || shape.kty != kty {
 		return false
 	}

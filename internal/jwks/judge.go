@@ -42,14 +42,7 @@ func (j Judgement) Valid() bool {
 }
 
 // SignatureAlgorithms lists every algorithm ciamctl can verify, sorted.
-func SignatureAlgorithms() []string {
-	out := make([]string, 0, len(signatureAlgs))
-	for a := range signatureAlgs {
-		out = append(out, a)
-	}
-	slices.Sort(out)
-	return out
-}
+func SignatureAlgorithms() []string { return slices.Clone(signatureAlgs) }
 
 // Judge weighs the set's problems against algs (empty: every supported
 // algorithm; names that are not signature algorithms are ignored): a weak
@@ -63,11 +56,13 @@ func (s *Set) Judge(algs []string) Judgement {
 			allowed[a] = true
 		}
 	}
-	all := len(allowed) == 0 || len(allowed) == len(signatureAlgs)
+	every := map[string]bool{}
+	for _, a := range signatureAlgs {
+		every[a] = true
+	}
+	all := len(allowed) == 0 || len(allowed) == len(every)
 	if len(allowed) == 0 {
-		for a := range signatureAlgs {
-			allowed[a] = true
-		}
+		allowed = every
 	}
 	j := Judgement{Problems: make([]Problem, 0, len(s.found)+1)}
 	for a := range allowed {
@@ -86,7 +81,7 @@ func (s *Set) Judge(algs []string) Judgement {
 			switch {
 			case wouldUse(k, allowed):
 				p.Severity = SeverityError
-			case !all && wouldUse(k, signatureAlgs):
+			case !all && wouldUse(k, every):
 				p.Message += fmt.Sprintf(" (not an error here: the allowed algorithms, %s, never use this key)", list)
 			}
 		}

@@ -22,17 +22,18 @@ import (
 // another origin, a redirect of a request that carries a secret. Exit code 1.
 var ErrRefused = errors.New("refused by the CIAM")
 
-// ErrUnavailable marks a CIAM that could not be reached, answered 5xx, or
-// did not answer in time, and a sign-in that did not finish in time (exit
-// code 3). It is the sentinel the JWKS and discovery fetches use.
-var ErrUnavailable = jwks.ErrUnavailable
+// A CIAM that could not be reached, answered 5xx, or did not answer in time,
+// and a sign-in that did not finish in time, are marked with
+// jwks.ErrUnavailable (exit code 3), the sentinel the JWKS and discovery
+// fetches use. (Not an alias variable here: copying another package's
+// variable is code that runs at every start-up.)
 
 func refused(format string, args ...any) error {
 	return fmt.Errorf("%s%w", fmt.Sprintf(format, args...), marker{ErrRefused})
 }
 
 func unavailable(format string, args ...any) error {
-	return fmt.Errorf("%s%w", fmt.Sprintf(format, args...), marker{ErrUnavailable})
+	return fmt.Errorf("%s%w", fmt.Sprintf(format, args...), marker{jwks.ErrUnavailable})
 }
 
 // marker adds a sentinel to an error without adding text.
@@ -97,7 +98,7 @@ func requestError(ctx context.Context, endpoint string, err error, hidden *redac
 // budgetError marks a request the network budget did not start (an
 // *deadline.ExceededError) as the CIAM being out of reach in time.
 func budgetError(err error) error {
-	return fmt.Errorf("%w%w", err, marker{ErrUnavailable})
+	return fmt.Errorf("%w%w", err, marker{jwks.ErrUnavailable})
 }
 
 func truncate(s string, n int) string {

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/ciamctl/ciamctl/internal/jwks"
 )
 
 // CallbackPath is the path of the loopback redirect URI.
@@ -34,7 +36,7 @@ type callback struct {
 func listenLoopback(port int, state string) (*loopback, error) {
 	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
 	if err != nil {
-		return nil, fmt.Errorf("listening for the sign-in's redirect on 127.0.0.1:%d: %v%w", port, err, marker{ErrUnavailable})
+		return nil, fmt.Errorf("listening for the sign-in's redirect on 127.0.0.1:%d: %v%w", port, err, marker{jwks.ErrUnavailable})
 	}
 	l := &loopback{ln: ln, state: state, result: make(chan callback, 1)}
 	mux := http.NewServeMux()

@@ -13,6 +13,8 @@ import (
 
 	"github.com/ciamctl/ciamctl/internal/deadline"
 	"github.com/ciamctl/ciamctl/internal/oidc"
+
+	"github.com/ciamctl/ciamctl/internal/jwks"
 )
 
 func TestOffered(t *testing.T) {
@@ -116,12 +118,12 @@ func TestNetworkWorkStaysWithinTheBudget(t *testing.T) {
 	defer slow.Close()
 	c := &Client{Provider: provider(slow.URL + "/token"), ClientID: "acme", ClientSecret: "s", Budget: budget(100 * time.Millisecond)}
 	_, err := c.ClientCredentials(t.Context())
-	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "timed out (--timeout 100ms)") {
+	if !errors.Is(err, jwks.ErrUnavailable) || !strings.Contains(err.Error(), "timed out (--timeout 100ms)") {
 		t.Errorf("err = %v", err)
 	}
 	// Nothing left: the next request is not started.
 	_, err = c.ClientCredentials(t.Context())
-	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "the token request would exceed --timeout 100ms") {
+	if !errors.Is(err, jwks.ErrUnavailable) || !strings.Contains(err.Error(), "the token request would exceed --timeout 100ms") {
 		t.Errorf("second request: %v", err)
 	}
 }
@@ -136,7 +138,7 @@ func TestServerErrorsAreUnavailableAndEchoedSecretsRedacted(t *testing.T) {
 	defer srv.Close()
 	c := &Client{Provider: provider(srv.URL + "/token"), ClientID: "acme", ClientSecret: "s3cret", Budget: budget(5 * time.Second)}
 	_, err := c.ClientCredentials(context.Background())
-	if !errors.Is(err, ErrUnavailable) {
+	if !errors.Is(err, jwks.ErrUnavailable) {
 		t.Errorf("503: %v", err)
 	}
 	status = http.StatusUnauthorized

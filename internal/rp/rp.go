@@ -21,9 +21,9 @@ import (
 	"github.com/ciamctl/ciamctl/internal/urlpolicy"
 )
 
-// ErrUnavailable is a CIAM that could not be reached or failed (exit 3): the same sentinel as the key
-// set's, so one errors.Is covers both.
-var ErrUnavailable = jwks.ErrUnavailable
+// A CIAM that could not be reached or failed wraps jwks.ErrUnavailable (exit 3), the key set's sentinel,
+// so one errors.Is covers both. (Not an alias variable here: copying another package's variable is code
+// that runs at every start-up.)
 
 // ErrRefused is a CIAM that answered and refused what was sent: an access token userinfo does not accept,
 // a logout or revocation it rejects (exit 1: the token or request checked is bad).
@@ -67,12 +67,12 @@ func do(client *http.Client, req *http.Request) (*http.Response, []byte, error) 
 	req.Header.Set("User-Agent", "ciamctl")
 	res, err := guarded(client).Do(req)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %s %s: %s", ErrUnavailable, req.Method, shown(req.URL), httpget.Describe(err))
+		return nil, nil, fmt.Errorf("%w: %s %s: %s", jwks.ErrUnavailable, req.Method, shown(req.URL), httpget.Describe(err))
 	}
 	defer res.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(res.Body, maxBody+1))
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %s %s: reading the answer: %s", ErrUnavailable, req.Method, shown(req.URL), httpget.Describe(err))
+		return nil, nil, fmt.Errorf("%w: %s %s: reading the answer: %s", jwks.ErrUnavailable, req.Method, shown(req.URL), httpget.Describe(err))
 	}
 	if len(body) > maxBody {
 		return nil, nil, fmt.Errorf("%w: %s %s: answer over 1 MiB", ErrRefused, req.Method, shown(req.URL))
@@ -87,19 +87,19 @@ func shown(u *url.URL) string {
 	return c.String()
 }
 
-// failure classifies a non-success answer: 5xx and 429 are the CIAM failing (ErrUnavailable), anything
+// failure classifies a non-success answer: 5xx and 429 are the CIAM failing (jwks.ErrUnavailable), anything
 // else a refusal, with the OAuth error and its description when the body carries them.
 func failure(method string, u *url.URL, res *http.Response, body []byte) error {
 	kind := ErrRefused
 	if res.StatusCode >= 500 || res.StatusCode == http.StatusTooManyRequests {
-		kind = ErrUnavailable
+		kind = jwks.ErrUnavailable
 	}
 	return &HTTPError{Kind: kind, Method: method, URL: shown(u), Status: res.StatusCode, Reason: oauthReason(res, body)}
 }
 
 // HTTPError is an answer that was not a success.
 type HTTPError struct {
-	Kind   error // ErrRefused or ErrUnavailable
+	Kind   error // ErrRefused or jwks.ErrUnavailable
 	Method string
 	URL    string
 	Status int

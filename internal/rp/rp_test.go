@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/ciamctl/ciamctl/internal/emulator/ciamemu"
+
+	"github.com/ciamctl/ciamctl/internal/jwks"
 )
 
 func emulator(t *testing.T) (*ciamemu.Server, string) {
@@ -113,7 +115,7 @@ func TestFailuresAreClassified(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	for path, want := range map[string]error{"/down": ErrUnavailable, "/jwt": ErrRefused, "/array": ErrRefused, "/challenge": ErrRefused} {
+	for path, want := range map[string]error{"/down": jwks.ErrUnavailable, "/jwt": ErrRefused, "/array": ErrRefused, "/challenge": ErrRefused} {
 		if _, _, err := Userinfo(t.Context(), nil, srv.URL+path, "at"); !errors.Is(err, want) {
 			t.Errorf("%s: %v, want %v", path, err, want)
 		}
@@ -124,7 +126,7 @@ func TestFailuresAreClassified(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
 	defer cancel()
-	if _, _, err := Userinfo(ctx, nil, srv.URL+"/hang", "at"); !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "timed out") {
+	if _, _, err := Userinfo(ctx, nil, srv.URL+"/hang", "at"); !errors.Is(err, jwks.ErrUnavailable) || !strings.Contains(err.Error(), "timed out") {
 		t.Errorf("hang: %v", err)
 	}
 }

@@ -73,7 +73,7 @@ func gatewayConfig(c *brand.Config) GatewayConfig {
 		DisplayName:      c.DisplayName,
 		OrgID:            c.OrgID,
 		Cluster:          c.Cluster,
-		ClusterURL:       cluster.Presets[c.Cluster],
+		ClusterURL:       clusterURL(c.Cluster),
 		ApplicationID:    c.CIAM.ApplicationID,
 		ClientID:         c.CIAM.ClientID,
 		Mappings:         c.Mappings,
@@ -150,8 +150,14 @@ func Ticket(c *brand.Config) string {
 // clusterText is a preset with its API host, "eu (https://eu.api.capillarytech.com)", or the name alone when it
 // is no preset (the file then has an error that says so).
 func clusterText(name string) string {
-	if u, ok := cluster.Presets[name]; ok {
+	if u, ok := cluster.Lookup(name); ok {
 		return name + " (" + u + ")"
 	}
 	return name
+}
+
+// clusterURL is the API host of a preset named exactly so, or "".
+func clusterURL(name string) string {
+	u, _ := cluster.Lookup(name)
+	return u
 }

@@ -53,13 +53,20 @@ type formState struct {
 	base      []byte   // the file the preview was made from (nil: none)
 }
 
-// standardClaims are the OpenID Connect standard claims for each platform
-// field, offered as the form's defaults for a new brand.
-var standardClaims = map[string]string{
-	"firstname": "given_name",
-	"lastname":  "family_name",
-	"mobile":    "phone_number",
-	"email":     "email",
+// standardClaim is the OpenID Connect standard claim for a platform field,
+// offered as the form's default for a new brand.
+func standardClaim(field string) string {
+	switch field {
+	case "firstname":
+		return "given_name"
+	case "lastname":
+		return "family_name"
+	case "mobile":
+		return "phone_number"
+	case "email":
+		return "email"
+	}
+	return ""
 }
 
 // noneAnswer leaves an optional field empty where Enter keeps the default
@@ -244,7 +251,7 @@ func (o *AddOptions) formFields(st *formState, accessible bool) []*formField {
 			ff := &formField{path: "mappings." + m, title: "Claim for " + m, optional: true, accessible: accessible,
 				desc:     "an ID-token claim name, or a JSON Pointer such as /contact/email; " + leaveEmpty(accessible, "unmapped"),
 				validate: brand.ValidateClaimRef}
-			ff.set(standardClaims[m])
+			ff.set(standardClaim(m))
 			fields = append(fields, ff)
 		}
 	}

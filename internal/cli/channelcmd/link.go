@@ -245,7 +245,7 @@ func (o *LinkOptions) link(client *intouch.Client, cfg *brand.Config, cur []byte
 	case found:
 	case o.DryRun:
 		body, _ := json.Marshal(intouch.CreateSourceBody(want.newName, want.newID))
-		out.Request = &Call{Method: intouch.Endpoints[intouch.EPCreateSource].Method, Path: sourcesPath(client.OrgID()), Body: body}
+		out.Request = &Call{Method: intouch.EndpointOf(intouch.EPCreateSource).Method, Path: sourcesPath(client.OrgID()), Body: body}
 	default:
 		stop := f.IOStreams.StartProgress("Creating the channel account")
 		acc, err = client.CreateChannelAccount(o.Ctx, want.newName, want.newID)
@@ -363,7 +363,7 @@ func recordError(err error, path string) error {
 }
 
 func sourcesPath(org string) string {
-	p, _ := intouch.Endpoints[intouch.EPCreateSource].URL("", map[string]string{"orgId": org}, nil)
+	p, _ := intouch.EndpointOf(intouch.EPCreateSource).URL("", map[string]string{"orgId": org}, nil)
 	return p
 }
 

@@ -272,8 +272,12 @@ func writeGitHub(w io.Writer, rep Report) error {
 	return nil
 }
 
-var dataEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
-var propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+// The replacers are made per call, not as package variables, which would be
+// built every time ciamctl starts; only --format github uses them.
+func escapeData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
 
-func escapeData(s string) string     { return dataEscaper.Replace(s) }
-func escapeProperty(s string) string { return propertyEscaper.Replace(s) }
+func escapeProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}

@@ -195,11 +195,15 @@ func encodeJSONLine(buf []byte, line int, r *mapping.Result) []byte {
 	return append(buf, '\n')
 }
 
-// configCodes are the warnings that come from the brand's mappings rather
-// than the profile: the same on every line, so the text lines leave them
-// to the summary.
-var configCodes = map[string]bool{
-	mapping.CodeNotMapped: true, mapping.CodeUnknownField: true, mapping.CodeInvalidRef: true, mapping.CodeNoAccountID: true,
+// configCode is true for the warnings that come from the brand's mappings
+// rather than the profile: the same on every line, so the text lines leave
+// them to the summary.
+func configCode(code string) bool {
+	switch code {
+	case mapping.CodeNotMapped, mapping.CodeUnknownField, mapping.CodeInvalidRef, mapping.CodeNoAccountID:
+		return true
+	}
+	return false
 }
 
 // appendTextLine is one result for people: the cuid when the customer
@@ -210,7 +214,7 @@ func appendTextLine(buf []byte, cs *iostreams.ColorScheme, line int, r *mapping.
 		fmt.Fprintf(&b, "%s line %d: cuid %s", cs.SuccessIcon(), line, strconv.Quote(iostreams.SafeText(r.Profile.CUID())))
 		var warn []string
 		for _, p := range r.Problems {
-			if !configCodes[p.Code] {
+			if !configCode(p.Code) {
 				warn = append(warn, iostreams.SafeText(p.Field)+" "+p.Code)
 			}
 		}

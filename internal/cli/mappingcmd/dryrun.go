@@ -319,7 +319,7 @@ func WriteText(w io.Writer, cs *iostreams.ColorScheme, cfg *brand.Config, r DryR
 	if string(r.Request) == "null" || len(r.Request) == 0 {
 		fmt.Fprintf(&b, "%s %s\n", cs.Bold("Request"), cs.Gray("none: the gateway would not create this customer"))
 	} else {
-		fmt.Fprintf(&b, "%s %s\n", cs.Bold("Request"), intouch.Endpoints[intouch.EPAddCustomer].Method+" "+safe(r.RequestPath))
+		fmt.Fprintf(&b, "%s %s\n", cs.Bold("Request"), intouch.EndpointOf(intouch.EPAddCustomer).Method+" "+safe(r.RequestPath))
 		var ind bytes.Buffer
 		if err := json.Indent(&ind, r.Request, "  ", "  "); err != nil {
 			ind.Write(r.Request)
@@ -374,7 +374,7 @@ func orText(s, alt string) string {
 // AddCustomerPath is the add-customer call's path with the source and
 // accountId query it carries ("?accountId=…&source=OAUTH_EXTERNAL").
 func AddCustomerPath(p mapping.Profile) string {
-	ep := intouch.Endpoints[intouch.EPAddCustomer]
+	ep := intouch.EndpointOf(intouch.EPAddCustomer)
 	path, err := ep.URL("", nil, intouch.CustomerQuery(p.Source, p.AccountID))
 	if err != nil {
 		return ep.Path

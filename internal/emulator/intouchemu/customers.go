@@ -16,7 +16,7 @@ func (s *Server) sourceAccountLocked(w http.ResponseWriter, r *http.Request) (ty
 	q := r.URL.Query()
 	source, accountID := strings.TrimSpace(q.Get("source")), strings.TrimSpace(q.Get("accountId"))
 	typ = strings.ToUpper(source)
-	if _, known := sourceTypeIDs[typ]; !known {
+	if _, known := sourceTypeID(typ); !known {
 		msg := "Invalid source passed: " + source
 		if source == "" {
 			msg = "Invalid source passed: the source query parameter is mandatory"
@@ -24,7 +24,7 @@ func (s *Server) sourceAccountLocked(w http.ResponseWriter, r *http.Request) (ty
 		writeErr(w, http.StatusBadRequest, CodeInvalidSource, msg)
 		return "", "", false
 	}
-	if singleAccountSources[typ] {
+	if singleAccountSource(typ) {
 		return typ, "", true
 	}
 	if accountID == "" {
@@ -41,7 +41,7 @@ func (s *Server) sourceAccountLocked(w http.ResponseWriter, r *http.Request) (ty
 }
 
 func sameSource(p Profile, typ, accountID string) bool {
-	return strings.EqualFold(p.Source, typ) && (singleAccountSources[strings.ToUpper(typ)] || p.AccountID == accountID)
+	return strings.EqualFold(p.Source, typ) && (singleAccountSource(strings.ToUpper(typ)) || p.AccountID == accountID)
 }
 
 func hasIdentifier(p Profile, id Identifier) bool {
@@ -71,7 +71,7 @@ func (s *Server) findLocked(typ, accountID string, id Identifier) (*Customer, in
 // holdersElsewhereLocked lists the live customers other than except holding the identifier in a profile of
 // another source or account: the customers an add or an identifier change merges with.
 func (s *Server) holdersElsewhereLocked(typ, accountID string, id Identifier, except *Customer) []*Customer {
-	if scopedToSource[id.Type] {
+	if scopedToSource(id.Type) {
 		return nil
 	}
 	var out []*Customer
@@ -120,7 +120,7 @@ func (s *Server) missingMandatoryField(p Profile) string {
 			present = strings.TrimSpace(p.FirstName) != ""
 		case strings.EqualFold(f, "lastName"):
 			present = strings.TrimSpace(p.LastName) != ""
-		case knownIdentifierTypes[f]:
+		case knownIdentifierType(f):
 			for _, id := range p.Identifiers {
 				present = present || (id.Type == f && id.Value != "")
 			}
@@ -258,7 +258,7 @@ func (s *Server) lookup(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusBadRequest, CodeNoIdentifiers, "No identifiers passed: identifierName and identifierValue are required")
 		return
 	}
-	if !knownIdentifierTypes[id.Type] {
+	if !knownIdentifierType(id.Type) {
 		writeErr(w, http.StatusBadRequest, CodeInvalidIdentifier, "Customer identifier is invalid: check identifierName "+id.Type)
 		return
 	}
@@ -368,7 +368,19 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"createdId": strconv.FormatInt(c.ID, 10), "warnings": warnings, "sideEffects": []any{}})
 }
 
-var attachedWarning = map[string]int{"mobile": CodeMobileAttached, "email": CodeEmailAttached, "externalId": CodeExternalIDAttached}
+// attachedWarning is the warning an add-customer call gets for an identifier of this type that another
+// customer already holds.
+func attachedWarning(typ string) (code int, ok bool) {
+	switch typ {
+	case "mobile":
+		return CodeMobileAttached, true
+	case "email":
+		return CodeEmailAttached, true
+	case "externalId":
+		return CodeExternalIDAttached, true
+	}
+	return 0, false
+}
 
 func (s *Server) changeIdentifier(w http.ResponseWriter, r *http.Request) {
 	var body struct {
@@ -399,7 +411,7 @@ func (s *Server) changeIdentifier(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if hasIdentifier(*p, id) {
-			code, ok := attachedWarning[id.Type]
+			code, ok := attachedWarning(id.Type)
 			if !ok {
 				code = CodeNoValidChange
 			}

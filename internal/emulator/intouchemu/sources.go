@@ -9,15 +9,44 @@ import (
 	"strings"
 )
 
-// sourceTypeIDs are the source types the emulator accepts, with their sourceTypeId. FACEBOOK, WEB_ENGAGE and
-// MARTJACK carry the ids of the reference's samples; the others are the emulator's choice.
-var sourceTypeIDs = map[string]int64{
-	"FACEBOOK": 1, "WEB_ENGAGE": 2, "WECHAT": 3, "INSTORE": 4, "MARTJACK": 6, "TMALL": 7, "TAOBAO": 8, "JD": 9,
-	"ECOMMERCE": 10, "WEBSITE": 11, "LINE": 12, "MOBILE_APP": 13, "OAUTH_EXTERNAL": 14,
+// sourceTypeID is the sourceTypeId of a source type the emulator accepts (ok false for others). FACEBOOK,
+// WEB_ENGAGE and MARTJACK carry the ids of the reference's samples; the others are the emulator's choice.
+// (Switches, not maps, here and below: the emulator is linked into ciamctl, whose every start would build
+// them.)
+func sourceTypeID(typ string) (id int64, ok bool) {
+	switch typ {
+	case "FACEBOOK":
+		return 1, true
+	case "WEB_ENGAGE":
+		return 2, true
+	case "WECHAT":
+		return 3, true
+	case "INSTORE":
+		return 4, true
+	case "MARTJACK":
+		return 6, true
+	case "TMALL":
+		return 7, true
+	case "TAOBAO":
+		return 8, true
+	case "JD":
+		return 9, true
+	case "ECOMMERCE":
+		return 10, true
+	case "WEBSITE":
+		return 11, true
+	case "LINE":
+		return 12, true
+	case "MOBILE_APP":
+		return 13, true
+	case "OAUTH_EXTERNAL":
+		return 14, true
+	}
+	return 0, false
 }
 
-// singleAccountSources need no accountId on customer calls.
-var singleAccountSources = map[string]bool{"INSTORE": true}
+// singleAccountSource is true for the source types that need no accountId on customer calls.
+func singleAccountSource(typ string) bool { return typ == "INSTORE" }
 
 func (s *Server) addSourceLocked(src Source) Source {
 	if src.ID == 0 {
@@ -27,7 +56,7 @@ func (s *Server) addSourceLocked(src Source) Source {
 	// A seeded account keeps the case it was given: the platform's own samples mix cases ("Facebook").
 	typ := strings.ToUpper(src.SourceTypeName)
 	if src.SourceTypeID == 0 {
-		src.SourceTypeID = sourceTypeIDs[typ]
+		src.SourceTypeID, _ = sourceTypeID(typ)
 	}
 	if src.UUID == "" {
 		// 32 hex digits, as the platform's, and stable across runs so transcripts compare.
@@ -108,7 +137,7 @@ func (s *Server) createSource(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	typ := strings.ToUpper(strings.TrimSpace(body.SourceTypeName))
-	_, known := sourceTypeIDs[typ]
+	_, known := sourceTypeID(typ)
 	switch {
 	case strings.TrimSpace(body.Name) == "":
 		writeErr(w, http.StatusBadRequest, CodeSourceNameInvalid, "Invalid source name")

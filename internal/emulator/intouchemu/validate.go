@@ -23,20 +23,25 @@ func validMobile(v string) bool {
 	return true
 }
 
-// knownIdentifierTypes are the identifier types of the reference (add customer, lookup, changeIdentifier).
-var knownIdentifierTypes = map[string]bool{
-	"cuid": true, "mobile": true, "email": true, "externalId": true, "cardnumber": true,
-	"wechat": true, "martjackId": true, "fbId": true, "line": true, "unionId": true,
+// knownIdentifierType is true for the identifier types of the reference (add customer, lookup,
+// changeIdentifier).
+func knownIdentifierType(typ string) bool {
+	switch typ {
+	case "cuid", "mobile", "email", "externalId", "cardnumber", "wechat", "martjackId", "fbId", "line", "unionId":
+		return true
+	}
+	return false
 }
 
-// scopedToSource are identifiers that only mean something within their source: they never merge customers.
-var scopedToSource = map[string]bool{"cuid": true}
+// scopedToSource is true for identifiers that only mean something within their source: they never merge
+// customers.
+func scopedToSource(typ string) bool { return typ == "cuid" }
 
 // identifierProblem is the add-customer view of an identifier: an error code for an unusable one, or a
 // warning code (8055/8056) for an invalid email or mobile, which the platform leaves out and reports.
 func identifierProblem(id Identifier) (errCode, warnCode int, msg string) {
 	switch {
-	case !knownIdentifierTypes[id.Type]:
+	case !knownIdentifierType(id.Type):
 		return CodeInvalidIdentifier, 0, "Invalid identifier passed: unknown identifier type " + id.Type
 	case strings.TrimSpace(id.Value) == "":
 		return CodeInvalidIdentifier, 0, "Invalid identifier passed: empty value for " + id.Type
