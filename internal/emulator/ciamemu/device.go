@@ -4,11 +4,11 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
+	"text/template"
 	"time"
 )
 
@@ -195,10 +195,10 @@ func (s *Server) deviceVerification(w http.ResponseWriter, r *http.Request) {
 func devicePage(w http.ResponseWriter, status int, userCode, problem string) {
 	body := ""
 	if problem != "" {
-		body += `<p class="error" role="alert">` + html.EscapeString(problem) + "</p>\n"
+		body += `<p class="error" role="alert">` + template.HTMLEscapeString(problem) + "</p>\n"
 	}
 	body += `<form method="post" action="` + PathDevice + `">
-<label>Code <input name="user_code" value="` + html.EscapeString(userCode) + `" autocomplete="off"></label>
+<label>Code <input name="user_code" value="` + template.HTMLEscapeString(userCode) + `" autocomplete="off"></label>
 <label>Username <input name="username" autocomplete="username"></label>
 <label>Password <input name="password" type="password" autocomplete="current-password"></label>
 <button name="action" value="approve">Approve</button>
