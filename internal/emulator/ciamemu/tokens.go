@@ -4,13 +4,13 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"net/http"
 	"strings"
 
 	"github.com/lestrrat-go/jwx/v2/jws"
-	"github.com/lestrrat-go/jwx/v2/jwt"
 )
 
 // Tokens is what the token endpoint returns (and IssueTokens, in process).
@@ -107,14 +107,12 @@ func (s *Server) issue(u User, iss string, o TokenOptions) (Tokens, error) {
 		return Tokens{}, fmt.Errorf("ciamemu: unsupported alg %q (use %s or %s)", o.Alg, RS256, ES256)
 	}
 
-	tok := jwt.New()
-	tok.Options().Enable(jwt.FlattenAudience) // aud as a plain string, as most providers send it
 	claims := Claims(u, iss)
-	claims[jwt.IssuerKey] = iss
-	claims[jwt.AudienceKey] = []string{s.opts.ClientID}
+	claims["iss"] = iss
+	claims["aud"] = s.opts.ClientID // a plain string, as most providers send it
 	claims["azp"] = s.opts.ClientID
-	claims[jwt.IssuedAtKey] = now.Unix()
-	claims[jwt.ExpirationKey] = exp.Unix()
+	claims["iat"] = now.Unix()
+	claims["exp"] = exp.Unix()
 	if o.Nonce != "" {
 		claims["nonce"] = o.Nonce
 	}
@@ -122,14 +120,15 @@ func (s *Server) issue(u User, iss string, o TokenOptions) (Tokens, error) {
 	if !scopeHas(scope, "openid") {
 		return Tokens{AccessToken: at, TokenType: "Bearer", ExpiresIn: int64(s.opts.TokenTTL.Seconds()), RefreshToken: rt, Scope: scope}, nil
 	}
-	for k, v := range claims {
-		if err := tok.Set(k, v); err != nil {
-			return Tokens{}, fmt.Errorf("ciamemu: claim %s: %w", k, err)
-		}
+	// Signed with jws directly: jwx's jwt package would link its JWE support
+	// (and four more package inits) into every start of ciamctl.
+	payload, err := json.Marshal(claims)
+	if err != nil {
+		return Tokens{}, fmt.Errorf("ciamemu: claims: %w", err)
 	}
 	hdr := jws.NewHeaders()
 	_ = hdr.Set(jws.TypeKey, "JWT")
-	signed, err := jwt.Sign(tok, jwt.WithKey(key.alg, key.priv, jws.WithProtectedHeaders(hdr)))
+	signed, err := jws.Sign(payload, jws.WithKey(key.alg, key.priv, jws.WithProtectedHeaders(hdr)))
 	if err != nil {
 		return Tokens{}, fmt.Errorf("ciamemu: signing ID token: %w", err)
 	}
