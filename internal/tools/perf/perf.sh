@@ -6,7 +6,9 @@
 #   internal/tools/perf/perf.sh                  # 10k, 100k and 1M tokens; 100k and 1M profiles
 #   SIZES="10000 100000" internal/tools/perf/perf.sh
 #   REPEAT=5 internal/tools/perf/perf.sh         # runs per batch size (median reported; default 3)
-#   ROUNDS=20 internal/tools/perf/perf.sh        # start-up rounds of 100 runs (median reported; default 10)
+#   RUNS=1000 internal/tools/perf/perf.sh        # start-up cycles per copy (default 300)
+#   STATE=cold internal/tools/perf/perf.sh       # start-up of binaries read back from disk (default: installed)
+#   COPIES=5 internal/tools/perf/perf.sh         # copies of each binary the start-up rounds rotate through (default 3)
 #   PAIRS=9 internal/tools/perf/perf.sh          # interleaved verify/floor pairs (default 7)
 #   PROFILES="100000 1000000 10000000" internal/tools/perf/perf.sh   # pre-flight sizes (10M: 2.4 GB in TMPDIR)
 #   ONLY=preflight internal/tools/perf/perf.sh   # one section: startup, batch, floor or preflight
@@ -21,7 +23,7 @@
 # `ciamctl keys generate`, signs DISTINCT tokens with `ciamctl token sign`
 # (each a different sub) and repeats them to the batch sizes (verification
 # does the same work for every line; nothing is cached per token), then
-# reports start-up (hyperfine when installed, else a timed loop), batch
+# reports start-up (internal/tools/perf/alternate), batch
 # throughput and peak RSS (/usr/bin/time -v), and the raw-signature floor
 # from the Go benchmarks.
 set -euo pipefail
@@ -34,7 +36,9 @@ PAIRS=${PAIRS:-7}
 ONLY=${ONLY:-}
 DISTINCT=${DISTINCT:-256}
 REPEAT=${REPEAT:-3}
-ROUNDS=${ROUNDS:-10}
+STATE=${STATE:-installed}
+COPIES=${COPIES:-3}
+case $STATE in installed | cold | built) ;; *) echo "perf.sh: STATE must be installed, cold or built" >&2; exit 2 ;; esac
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -95,48 +99,68 @@ verify=("$c" token verify --jwks "$work/keys/jwks.json" --issuer $iss --audience
 echo "$DISTINCT distinct tokens; batch files: $SIZES"
 
 if want startup; then
-say "start-up"
+say "start-up ($STATE binaries, $COPIES copies each)"
 load
 # stackfloor links only the chosen libraries and prints: what their package
 # initialisation costs before ciamctl's main runs at all.
 #
-# One hyperfine run is not enough on a shared VM: ciamctl's mean drifted
-# between 3.4 and 4.8 ms over minutes while hello-world stayed near 1.7 ms.
-# So the commands run in ROUNDS interleaved rounds of 100 runs each, and the
-# report is, per command, the median over rounds of that round's median
-# against hello-world (and against the stack floor), with the range.
+# Runs alternate (internal/tools/perf/alternate): one run of each command
+# per cycle, so a machine whose speed drifts over seconds (ciamctl's mean
+# once drifted between 3.4 and 4.8 ms over minutes while hello-world stayed
+# near 1.7 ms) slows all of them alike, and ratios are taken cycle by cycle.
+# (hyperfine times each command's runs back to back, so a drift between two
+# blocks reads as a difference between the commands; ten interleaved
+# hyperfine rounds still put the same build anywhere from 1.14x to 1.23x the
+# floor.)
+#
+# Start-up is mostly page faults, and what a fault costs depends on how the
+# file came into the page cache: copies of one build differ by up to 8%
+# when the linker wrote them (through a shared mapping), so a budget read
+# off one linked file is a lottery. So every binary is timed as COPIES
+# files in one STATE, one alternate run per copy:
+#   installed  copied with cp, as tar, dpkg and rpm write a release: what users run
+#   cold       the same, dropped from the page cache (evict) before its run, so
+#              the warm-up cycles read it back from disk, as after a reboot
+#   built      each copy linked by go build, as a developer's own build
+RUNS=${RUNS:-300}
+mkdir -p "$work/copies"
+CGO_ENABLED=0 go build -trimpath -o "$work/evict" ./internal/tools/perf/evict
+CGO_ENABLED=0 go build -trimpath -o "$work/alternate" ./internal/tools/perf/alternate
+for k in $(seq "$COPIES"); do
+  for b in hello-bin stackfloor ciamctl; do
+    if [ "$STATE" = built ]; then
+      case $b in
+        hello-bin) (cd "$work/hello" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/copies/$b.$k" .) ;;
+        stackfloor) CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/copies/$b.$k" ./internal/tools/perf/stackfloor ;;
+        ciamctl) CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X $pkg.Version=perf -X $pkg.Commit=$(git rev-parse --short HEAD) -X $pkg.Date=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+          -o "$work/copies/$b.$k" ./cmd/ciamctl ;;
+      esac
+    else
+      cp "$work/$b" "$work/copies/$b.$k"
+    fi
+  done
+done
 names=(hello-world "stack floor (libraries only)" "ciamctl version" "ciamctl token verify (1 token; JWKS file)")
-cmds=("$work/hello-bin" "$work/stackfloor" "$c version" "${verify[*]} $one")
-if command -v hyperfine >/dev/null; then
-  args=()
-  for i in "${!cmds[@]}"; do args+=(-n "${names[$i]}" "${cmds[$i]}"); done
-  : > "$work/ratios.tsv"
-  for _ in $(seq "$ROUNDS"); do
-    hyperfine -N --warmup 10 --runs 100 --export-csv "$work/round.csv" "${args[@]}" > /dev/null 2>&1
-    # CSV rows: header, then the commands in order; column 4 is the median.
-    awk -F, 'NR > 1 {name[NR] = $1; med[NR] = $4}
-      END {for (i = 2; i <= NR; i++) printf "%s\t%.3f\t%.4f\t%.4f\n", name[i], med[i] * 1000, med[i] / med[2], med[i] / med[3]}' \
-      "$work/round.csv" >> "$work/ratios.tsv"
-  done
-  # field NAME N: column N of NAME's rows in ratios.tsv, one value a line.
-  field() { awk -F'\t' -v n="$1" -v c="$2" '$1 == n {print $c}' "$work/ratios.tsv"; }
-  printf '%-42s %9s %24s %15s\n' "median of $ROUNDS rounds" ms "x hello-world (range)" "x stack floor"
-  for name in "${names[@]}"; do
-    ms=$(field "$name" 2 | median)
-    x=$(field "$name" 3 | median)
-    lo=$(field "$name" 3 | sort -n | head -1)
-    hi=$(field "$name" 3 | sort -n | tail -1)
-    xf=$(field "$name" 4 | median)
-    printf '%-42s %9.2f %10.2f (%.2f-%.2f) %15.2f\n' "$name" "$ms" "$x" "$lo" "$hi" "$xf"
-  done
-else
-  for i in "${!cmds[@]}"; do
-    start=$(date +%s%N)
-    for _ in $(seq 300); do ${cmds[$i]} >/dev/null; done
-    end=$(date +%s%N)
-    printf '%-45s %8.2f ms\n' "${names[$i]}" "$(echo "($end - $start) / 300 / 1000000" | bc -l)"
-  done
-fi
+: > "$work/ratios.tsv"
+for k in $(seq "$COPIES"); do
+  cc="$work/copies/ciamctl.$k"
+  cmds=("$work/copies/hello-bin.$k" "$work/copies/stackfloor.$k" "$cc version"
+    "$cc token verify --jwks $work/keys/jwks.json --issuer $iss --audience $aud $one")
+  if [ "$STATE" = cold ]; then "$work/evict" "$work/copies/hello-bin.$k" "$work/copies/stackfloor.$k" "$cc"; fi
+  # Columns: command, median ms, x hello-world (median, p10, p90), x floor (median, p10, p90).
+  "$work/alternate" -runs "$RUNS" -warmup 20 -ref 1,2 "${cmds[@]}" |
+    awk -F'\t' -v OFS='\t' -v names="$(IFS='|'; echo "${names[*]}")" \
+      'BEGIN {split(names, n, "|")} {$1 = n[NR]; print}' >> "$work/ratios.tsv"
+done
+# field NAME N: column N of NAME's rows in ratios.tsv, one value a line.
+field() { awk -F'\t' -v n="$1" -v c="$2" '$1 == n {print $c}' "$work/ratios.tsv"; }
+printf '%-42s %8s %14s %22s\n' "median of $COPIES copies x $RUNS cycles" ms "x hello-world" "x stack floor (p10-p90)"
+for name in "${names[@]}"; do
+  printf '%-42s %8.2f %14.2f %10.2f (%.2f-%.2f)\n' "$name" "$(field "$name" 2 | median)" "$(field "$name" 3 | median)" \
+    "$(field "$name" 6 | median)" "$(field "$name" 7 | median)" "$(field "$name" 8 | median)"
+done
+echo "ciamctl version, x stack floor per copy: $(field "ciamctl version" 6 | tr '\n' ' ')"
+load
 
 fi
 
