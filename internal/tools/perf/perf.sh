@@ -114,7 +114,7 @@ load
 # floor.)
 #
 # Start-up is mostly page faults, and what a fault costs depends on how the
-# file came into the page cache: copies of one build differ by up to 8%
+# file came into the page cache: copies of one build differ by 5-11%
 # when the linker wrote them (through a shared mapping), so a budget read
 # off one linked file is a lottery. So every binary is timed as COPIES
 # files in one STATE, one alternate run per copy:
