@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ciamctl/ciamctl/internal/cli/clitest"
+	"github.com/ciamctl/ciamctl/internal/cmdutil"
 	"github.com/ciamctl/ciamctl/internal/emulator/ciamemu"
 )
 
@@ -287,4 +289,57 @@ func TestCIAMFlowsEscapeControlCharacters(t *testing.T) {
 	res := p.run("flow", "logout", "--brand", "evil", "--id-token-hint", etk.IDToken, "--apply")
 	expectCode(t, res, 1)
 	noRawControls(t, "flow logout", res.Stdout+res.Stderr)
+}
+
+// A confidential client revokes with the authentication the CIAM's discovery advertises for its
+// revocation_endpoint (RFC 8414 §2): here client_secret_post only, which a Basic header would fail. The
+// plan names it; the secret is never printed.
+func TestFlowLogoutRevocationAuthMethod(t *testing.T) {
+	const secret = "s3cret/with+chars"
+	p := newPlatformWith(t, ciamemu.Options{ClientSecret: secret, TokenAuthMethods: []string{ciamemu.AuthSecretPost}})
+	p.env[cmdutil.EnvCIAMClientSecret] = secret
+	tk := p.tokens("alice")
+	args := []string{"flow", "logout", "--brand", "acme", "--access-token", tk.AccessToken}
+
+	dry := p.run(args...)
+	expectCode(t, dry, 0)
+	if !strings.Contains(dry.Stdout, "token_type_hint=access_token&client_id=acme-loyalty&client_secret=<client secret>") {
+		t.Errorf("the plan does not name client_secret_post:\n%s", dry.Stdout)
+	}
+	applied := p.run(append(args, "--apply", "-o", "json")...)
+	expectCode(t, applied, 0)
+	var res struct {
+		OK    bool
+		Steps []struct{ Name, Result string }
+	}
+	if err := json.Unmarshal([]byte(applied.Stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	if !res.OK || len(res.Steps) != 3 || res.Steps[1].Result != "HTTP 200: revoked" {
+		t.Errorf("logout: %s", applied.Stdout)
+	}
+	for _, out := range []string{dry.Stdout, dry.Stderr, applied.Stdout, applied.Stderr} {
+		if strings.Contains(out, secret) || strings.Contains(out, url.QueryEscape(secret)) {
+			t.Fatal("the client secret is printed")
+		}
+	}
+}
+
+// A CIAM whose revocation_endpoint takes no client authentication ciamctl can send is one clear error
+// before anything is sent (exit 1); without tokens to revoke, the session is still ended.
+func TestFlowLogoutRevocationAuthRefused(t *testing.T) {
+	p := newPlatformWith(t, ciamemu.Options{ClientSecret: "s3cret", TokenAuthMethods: []string{"private_key_jwt"}})
+	p.env[cmdutil.EnvCIAMClientSecret] = "s3cret"
+	tk := p.tokens("alice")
+	p.ciam.ResetRequests()
+	res := p.run("flow", "logout", "--brand", "acme", "--id-token-hint", tk.IDToken, "--access-token", tk.AccessToken, "--apply")
+	expectCode(t, res, 1)
+	oneLineError(t, res, "its revocation_endpoint takes client authentication by private_key_jwt; ciamctl sends a client secret")
+	if !strings.Contains(res.Stderr, "nothing was sent") {
+		t.Errorf("stderr: %s", res.Stderr)
+	}
+	if got := p.ciamRequests(); len(got) != 0 {
+		t.Errorf("sent %v", got)
+	}
+	expectCode(t, p.run("flow", "logout", "--brand", "acme", "--id-token-hint", tk.IDToken, "--apply"), 0)
 }

@@ -53,7 +53,15 @@ mappings:                       # platform field <- ID-token claim
 
 func newPlatform(t *testing.T) *platform {
 	t.Helper()
-	ciam := ciamemu.New(ciamemu.Options{ClientID: "acme-loyalty", Seed: "ciamctl-cli-tests", Now: func() time.Time { return clitestNow }})
+	return newPlatformWith(t, ciamemu.Options{})
+}
+
+// newPlatformWith is newPlatform with a CIAM of other options (a confidential client, other
+// authentication methods); the client ID, seed and clock stay the tests' own.
+func newPlatformWith(t *testing.T, opts ciamemu.Options) *platform {
+	t.Helper()
+	opts.ClientID, opts.Seed, opts.Now = "acme-loyalty", "ciamctl-cli-tests", func() time.Time { return clitestNow }
+	ciam := ciamemu.New(opts)
 	iss, err := ciam.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

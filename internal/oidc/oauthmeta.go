@@ -14,8 +14,10 @@ type OAuth struct {
 	GrantTypesSupported               []string `json:"grant_types_supported,omitempty"`
 	ResponseTypesSupported            []string `json:"response_types_supported,omitempty"`
 	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported,omitempty"`
-	CodeChallengeMethodsSupported     []string `json:"code_challenge_methods_supported,omitempty"`
-	ScopesSupported                   []string `json:"scopes_supported,omitempty"`
+	// RevocationEndpointAuthMethodsSupported is RFC 8414 §2's; absent means client_secret_basic.
+	RevocationEndpointAuthMethodsSupported []string `json:"revocation_endpoint_auth_methods_supported,omitempty"`
+	CodeChallengeMethodsSupported          []string `json:"code_challenge_methods_supported,omitempty"`
+	ScopesSupported                        []string `json:"scopes_supported,omitempty"`
 	// Err says which member had the wrong type. Only getting tokens
 	// depends on these members, so discovery itself still succeeds (brand
 	// add --discover and config validate --online need none of them);
@@ -59,6 +61,7 @@ func (o *OAuth) read(doc []byte) error {
 		list("grant_types_supported", &o.GrantTypesSupported),
 		list("response_types_supported", &o.ResponseTypesSupported),
 		list("token_endpoint_auth_methods_supported", &o.TokenEndpointAuthMethodsSupported),
+		list("revocation_endpoint_auth_methods_supported", &o.RevocationEndpointAuthMethodsSupported),
 		list("code_challenge_methods_supported", &o.CodeChallengeMethodsSupported),
 		list("scopes_supported", &o.ScopesSupported),
 	} {

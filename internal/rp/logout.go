@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -13,6 +14,35 @@ import (
 type Client struct {
 	ID     string
 	Secret string
+	// RevocationAuthMethods is what discovery advertises for the revocation endpoint
+	// (revocation_endpoint_auth_methods_supported); nil when it says nothing, which RFC 8414 §2 makes
+	// client_secret_basic.
+	RevocationAuthMethods []string
+}
+
+// Client authentication methods, as discovery names them.
+const (
+	AuthSecretBasic = "client_secret_basic"
+	AuthSecretPost  = "client_secret_post"
+	AuthNone        = "none"
+)
+
+// RevocationAuth is how Revoke authenticates the client: none for a public client (its client_id in
+// the form), otherwise client_secret_basic (RFC 6749 §2.3.1's must-support) unless the endpoint
+// advertises client_secret_post and not Basic. A client with a secret whose endpoint takes neither is
+// ErrRefused, before anything is sent.
+func (c Client) RevocationAuth() (string, error) {
+	methods := c.RevocationAuthMethods
+	switch {
+	case c.Secret == "":
+		return AuthNone, nil
+	case methods == nil, slices.Contains(methods, AuthSecretBasic):
+		return AuthSecretBasic, nil
+	case slices.Contains(methods, AuthSecretPost):
+		return AuthSecretPost, nil
+	}
+	return "", fmt.Errorf("%w: its revocation_endpoint takes client authentication by %s; ciamctl sends a client secret (client_secret_basic or client_secret_post)",
+		ErrRefused, strings.Join(methods, ", "))
 }
 
 // EndSessionResult is the CIAM's answer to an RP-initiated logout.
@@ -69,12 +99,20 @@ func Revoke(ctx context.Context, client *http.Client, endpoint, token, typeHint 
 	if err != nil {
 		return err
 	}
+	method, err := c.RevocationAuth()
+	if err != nil {
+		return err
+	}
 	form := url.Values{"token": {token}}
 	if typeHint != "" {
 		form.Set("token_type_hint", typeHint)
 	}
-	if c.Secret == "" {
+	switch method {
+	case AuthNone:
 		form.Set("client_id", c.ID)
+	case AuthSecretPost:
+		form.Set("client_id", c.ID)
+		form.Set("client_secret", c.Secret)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), strings.NewReader(form.Encode()))
 	if err != nil {
@@ -82,8 +120,8 @@ func Revoke(ctx context.Context, client *http.Client, endpoint, token, typeHint 
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
-	if c.Secret != "" {
-		// client_secret_basic: RFC 6749 §2.3.1 form-encodes both parts first.
+	if method == AuthSecretBasic {
+		// RFC 6749 §2.3.1 form-encodes both parts first.
 		req.SetBasicAuth(url.QueryEscape(c.ID), url.QueryEscape(c.Secret))
 	}
 	res, body, err := do(client, req)

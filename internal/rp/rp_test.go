@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/ciamctl/ciamctl/internal/emulator/ciamemu"
-
 	"github.com/ciamctl/ciamctl/internal/jwks"
 )
 

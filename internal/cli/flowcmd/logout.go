@@ -50,6 +50,9 @@ the platform side: the gateway keeps no session, so the customer is untouched.
 Without --apply only discovery is read and the requests are printed, tokens
 left out. With --apply they are sent, and userinfo is called before and after.
 A confidential client's secret is read from $` + cmdutil.EnvCIAMClientSecret + `; there is no flag.
+The revocation authenticates the client as discovery's
+revocation_endpoint_auth_methods_supported allows: client_secret_basic unless
+only client_secret_post is offered, client_id alone for a public client.
 
 Exit 0 when the logout was done and userinfo refuses the access token, 1 when
 the CIAM refuses a request or still accepts a revoked token, 2 for usage
@@ -155,7 +158,11 @@ func logoutRun(o *LogoutOptions) error {
 			}
 		}
 	}
-	steps := planLogout(o, cfg, d, &out)
+	client := rp.Client{ID: cfg.CIAM.ClientID, Secret: f.Getenv(cmdutil.EnvCIAMClientSecret), RevocationAuthMethods: d.RevocationEndpointAuthMethodsSupported}
+	steps, err := planLogout(o, cfg, d, client, &out)
+	if err != nil {
+		return err
+	}
 	if len(steps) == 0 {
 		return cmdutil.WithHint(cmdutil.Invalid(fmt.Errorf("nothing ciamctl can do with the tokens given: %s", strings.Join(out.Notes, "; "))),
 			"pass the token the CIAM's endpoints take (--id-token-hint for end_session_endpoint, --access-token or --refresh-token for revocation_endpoint)")
@@ -170,14 +177,34 @@ func logoutRun(o *LogoutOptions) error {
 	}
 
 	stop = f.IOStreams.StartProgress("Logging out")
-	failure := runLogout(ctx, f, o, cfg, steps, &out)
+	failure := runLogout(ctx, f, o, cfg, client, steps, &out)
 	stop()
 	return finishLogout(f, out, failure)
 }
 
 // planLogout lists the requests the tokens given allow, and notes what cannot be done.
-func planLogout(o *LogoutOptions, cfg *brand.Config, d *oidc.Provider, out *LogoutResult) []LogoutStep {
+func planLogout(o *LogoutOptions, cfg *brand.Config, d *oidc.Provider, client rp.Client, out *LogoutResult) ([]LogoutStep, error) {
 	var steps []LogoutStep
+	// How the revocation authenticates the client, settled before anything is sent.
+	var revokeAuth string
+	if d.RevocationEndpoint != "" && (o.AccessToken != "" || o.RefreshToken != "") {
+		if d.OAuth.Err != nil && client.Secret != "" {
+			return nil, cmdutil.Invalid(fmt.Errorf("discovery of %s: %w: cannot tell how its revocation_endpoint authenticates the client; nothing was sent", d.Issuer, d.OAuth.Err))
+		}
+		method, err := client.RevocationAuth()
+		if err != nil {
+			return nil, cmdutil.WithHint(cmdutil.Invalid(fmt.Errorf("the CIAM at %s: %w; nothing was sent", d.Issuer, err)),
+				"revoke the tokens in the CIAM's console, or leave out --access-token and --refresh-token to only end the session")
+		}
+		switch method {
+		case rp.AuthNone:
+			revokeAuth = "&client_id=" + url.QueryEscape(client.ID)
+		case rp.AuthSecretPost:
+			revokeAuth = "&client_id=" + url.QueryEscape(client.ID) + "&client_secret=<client secret>"
+		case rp.AuthSecretBasic:
+			revokeAuth = "  Authorization: Basic <client ID and secret>"
+		}
+	}
 	if o.AccessToken != "" {
 		steps = append(steps, LogoutStep{Name: StepUserinfoBefore, Method: "GET", URL: cfg.CIAM.UserinfoEndpoint, Sends: "Authorization: Bearer <access token>"})
 	}
@@ -199,7 +226,7 @@ func planLogout(o *LogoutOptions, cfg *brand.Config, d *oidc.Provider, out *Logo
 			return
 		}
 		steps = append(steps, LogoutStep{Name: name, Method: "POST", URL: d.RevocationEndpoint,
-			Sends: "token=<" + strings.ReplaceAll(hint, "_", " ") + ">&token_type_hint=" + hint})
+			Sends: "token=<" + strings.ReplaceAll(hint, "_", " ") + ">&token_type_hint=" + hint + revokeAuth})
 	}
 	// The refresh token first: revoking it may revoke the access tokens of its grant too (RFC 7009 §2.1).
 	revoke(StepRevokeRefresh, o.RefreshToken, "refresh_token")
@@ -210,16 +237,15 @@ func planLogout(o *LogoutOptions, cfg *brand.Config, d *oidc.Provider, out *Logo
 	// Only userinfo calls are no logout at all.
 	for _, s := range steps {
 		if s.Name != StepUserinfoBefore && s.Name != StepUserinfoAfter {
-			return steps
+			return steps, nil
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 // runLogout sends the steps in order; a refused step is recorded and the rest still run, so the report
 // shows what the CIAM did. The error is the first failure, or userinfo still accepting a revoked token.
-func runLogout(ctx context.Context, f *cmdutil.Factory, o *LogoutOptions, cfg *brand.Config, steps []LogoutStep, out *LogoutResult) error {
-	client := rp.Client{ID: cfg.CIAM.ClientID, Secret: f.Getenv(cmdutil.EnvCIAMClientSecret)}
+func runLogout(ctx context.Context, f *cmdutil.Factory, o *LogoutOptions, cfg *brand.Config, client rp.Client, steps []LogoutStep, out *LogoutResult) error {
 	var first error
 	fail := func(s *LogoutStep, err error) {
 		s.Result = err.Error()
