@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strings"
@@ -150,4 +151,42 @@ func TestAzureV1TokenSelectedByX5t(t *testing.T) {
 	if res.Code != 0 || !out.Valid || out.Header["kid"] != nil || !strings.Contains(kid, "x5t") {
 		t.Errorf("exit %d valid %v, kid check %q, error %v", res.Code, out.Valid, kid, out.Error)
 	}
+}
+
+// The signing key's certificate alone, as a PEM file, verifies the same
+// token: its negative serial is read as in the key set's x5c, and the key
+// is found by the certificate's x5t.
+func TestAzureV1TokenVerifiedWithNegativeSerialPEM(t *testing.T) {
+	t.Chdir(clitest.RepoRoot(t))
+	tok, err := os.ReadFile("testdata/keysets/azure-v1-token.jwt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var set struct{ Keys []struct{ X5C []string } }
+	if err := json.Unmarshal(mustRead(t, "testdata/keysets/azure-v1.json"), &set); err != nil {
+		t.Fatal(err)
+	}
+	der, err := base64.StdEncoding.DecodeString(set.Keys[1].X5C[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "signing.pem")
+	if err := os.WriteFile(file, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res := clitest.Run(t, clitest.Opts{Env: tkEnv(t)}, "token", "verify", "--jwks", file, "--now", "2026-01-01T00:10:00Z",
+		"--issuer", "https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/", "--audience", "https://graph.windows.net",
+		strings.TrimSpace(string(tok)))
+	if res.Code != 0 || !strings.Contains(res.Stdout, `its x5t "_T5-6ZxGnO3wJPlluq27axQip-E" found`) {
+		t.Errorf("exit %d\n%s%s", res.Code, res.Stdout, res.Stderr)
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -113,8 +113,29 @@ func hasPrivateMembers(raw json.RawMessage) bool {
 type pemEntry struct {
 	key    jwk.Key
 	pub    crypto.PublicKey
-	certs  []*x509.Certificate
+	certs  []fileCert
 	source string
+}
+
+// fileCert is a certificate of a key file. parsed is nil for one whose only
+// fault is a negative serial number, which crypto/x509 refuses: it is read
+// as an x5c certificate is (parseLeaf) and chains to nothing.
+type fileCert struct {
+	der    []byte
+	parsed *x509.Certificate
+}
+
+// parseFileCert reads a certificate block of a key file, its public key and
+// the certificate to keep.
+func parseFileCert(der []byte) (crypto.PublicKey, fileCert, error) {
+	c, err := x509.ParseCertificate(der)
+	if err == nil {
+		return c.PublicKey, fileCert{der: c.Raw, parsed: c}, nil
+	}
+	if leaf, ok := parseNegativeSerial(der); ok {
+		return leaf.pub, fileCert{der: der}, nil
+	}
+	return nil, fileCert{}, err
 }
 
 func decodePEM(data []byte) (*KeyFile, error) {
@@ -133,11 +154,11 @@ func decodePEM(data []byte) (*KeyFile, error) {
 		case block.Type == "ENCRYPTED PRIVATE KEY" || block.Headers["Proc-Type"] != "":
 			return nil, fmt.Errorf("%w: %s is encrypted: decrypt it first (openssl pkey -in FILE -out PLAIN.pem)", ErrNotKeyFile, where)
 		case block.Type == "CERTIFICATE":
-			c, err := x509.ParseCertificate(block.Bytes)
+			pub, c, err := parseFileCert(block.Bytes)
 			if err != nil {
 				return nil, fmt.Errorf("%w: %s: %v", ErrNotKeyFile, where, err)
 			}
-			entries = addCert(entries, c, where)
+			entries = addCert(entries, pub, c, where)
 		case slices.Contains(pemKeyTypes, block.Type):
 			key, err := jwk.ParseKey(pem.EncodeToMemory(block), jwk.WithPEM(true))
 			if err != nil {
@@ -168,20 +189,21 @@ func decodePEM(data []byte) (*KeyFile, error) {
 
 // addCert puts a certificate into the chain it continues (it signed the
 // previous certificate), onto the key it certifies, or into a new entry.
-func addCert(entries []*pemEntry, c *x509.Certificate, where string) []*pemEntry {
-	if n := len(entries); n > 0 {
-		if last := entries[n-1]; len(last.certs) > 0 && last.certs[len(last.certs)-1].CheckSignatureFrom(c) == nil {
+func addCert(entries []*pemEntry, pub crypto.PublicKey, c fileCert, where string) []*pemEntry {
+	if n := len(entries); n > 0 && c.parsed != nil {
+		last := entries[n-1]
+		if k := len(last.certs); k > 0 && last.certs[k-1].parsed != nil && last.certs[k-1].parsed.CheckSignatureFrom(c.parsed) == nil {
 			last.certs = append(last.certs, c)
 			return entries
 		}
 	}
 	for _, e := range entries {
-		if len(e.certs) == 0 && publicEqual(e.pub, c.PublicKey) {
-			e.certs = []*x509.Certificate{c}
+		if len(e.certs) == 0 && publicEqual(e.pub, pub) {
+			e.certs = []fileCert{c}
 			return entries
 		}
 	}
-	return append(entries, &pemEntry{pub: c.PublicKey, certs: []*x509.Certificate{c}, source: where})
+	return append(entries, &pemEntry{pub: pub, certs: []fileCert{c}, source: where})
 }
 
 // addKey joins a key to the certificate that certifies it, or to the same
@@ -209,7 +231,7 @@ func (e *pemEntry) fileKey() (FileKey, error) {
 	}
 	ders := make([][]byte, len(e.certs))
 	for i, c := range e.certs {
-		ders[i] = c.Raw
+		ders[i] = c.der
 	}
 	return toFileKey(key, ders, e.source)
 }
@@ -239,8 +261,8 @@ func toFileKey(key jwk.Key, certs [][]byte, source string) (FileKey, error) {
 func decodeDER(der []byte) (*KeyFile, error) {
 	var certs [][]byte
 	var raw any
-	if c, err := x509.ParseCertificate(der); err == nil {
-		raw, certs = c.PublicKey, [][]byte{c.Raw}
+	if pub, c, err := parseFileCert(der); err == nil {
+		raw, certs = pub, [][]byte{c.der}
 	} else {
 		for _, parse := range []func([]byte) (any, error){
 			x509.ParsePKIXPublicKey,

@@ -121,3 +121,43 @@ func TestParseLeafNegativeSerialWithExtensions(t *testing.T) {
 		t.Error("trailing data accepted")
 	}
 }
+
+// A key file holding such a certificate is read too, as PEM and as DER, as
+// its x5c is: the key it certifies, with the certificate kept as x5c.
+func TestKeyFileNegativeSerialCertificate(t *testing.T) {
+	var doc struct{ Keys []map[string]any }
+	if err := json.Unmarshal(mustFixture(t, "azure-v1.json"), &doc); err != nil {
+		t.Fatal(err)
+	}
+	want := doc.Keys[1]
+	b64 := want["x5c"].([]any)[0].(string)
+	der, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{"PEM": pemOf("CERTIFICATE", der), "DER": der} {
+		kf, err := DecodeKeyFile(data)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(kf.Keys) != 1 || kf.Keys[0].Private {
+			t.Fatalf("%s: %d keys", name, len(kf.Keys))
+		}
+		var got struct {
+			Kty, N, E string
+			X5C       []string
+		}
+		if err := json.Unmarshal(kf.Keys[0].JWK, &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.Kty != "RSA" || got.N != want["n"] || got.E != want["e"] || len(got.X5C) != 1 || got.X5C[0] != b64 {
+			t.Errorf("%s: key %s", name, kf.Keys[0].JWK)
+		}
+	}
+	// A certificate that is broken in another way is still refused.
+	bad := bytes.Clone(der)
+	bad[len(bad)/2] ^= 0xff
+	if _, err := DecodeKeyFile(pemOf("CERTIFICATE", bad[:len(bad)-40])); err == nil {
+		t.Error("a truncated certificate was read")
+	}
+}
