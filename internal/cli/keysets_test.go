@@ -162,8 +162,12 @@ func TestAzureV1TokenVerifiedWithNegativeSerialPEM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	doc, err := os.ReadFile("testdata/keysets/azure-v1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
 	var set struct{ Keys []struct{ X5C []string } }
-	if err := json.Unmarshal(mustRead(t, "testdata/keysets/azure-v1.json"), &set); err != nil {
+	if err := json.Unmarshal(doc, &set); err != nil {
 		t.Fatal(err)
 	}
 	der, err := base64.StdEncoding.DecodeString(set.Keys[1].X5C[0])
@@ -180,13 +184,4 @@ func TestAzureV1TokenVerifiedWithNegativeSerialPEM(t *testing.T) {
 	if res.Code != 0 || !strings.Contains(res.Stdout, `its x5t "_T5-6ZxGnO3wJPlluq27axQip-E" found`) {
 		t.Errorf("exit %d\n%s%s", res.Code, res.Stdout, res.Stderr)
 	}
-}
-
-func mustRead(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
