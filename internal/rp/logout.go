@@ -41,8 +41,12 @@ func (c Client) RevocationAuth() (string, error) {
 	case slices.Contains(methods, AuthSecretPost):
 		return AuthSecretPost, nil
 	}
+	offered := "no method at all"
+	if len(methods) > 0 {
+		offered = strings.Join(methods, ", ")
+	}
 	return "", fmt.Errorf("%w: its revocation_endpoint takes client authentication by %s; ciamctl sends a client secret (client_secret_basic or client_secret_post)",
-		ErrRefused, strings.Join(methods, ", "))
+		ErrRefused, offered)
 }
 
 // EndSessionResult is the CIAM's answer to an RP-initiated logout.

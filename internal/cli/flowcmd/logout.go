@@ -188,9 +188,6 @@ func planLogout(o *LogoutOptions, cfg *brand.Config, d *oidc.Provider, client rp
 	// How the revocation authenticates the client, settled before anything is sent.
 	var revokeAuth string
 	if d.RevocationEndpoint != "" && (o.AccessToken != "" || o.RefreshToken != "") {
-		if d.OAuth.Err != nil && client.Secret != "" {
-			return nil, cmdutil.Invalid(fmt.Errorf("discovery of %s: %w: cannot tell how its revocation_endpoint authenticates the client; nothing was sent", d.Issuer, d.OAuth.Err))
-		}
 		method, err := client.RevocationAuth()
 		if err != nil {
 			return nil, cmdutil.WithHint(cmdutil.Invalid(fmt.Errorf("the CIAM at %s: %w; nothing was sent", d.Issuer, err)),
