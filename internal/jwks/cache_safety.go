@@ -6,6 +6,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+
+	"github.com/ciamctl/ciamctl/internal/safefile"
 )
 
 // The disk cache decides which keys verify tokens, so it is used only when
@@ -14,7 +16,7 @@ import (
 // group or others, files regular (not symbolic links) and at most MaxBytes.
 // An unsafe cache is neither read nor written; the set is fetched instead,
 // with one warning naming the path, the reason and the fix. The owner and
-// mode checks are Unix-only (cache_perm_unix.go); on Windows the cache lives
+// mode checks are Unix-only (safefile.UnsafeOwnerOrMode); on Windows the cache lives
 // in the user's profile, whose ACLs already keep other users out.
 
 func (f *Fetcher) warn(msg string) {
@@ -45,7 +47,7 @@ func (f *Fetcher) safeCacheDir() string {
 		f.warn(fmt.Sprintf("ignoring the key cache %s: it is not a directory; remove it or set CIAMCTL_CACHE_DIR", dir))
 		return ""
 	}
-	if why, fix := unsafeOwnerOrMode(fi, dir, true); why != "" {
+	if why, fix := safefile.UnsafeOwnerOrMode(fi, dir, safefile.Dir); why != "" {
 		f.warn(fmt.Sprintf("ignoring the key cache %s: the directory %s; %s", dir, why, fix))
 		return ""
 	}
@@ -64,7 +66,7 @@ func cacheFileProblem(fi fs.FileInfo, path string) (why, fix string) {
 	case fi.Size() > MaxBytes:
 		return "is larger than 1 MiB", rm
 	}
-	if why, _ := unsafeOwnerOrMode(fi, path, false); why != "" {
+	if why, _ := safefile.UnsafeOwnerOrMode(fi, path, safefile.File); why != "" {
 		return why, rm
 	}
 	return "", ""
@@ -81,7 +83,7 @@ func (f *Fetcher) readCacheFile(path string) ([]byte, bool) {
 		f.warn(fmt.Sprintf("ignoring the key cache file %s: it %s; %s", path, why, fix))
 		return nil, false
 	}
-	file, err := openNoFollow(path)
+	file, err := safefile.OpenNoFollow(path)
 	if err != nil {
 		return nil, false
 	}

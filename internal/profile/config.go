@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ciamctl/ciamctl/internal/safefile"
 	"gopkg.in/yaml.v3"
 )
 
@@ -76,7 +77,7 @@ func loadConfig(dir string) (*Config, error) {
 		return nil, err
 	}
 	path := filepath.Join(dir, ConfigFile)
-	data, err := readPrivate(path, modeConfig)
+	data, err := readPrivate(path, safefile.File)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +137,7 @@ func loadSecrets(dir string) (*secretsFile, error) {
 		return nil, err
 	}
 	path := filepath.Join(dir, SecretsFile)
-	data, err := readPrivate(path, modeSecret)
+	data, err := readPrivate(path, safefile.Secret)
 	if err != nil {
 		return nil, err
 	}

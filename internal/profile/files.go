@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/ciamctl/ciamctl/internal/atomicfile"
+	"github.com/ciamctl/ciamctl/internal/safefile"
 )
 
 // The files under the config directory.
@@ -59,25 +60,16 @@ func checkDir(dir string) error {
 	case !fi.IsDir():
 		return &UnsafeError{dir, "is not a directory", "remove it, or set CIAMCTL_CONFIG_DIR"}
 	}
-	if why, fix := unsafeOwnerOrMode(fi, dir, modeDir); why != "" {
+	if why, fix := safefile.UnsafeOwnerOrMode(fi, dir, safefile.Dir); why != "" {
 		return &UnsafeError{dir, why, fix}
 	}
 	return nil
 }
 
-// fileKind says how strict the mode check is.
-type fileKind int
-
-const (
-	modeDir    fileKind = iota // no write by group or others
-	modeConfig                 // no write by group or others
-	modeSecret                 // nothing at all for group or others
-)
-
 // readPrivate reads one of the two files: a regular file (not a link),
 // owned by the user, with the mode its kind allows. A missing file is
 // (nil, nil).
-func readPrivate(path string, kind fileKind) ([]byte, error) {
+func readPrivate(path string, kind safefile.Kind) ([]byte, error) {
 	fi, err := os.Lstat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -93,10 +85,10 @@ func readPrivate(path string, kind fileKind) ([]byte, error) {
 	case fi.Size() > maxFileSize:
 		return nil, &UnsafeError{path, "is larger than 1 MiB", "remove it"}
 	}
-	if why, fix := unsafeOwnerOrMode(fi, path, kind); why != "" {
+	if why, fix := safefile.UnsafeOwnerOrMode(fi, path, kind); why != "" {
 		return nil, &UnsafeError{path, why, fix}
 	}
-	f, err := openNoFollow(path)
+	f, err := safefile.OpenNoFollow(path)
 	if err != nil {
 		return nil, &ioError{"read", path, err}
 	}

@@ -1,6 +1,6 @@
 //go:build unix
 
-package profile
+package safefile
 
 import (
 	"fmt"
@@ -9,10 +9,12 @@ import (
 	"syscall"
 )
 
-// unsafeOwnerOrMode says why a config file or directory could have been
-// written (or a secrets file read) by someone else, and the fix, as the
-// JWKS cache checks its files (internal/jwks/cache_perm_unix.go).
-func unsafeOwnerOrMode(fi fs.FileInfo, path string, kind fileKind) (why, fix string) {
+// UnsafeOwnerOrMode says why a file or directory that should be the user's
+// own (the key cache, the credential profiles) could have been written, or
+// a secret in it read, by someone else, and the fix; "" when it is safe. As
+// ssh's StrictModes: another owner, or write permission for group or others
+// (any permission at all for a Secret).
+func UnsafeOwnerOrMode(fi fs.FileInfo, path string, kind Kind) (why, fix string) {
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
 		if uid := os.Getuid(); int(st.Uid) != uid {
 			return fmt.Sprintf("is owned by uid %d, not by you (uid %d)", st.Uid, uid),
@@ -21,12 +23,12 @@ func unsafeOwnerOrMode(fi fs.FileInfo, path string, kind fileKind) (why, fix str
 	}
 	perm := fi.Mode().Perm()
 	switch kind {
-	case modeSecret:
+	case Secret:
 		if perm&0o077 != 0 {
 			return fmt.Sprintf("holds secrets but is accessible by group or others (mode %04o)", perm),
 				fmt.Sprintf("run chmod 600 %s (and consider the secrets in it exposed)", path)
 		}
-	case modeDir:
+	case Dir:
 		if perm&0o022 != 0 {
 			return fmt.Sprintf("is writable by group or others (mode %04o)", perm), fmt.Sprintf("run chmod 700 %s", path)
 		}
@@ -38,8 +40,8 @@ func unsafeOwnerOrMode(fi fs.FileInfo, path string, kind fileKind) (why, fix str
 	return "", ""
 }
 
-// openNoFollow opens path for reading without following a final symbolic
+// OpenNoFollow opens path for reading without following a final symbolic
 // link, and without blocking on a FIFO.
-func openNoFollow(path string) (*os.File, error) {
+func OpenNoFollow(path string) (*os.File, error) {
 	return os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
 }
