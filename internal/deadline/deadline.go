@@ -25,21 +25,18 @@ type limit struct {
 	at    time.Time
 }
 
+// withLimit bounds ctx at at, labelled with the limit. The timer behind the
+// deadline starts only when something can wait on it (see lazyDeadline), so
+// a command that never goes to the network pays for none.
 func withLimit(ctx context.Context, total time.Duration, name string, at time.Time) (context.Context, context.CancelFunc) {
 	ctx = context.WithValue(ctx, limitKey{}, limit{total: total, name: name, at: at})
-	return context.WithDeadline(ctx, at)
+	return newLazyDeadline(ctx, at)
 }
 
 // With returns ctx bounded by timeout from now, labelled name (e.g.
 // "--timeout") for messages.
-//
-// The timer behind the deadline starts only when something can wait on it
-// (see lazyDeadline), so a command that never goes to the network pays for
-// none.
 func With(ctx context.Context, timeout time.Duration, name string) (context.Context, context.CancelFunc) {
-	at := time.Now().Add(timeout)
-	ctx = context.WithValue(ctx, limitKey{}, limit{total: timeout, name: name, at: at})
-	return newLazyDeadline(ctx, at)
+	return withLimit(ctx, timeout, name, time.Now().Add(timeout))
 }
 
 // Named is the label of the limit that bounds ctx ("--timeout 2s"), when it
