@@ -62,8 +62,17 @@ say "build"
 # a C compiler is present), which costs about 1.5 ms of start-up on its own,
 # and without -X `version` reads the module build info.
 pkg=github.com/ciamctl/ciamctl/internal/build
-CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X $pkg.Version=perf -X $pkg.Commit=$(git rev-parse --short HEAD) -X $pkg.Date=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
-  -o "$work/ciamctl" ./cmd/ciamctl
+# link NAME OUT: builds ciamctl, stackfloor or hello-bin (the hello-world,
+# written below) to OUT, as the start-up section's built copies are too.
+link() {
+  case $1 in
+    ciamctl) CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X $pkg.Version=perf -X $pkg.Commit=$(git rev-parse --short HEAD) -X $pkg.Date=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+      -o "$2" ./cmd/ciamctl ;;
+    stackfloor) CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$2" ./internal/tools/perf/stackfloor ;;
+    hello-bin) (cd "$work/hello" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$2" .) ;;
+  esac
+}
+link ciamctl "$work/ciamctl"
 if command -v file >/dev/null && ! file "$work/ciamctl" | grep -q 'statically linked'; then
   echo "perf.sh: expected a statically linked binary" >&2
   exit 1
@@ -76,8 +85,9 @@ import "fmt"
 
 func main() { fmt.Println("hello") }
 GO
-(cd "$work/hello" && go mod init hello >/dev/null 2>&1 && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/hello-bin" .)
-CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/stackfloor" ./internal/tools/perf/stackfloor
+(cd "$work/hello" && go mod init hello >/dev/null 2>&1)
+link hello-bin "$work/hello-bin"
+link stackfloor "$work/stackfloor"
 CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/rsafloor" ./internal/tools/perf/rsafloor
 CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/profilegen" ./internal/tools/perf/profilegen
 ls -l "$work/ciamctl" "$work/stackfloor" "$work/hello-bin" | awk '{print $5, $9}'
@@ -129,12 +139,7 @@ CGO_ENABLED=0 go build -trimpath -o "$work/alternate" ./internal/tools/perf/alte
 for k in $(seq "$COPIES"); do
   for b in hello-bin stackfloor ciamctl; do
     if [ "$STATE" = built ]; then
-      case $b in
-        hello-bin) (cd "$work/hello" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/copies/$b.$k" .) ;;
-        stackfloor) CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/copies/$b.$k" ./internal/tools/perf/stackfloor ;;
-        ciamctl) CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X $pkg.Version=perf -X $pkg.Commit=$(git rev-parse --short HEAD) -X $pkg.Date=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
-          -o "$work/copies/$b.$k" ./cmd/ciamctl ;;
-      esac
+      link "$b" "$work/copies/$b.$k"
     else
       cp "$work/$b" "$work/copies/$b.$k"
     fi
@@ -144,8 +149,7 @@ names=(hello-world "stack floor (libraries only)" "ciamctl version" "ciamctl tok
 : > "$work/ratios.tsv"
 for k in $(seq "$COPIES"); do
   cc="$work/copies/ciamctl.$k"
-  cmds=("$work/copies/hello-bin.$k" "$work/copies/stackfloor.$k" "$cc version"
-    "$cc token verify --jwks $work/keys/jwks.json --issuer $iss --audience $aud $one")
+  cmds=("$work/copies/hello-bin.$k" "$work/copies/stackfloor.$k" "$cc version" "$cc ${verify[*]:1} $one")
   if [ "$STATE" = cold ]; then "$work/evict" "$work/copies/hello-bin.$k" "$work/copies/stackfloor.$k" "$cc"; fi
   # Columns: command, median ms, x hello-world (median, p10, p90), x floor (median, p10, p90).
   "$work/alternate" -runs "$RUNS" -warmup 20 -ref 1,2 "${cmds[@]}" |
