@@ -104,7 +104,7 @@ func (s *Set) Judge(algs []string) Judgement {
 
 // wouldUse reports whether a verifier allowing these algorithms would pick
 // this key for one of them: by its alg when it has one, else by its type.
-func wouldUse[V any](k KeyInfo, allowed map[string]V) bool {
+func wouldUse(k KeyInfo, allowed map[string]bool) bool {
 	if k.Alg != "" {
 		_, ok := allowed[k.Alg]
 		return ok
