@@ -47,14 +47,24 @@ func (f *Factory) ProfileStore() (*profile.Store, error) {
 	return &profile.Store{Dir: dir, Keychain: f.Keychain}, nil
 }
 
+// LoadProfiles reads the user's profiles, returning the store they came from
+// for the secrets.
+func (f *Factory) LoadProfiles() (*profile.Store, *profile.Config, error) {
+	store, err := f.ProfileStore()
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, err := store.Load()
+	if err != nil {
+		return nil, nil, err
+	}
+	return store, cfg, nil
+}
+
 // ProfileNames lists the profiles for completion; nothing when they cannot
 // be read.
 func ProfileNames(f *Factory) []string {
-	store, err := f.ProfileStore()
-	if err != nil {
-		return nil
-	}
-	cfg, err := store.Load()
+	_, cfg, err := f.LoadProfiles()
 	if err != nil {
 		return nil
 	}

@@ -41,11 +41,7 @@ checks that the credentials still work.`,
 
 func listRun(o *ListOptions) error {
 	f := o.Factory
-	store, err := f.ProfileStore()
-	if err != nil {
-		return err
-	}
-	cfg, err := store.Load()
+	_, cfg, err := f.LoadProfiles()
 	if err != nil {
 		return err
 	}

@@ -85,11 +85,7 @@ type Status struct {
 
 func statusRun(o *StatusOptions) error {
 	f := o.Factory
-	store, err := f.ProfileStore()
-	if err != nil {
-		return err
-	}
-	cfg, err := store.Load()
+	store, cfg, err := f.LoadProfiles()
 	if err != nil {
 		return err
 	}
