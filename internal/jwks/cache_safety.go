@@ -54,8 +54,9 @@ func (f *Fetcher) safeCacheDir() string {
 	return dir
 }
 
-// cacheFileProblem says why the file described by fi (from Lstat) must not
-// be trusted, and what to do about it; "" when it is safe.
+// cacheFileProblem says why the file described by fi (from Lstat, or from
+// the open file when the name was replaced meanwhile) must not be trusted,
+// and what to do about it; "" when it is safe.
 func cacheFileProblem(fi fs.FileInfo, path string) (why, fix string) {
 	rm := "remove it (rm " + path + "); ciamctl fetches the key set again"
 	switch {
@@ -75,24 +76,20 @@ func cacheFileProblem(fi fs.FileInfo, path string) (why, fix string) {
 // readCacheFile reads one cache file if it is safe; a missing file is a
 // silent miss, an unsafe one a warned miss.
 func (f *Fetcher) readCacheFile(path string) ([]byte, bool) {
-	fi, err := os.Lstat(path)
-	if err != nil {
-		return nil, false
-	}
-	if why, fix := cacheFileProblem(fi, path); why != "" {
-		f.warn(fmt.Sprintf("ignoring the key cache file %s: it %s; %s", path, why, fix))
-		return nil, false
-	}
-	file, err := safefile.OpenNoFollow(path)
+	// Another ciamctl process may rename a fresher copy into place between
+	// the checks and the open; OpenChecked then checks (and warns about)
+	// the copy opened.
+	file, err := safefile.OpenChecked(path, func(fi fs.FileInfo) error {
+		if why, fix := cacheFileProblem(fi, path); why != "" {
+			f.warn(fmt.Sprintf("ignoring the key cache file %s: it %s; %s", path, why, fix))
+			return fs.ErrPermission // any error: the file is a miss
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, false
 	}
 	defer file.Close()
-	// The name could have been replaced between Lstat and open: check that
-	// what was opened is what was checked.
-	if st, err := file.Stat(); err != nil || !os.SameFile(fi, st) {
-		return nil, false
-	}
 	data, err := io.ReadAll(io.LimitReader(file, MaxBytes+1))
 	if err != nil || len(data) > MaxBytes {
 		return nil, false

@@ -68,40 +68,43 @@ func checkDir(dir string) error {
 
 // readPrivate reads one of the two files: a regular file (not a link),
 // owned by the user, with the mode its kind allows. A missing file is
-// (nil, nil).
+// (nil, nil). Another ciamctl process may replace the file meanwhile (every
+// write is an atomic rename): the version read is then the new one, checked
+// the same way.
 func readPrivate(path string, kind safefile.Kind) ([]byte, error) {
-	fi, err := os.Lstat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, &ioError{"read", path, err}
-	}
+	f, err := safefile.OpenChecked(path, func(fi fs.FileInfo) error { return privateFileProblem(fi, path, kind) })
+	var unsafe *UnsafeError
 	switch {
-	case fi.Mode()&fs.ModeSymlink != 0:
-		return nil, &UnsafeError{path, "is a symbolic link", "replace it with the file it points to"}
-	case !fi.Mode().IsRegular():
-		return nil, &UnsafeError{path, "is not a regular file", "remove it"}
-	case fi.Size() > maxFileSize:
-		return nil, &UnsafeError{path, "is larger than 1 MiB", "remove it"}
-	}
-	if why, fix := safefile.UnsafeOwnerOrMode(fi, path, kind); why != "" {
-		return nil, &UnsafeError{path, why, fix}
-	}
-	f, err := safefile.OpenNoFollow(path)
-	if err != nil {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil
+	case errors.As(err, &unsafe):
+		return nil, err
+	case err != nil:
 		return nil, &ioError{"read", path, err}
 	}
 	defer f.Close()
-	// The name could have been replaced between Lstat and open.
-	if st, err := f.Stat(); err != nil || !os.SameFile(fi, st) {
-		return nil, &ioError{"read", path, errors.New("the file changed while it was being read")}
-	}
 	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
 	if err != nil {
 		return nil, &ioError{"read", path, err}
 	}
 	return data, nil
+}
+
+// privateFileProblem is what makes fi, one of the two files, unfit to read;
+// nil when nothing does.
+func privateFileProblem(fi fs.FileInfo, path string, kind safefile.Kind) error {
+	switch {
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return &UnsafeError{path, "is a symbolic link", "replace it with the file it points to"}
+	case !fi.Mode().IsRegular():
+		return &UnsafeError{path, "is not a regular file", "remove it"}
+	case fi.Size() > maxFileSize:
+		return &UnsafeError{path, "is larger than 1 MiB", "remove it"}
+	}
+	if why, fix := safefile.UnsafeOwnerOrMode(fi, path, kind); why != "" {
+		return &UnsafeError{path, why, fix}
+	}
+	return nil
 }
 
 // writePrivate replaces path atomically with a 0600 file, creating the
