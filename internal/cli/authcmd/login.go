@@ -86,7 +86,7 @@ gh's flag of that name does).`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Profile, "profile", "", "name of the profile (default: CLUSTER-ORG, e.g. eu-50123)")
+	cmdutil.AddProfileFlag(f, cmd, &opts.Profile, "name of the profile (default: CLUSTER-ORG, e.g. eu-50123)")
 	fl.StringVar(&opts.Cluster, "cluster", "", "cluster preset: "+strings.Join(intouch.ClusterNames(), ", "))
 	fl.StringVar(&opts.URL, "intouch-url", "", "API base URL instead of a preset (https; http only for loopback)")
 	fl.StringVar(&opts.OrgID, "org-id", "", "the org the credentials are for")
@@ -97,9 +97,6 @@ gh's flag of that name does).`,
 	cmd.MarkFlagsMutuallyExclusive("cluster", "intouch-url")
 	cmd.MarkFlagsMutuallyExclusive("client-key", "username")
 	_ = cmd.RegisterFlagCompletionFunc("cluster", cobra.FixedCompletions(intouch.ClusterNames(), cobra.ShellCompDirectiveNoFileComp))
-	_ = cmd.RegisterFlagCompletionFunc("profile", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		return cmdutil.ProfileNames(f), cobra.ShellCompDirectiveNoFileComp
-	})
 	// The prompts wait for a person; the --timeout deadline starts after them.
 	return cmdutil.OwnDeadline(cmd)
 }
